@@ -1,0 +1,3 @@
+from mentormatch.cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from mentormatch.extensions import csrf, db, login_manager, migrate
+from mentormatch.settings import load_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_context(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
+    settings = load_settings(config)
+    app.config.update(settings)
+    if not settings.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        settings["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mentormatch.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    if settings["DATABASE_URL"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    from mentormatch import models  # noqa: F401 - registers the tables for Alembic
+    from mentormatch.services.accounts import load_user_from_session
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user_from_session)
+
+
+def register_blueprints(app: Flask) -> None:
+    from mentormatch.web.auth.views import bp as auth_bp
+    from mentormatch.web.coordinator.views import bp as coordinator_bp
+    from mentormatch.web.main.views import bp as main_bp
+    from mentormatch.web.mentee.views import bp as mentee_bp
+    from mentormatch.web.mentor.views import bp as mentor_bp
+
+    for blueprint in (main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from mentormatch.web.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_context(app: Flask) -> None:
+    from mentormatch.web.forms import EmptyForm
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {"logout_form": EmptyForm}
+
+
+def register_commands(app: Flask) -> None:
+    from mentormatch.cli import register_commands as register
+
+    register(app)

@@ -1,0 +1,216 @@
+"""The shared codes of the domain: specialties, US geography, research, support, statuses.
+
+One module of plain data, used by forms, CSV import/export, the engine's features and the
+demo generator alike. Codes are lowercase, hyphenated and stable: store codes, show labels.
+Nothing here imports Flask or the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    label: str
+    parent: str | None = None
+
+
+def _label(code: str) -> str:
+    return code.replace("-", " ").capitalize()
+
+
+def _codes(*codes: str, parent: str | None = None) -> tuple[Code, ...]:
+    return tuple(Code(c, _label(c), parent) for c in codes)
+
+
+_BASE_SPECIALTIES = _codes(
+    "anesthesiology",
+    "dermatology",
+    "emergency-medicine",
+    "family-medicine",
+    "internal-medicine",
+    "neurology",
+    "neurological-surgery",
+    "obstetrics-gynecology",
+    "ophthalmology",
+    "orthopaedic-surgery",
+    "otolaryngology",
+    "pathology",
+    "pediatrics",
+    "physical-medicine-rehabilitation",
+    "plastic-surgery",
+    "psychiatry",
+    "diagnostic-radiology",
+    "radiation-oncology",
+    "general-surgery",
+    "urology",
+    "vascular-surgery",
+    "thoracic-surgery",
+    "preventive-medicine",
+)
+_SUBSPECIALTIES = (
+    _codes(
+        "cardiology",
+        "gastroenterology",
+        "hematology-oncology",
+        "infectious-disease",
+        "endocrinology",
+        "nephrology",
+        "pulmonary-critical-care",
+        "rheumatology",
+        "geriatric-medicine",
+        parent="internal-medicine",
+    )
+    + _codes("consultation-liaison-psychiatry", "child-adolescent-psychiatry", parent="psychiatry")
+    + _codes("critical-care-anesthesiology", parent="anesthesiology")
+    + _codes("neonatology", parent="pediatrics")
+)
+SPECIALTIES: tuple[Code, ...] = _BASE_SPECIALTIES + _SUBSPECIALTIES
+SPECIALTY_CODES: tuple[str, ...] = tuple(s.code for s in SPECIALTIES)
+SPECIALTY_PARENT: dict[str, str | None] = {s.code: s.parent for s in SPECIALTIES}
+PRIMARY_CARE: frozenset[str] = frozenset(
+    {"family-medicine", "internal-medicine", "pediatrics", "psychiatry"}
+)
+
+# Census regions -> divisions -> states (USPS codes).
+CENSUS: dict[str, dict[str, tuple[str, ...]]] = {
+    "northeast": {
+        "new-england": ("CT", "ME", "MA", "NH", "RI", "VT"),
+        "middle-atlantic": ("NJ", "NY", "PA"),
+    },
+    "midwest": {
+        "east-north-central": ("IL", "IN", "MI", "OH", "WI"),
+        "west-north-central": ("IA", "KS", "MN", "MO", "NE", "ND", "SD"),
+    },
+    "south": {
+        "south-atlantic": ("DE", "DC", "FL", "GA", "MD", "NC", "SC", "VA", "WV"),
+        "east-south-central": ("AL", "KY", "MS", "TN"),
+        "west-south-central": ("AR", "LA", "OK", "TX"),
+    },
+    "west": {
+        "mountain": ("AZ", "CO", "ID", "MT", "NV", "NM", "UT", "WY"),
+        "pacific": ("AK", "CA", "HI", "OR", "WA"),
+    },
+    "territories": {"territories": ("PR",)},
+}
+CENSUS_REGIONS: tuple[str, ...] = tuple(CENSUS)
+DIVISION_REGION: dict[str, str] = {
+    division: region for region, divisions in CENSUS.items() for division in divisions
+}
+CENSUS_DIVISIONS: tuple[str, ...] = tuple(DIVISION_REGION)
+STATE_DIVISION: dict[str, str] = {
+    state: division
+    for divisions in CENSUS.values()
+    for division, states in divisions.items()
+    for state in states
+}
+STATES: tuple[str, ...] = tuple(STATE_DIVISION)
+STATE_NAMES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
+    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "PR": "Puerto Rico",
+}  # fmt: skip
+
+RESEARCH_STUDY_TYPES: tuple[str, ...] = (
+    "systematic-review",
+    "meta-analysis",
+    "case-report",
+    "case-series",
+    "clinical-trial",
+    "cohort-study",
+    "qualitative-survey",
+    "quality-improvement",
+    "basic-lab",
+    "epidemiology-public-health",
+    "medical-education",
+)
+RESEARCH_TOPICS: tuple[str, ...] = SPECIALTY_CODES + (
+    "global-health",
+    "health-equity",
+    "img-workforce",
+    "outcomes-research",
+    "imaging",
+    "oncology",
+    "neuroscience",
+    "cardiovascular",
+    "infectious-disease-research",
+)
+RESEARCH_CODES: tuple[str, ...] = RESEARCH_STUDY_TYPES + RESEARCH_TOPICS
+
+SUPPORT_CODES: tuple[str, ...] = (
+    "research-guidance",
+    "publication-writing",
+    "application-review",
+    "personal-statement",
+    "letters-of-recommendation",
+    "interview-prep",
+    "specialty-choice",
+    "programme-selection",
+    "networking",
+    "usce-access",
+    "visa-guidance",
+    "licensure-guidance",
+    "exam-preparation",
+    "cultural-orientation",
+    "alternative-careers",
+)
+
+GOALS: tuple[str, ...] = (
+    "residency-match",
+    "research-position",
+    "pre-residency-fellowship",
+    "clinical-fellowship",
+    "licensure",
+    "alternative-career",
+)
+DEGREES: tuple[str, ...] = ("mbbs", "md", "mbchb", "do-equivalent", "other")
+MENTOR_ROLES: tuple[str, ...] = (
+    "attending",
+    "programme-director",
+    "resident-fellow",
+    "research-faculty",
+    "other",
+)
+PROGRAMME_TYPES: tuple[str, ...] = ("academic", "community", "research-institute")
+VISA_SPONSORSHIP: tuple[str, ...] = ("j1", "h1b", "both", "none", "unknown")
+IMMIGRATION_STATUSES: tuple[str, ...] = (
+    "us-citizen",
+    "permanent-resident",
+    "j1",
+    "j2",
+    "h1b",
+    "h4",
+    "b1b2",
+    "f1",
+    "outside-us",
+    "other",
+)
+VISA_NEEDED: tuple[str, ...] = ("none", "j1", "h1b", "undecided")
+ECFMG_STATUSES: tuple[str, ...] = ("not-started", "in-progress", "certified")
+USCE_TYPES: tuple[str, ...] = (
+    "observership",
+    "externship",
+    "hands-on-elective",
+    "research-elective",
+    "research-position",
+    "volunteering",
+)
+RESEARCH_EXPERIENCE: tuple[str, ...] = (
+    "none",
+    "individual",
+    "institutional-unfunded",
+    "institutional-funded",
+)
+
+ROLES: tuple[str, ...] = ("mentee", "mentor", "coordinator")

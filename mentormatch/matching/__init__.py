@@ -1,0 +1,1 @@
+"""The matching engine: arrays in, arrays out; never imports Flask or SQLAlchemy."""

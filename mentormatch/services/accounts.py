@@ -1,0 +1,143 @@
+"""Accounts: registration, authentication, password changes and coordinator creation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from mentormatch.extensions import db
+from mentormatch.models import Role, User
+from mentormatch.models.user import new_session_token
+from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.passwords import hash_password, needs_rehash, verify_password
+
+SELF_REGISTRATION_ROLES = (Role.MENTEE, Role.MENTOR)
+PASSWORD_MAX_LENGTH = 128
+NAME_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    password: str
+    full_name: str
+    role: str
+
+
+def normalise_email(raw: str) -> str:
+    """Return the canonical, lower-cased address or raise ValidationError on 'email'."""
+    try:
+        checked = validate_email((raw or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError.single("email", f"Enter a valid email address ({exc}).") from exc
+    return checked.normalized.lower()
+
+
+def password_problems(password: str, field: str = "password") -> list[tuple[str, str]]:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        return [(field, f"Use at least {minimum} characters for the password.")]
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return [(field, f"Use at most {PASSWORD_MAX_LENGTH} characters for the password.")]
+    return []
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def _validated(account: NewAccount, allowed_roles: tuple[Role, ...]) -> tuple[str, str]:
+    errors: list[tuple[str, str]] = []
+    email = ""
+    try:
+        email = normalise_email(account.email)
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+    full_name = " ".join((account.full_name or "").split())
+    if not full_name:
+        errors.append(("full_name", "Enter your full name."))
+    elif len(full_name) > NAME_MAX_LENGTH:
+        errors.append(("full_name", f"Use at most {NAME_MAX_LENGTH} characters for the name."))
+    errors.extend(password_problems(account.password))
+    if account.role not in {role.value for role in allowed_roles}:
+        choices = " or ".join(role.value for role in allowed_roles)
+        errors.append(("role", f"Choose {choices}."))
+    if email and find_by_email(email) is not None:
+        errors.append(("email", "An account with this email already exists; log in instead."))
+    if errors:
+        raise ValidationError(errors)
+    return email, full_name
+
+
+def _create(account: NewAccount, allowed_roles: tuple[Role, ...]) -> User:
+    email, full_name = _validated(account, allowed_roles)
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=hash_password(account.password),
+        role=account.role,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # a concurrent registration with the same email won
+        db.session.rollback()
+        raise ValidationError.single(
+            "email", "An account with this email already exists; log in instead."
+        ) from exc
+    return user
+
+
+def register(account: NewAccount) -> User:
+    """Self-registration of a mentee or a mentor."""
+    return _create(account, SELF_REGISTRATION_ROLES)
+
+
+def create_coordinator(account: NewAccount) -> User:
+    """Coordinators come only from the command line or from another coordinator."""
+    return _create(
+        NewAccount(account.email, account.password, account.full_name, Role.COORDINATOR.value),
+        (Role.COORDINATOR,),
+    )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None; unknown email and wrong password look alike."""
+    user = find_by_email(email or "")
+    if not verify_password(user.password_hash if user else None, password or ""):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def change_password(user_id: int, current_password: str, new_password: str) -> User:
+    """Change the password and sign the user out of every other session."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationError.single("current_password", "The current password is not right.")
+    problems = password_problems(new_password, field="new_password")
+    if problems:
+        raise ValidationError(problems)
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    db.session.commit()
+    return user
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Flask-Login's loader: '<id>:<token>'; a stale token means signed out."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token:
+        return None
+    return user

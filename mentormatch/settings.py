@@ -1,0 +1,104 @@
+"""Settings, loaded in this order (later wins):
+
+1. the defaults below;
+2. ``config/<env>.toml`` for the environment (``development``, ``testing``, ``production``);
+3. ``MENTORMATCH_*`` environment variables (``MENTORMATCH_SECRET_KEY`` sets ``SECRET_KEY``);
+4. the mapping passed to ``create_app``.
+
+The environment is chosen by the mapping's ``ENV``, else ``MENTORMATCH_ENV``, else
+``development``. Values of environment variables are read as TOML literals where they parse
+(``true``, ``14``, ``"x"``) and as plain strings otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "MENTORMATCH_"
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused outside dev/test
+RELAXED_ENVIRONMENTS = frozenset({"development", "testing"})
+MIN_SECRET_KEY_LENGTH = 32
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "PASSWORD_MIN_LENGTH": 10,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_ENABLED": True,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run the service; the message says what to change."""
+
+
+def default_config_dir() -> Path:
+    return Path(os.environ.get(f"{ENV_PREFIX}CONFIG_DIR", Path(__file__).parent.parent / "config"))
+
+
+def _parse_env_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def settings_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        key[len(ENV_PREFIX) :]: _parse_env_value(value)
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG_DIR"
+    }
+
+
+def settings_from_file(env: str, config_dir: Path) -> dict[str, Any]:
+    path = config_dir / f"{env}.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        try:
+            return {key.upper(): value for key, value in tomllib.load(fh).items()}
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigurationError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Merge the four sources and check that the result can run the service."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    from_env = settings_from_environ(environ)
+    env = str(overrides.get("ENV") or from_env.get("ENV") or DEFAULTS["ENV"])
+
+    settings = dict(DEFAULTS)
+    settings.update(settings_from_file(env, config_dir or default_config_dir()))
+    settings.update(from_env)
+    settings.update(overrides)
+    settings["ENV"] = env
+    check_secret_key(settings)
+    return settings
+
+
+def check_secret_key(settings: dict[str, Any]) -> None:
+    key = settings.get("SECRET_KEY")
+    if settings["ENV"] in RELAXED_ENVIRONMENTS:
+        if not key:
+            settings["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+        return
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(str(key)) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(
+            f"Refusing to start in the '{settings['ENV']}' environment without a real "
+            f"SECRET_KEY: set MENTORMATCH_SECRET_KEY to a random string of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )

@@ -1,0 +1,1 @@
+"""The web layer: one blueprint per role, thin views over the services."""

@@ -1,0 +1,95 @@
+"""Register, log in, log out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from mentormatch.services import accounts
+from mentormatch.services.errors import ValidationError
+from mentormatch.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mentormatch.web.forms import EmptyForm, apply_errors
+from mentormatch.web.urls import home_url, is_safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _start_session(user) -> None:
+    session.clear()  # a fresh session on login: nothing carried over from before (fixation)
+    login_user(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user.role))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(
+                accounts.NewAccount(
+                    email=form.email.data,
+                    password=form.password.data,
+                    full_name=form.full_name.data,
+                    role=form.role.data,
+                )
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            _start_session(user)
+            flash("Welcome to MentorMatch. Your account is ready.", "success")
+            return redirect(home_url(user.role))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user.role))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append("Email or password is incorrect.")
+        elif not user.is_active:
+            form.form_errors.append(
+                "This account is deactivated. Please contact your programme coordinator."
+            )
+        else:
+            _start_session(user)
+            flash(f"Signed in as {user.full_name}.", "success")
+            return redirect(next_url if is_safe_next(next_url) else home_url(user.role))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form, next_url=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(
+                current_user.id, form.current_password.data, form.new_password.data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            _start_session(user)  # this browser stays signed in with the new token
+            flash("Password changed. Other devices have been signed out.", "success")
+            return redirect(home_url(user.role))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/change_password.html", form=form), status

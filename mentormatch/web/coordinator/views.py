@@ -1,0 +1,49 @@
+"""Pages for coordinators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from mentormatch.models import Role
+from mentormatch.services import accounts, directory
+from mentormatch.services.errors import ValidationError
+from mentormatch.web.coordinator.forms import NewCoordinatorForm
+from mentormatch.web.forms import apply_errors
+from mentormatch.web.guards import require_role
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+require_role(bp, Role.COORDINATOR.value)
+
+
+@bp.route("/")
+def home():
+    return render_template("coordinator/home.html", counts=directory.count_by_role())
+
+
+@bp.route("/coordinators", methods=["GET", "POST"])
+def coordinators():
+    form = NewCoordinatorForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_coordinator(
+                accounts.NewAccount(
+                    email=form.email.data,
+                    password=form.password.data,
+                    full_name=form.full_name.data,
+                    role=Role.COORDINATOR.value,
+                )
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(f"{user.full_name} can now sign in as a coordinator.", "success")
+            return redirect(url_for("coordinator.coordinators"))
+    status = 400 if form.is_submitted() and form.errors or form.form_errors else 200
+    return (
+        render_template(
+            "coordinator/coordinators.html",
+            form=form,
+            coordinators=directory.list_by_role(Role.COORDINATOR.value),
+        ),
+        status,
+    )

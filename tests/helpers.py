@@ -1,0 +1,53 @@
+"""Helpers shared by the tests: users made through the services, sign-in, CSRF tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from mentormatch.services import accounts
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+def make_user(app, role: str, email: str | None = None, password: str = TEST_PASSWORD):
+    """Create a user through the services and return (id, email)."""
+    email = email or f"{role}-{os.urandom(3).hex()}@example.org"
+    with app.app_context():
+        account = accounts.NewAccount(email, password, f"Test {role.title()}", role)
+        if role == "coordinator":
+            user = accounts.create_coordinator(account)
+        else:
+            user = accounts.register(account)
+        return user.id, user.email
+
+
+class AuthActions:
+    def __init__(self, app, client):
+        self._app = app
+        self._client = client
+
+    def create(self, role: str, email: str | None = None, password: str = TEST_PASSWORD) -> str:
+        return make_user(self._app, role, email, password)[1]
+
+    def login(self, email: str, password: str = TEST_PASSWORD, next_url: str | None = None):
+        url = "/auth/login" + (f"?next={next_url}" if next_url else "")
+        return self._client.post(url, data={"email": email, "password": password})
+
+    def login_as(self, role: str) -> str:
+        email = self.create(role)
+        response = self.login(email)
+        assert response.status_code == 302, response.data
+        return email
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
