@@ -214,3 +214,55 @@ RESEARCH_EXPERIENCE: tuple[str, ...] = (
 )
 
 ROLES: tuple[str, ...] = ("mentee", "mentor", "coordinator")
+
+# Labels that the generic rule (hyphens to spaces, first letter capital) gets wrong.
+_LABEL_OVERRIDES: dict[str, str] = {
+    "obstetrics-gynecology": "Obstetrics and gynecology",
+    "physical-medicine-rehabilitation": "Physical medicine and rehabilitation",
+    "hematology-oncology": "Hematology and oncology",
+    "pulmonary-critical-care": "Pulmonary and critical care",
+    "child-adolescent-psychiatry": "Child and adolescent psychiatry",
+    "consultation-liaison-psychiatry": "Consultation-liaison psychiatry",
+    "epidemiology-public-health": "Epidemiology and public health",
+    "img-workforce": "IMG workforce",
+    "usce-access": "US clinical experience (USCE) access",
+    "mbbs": "MBBS",
+    "md": "MD",
+    "mbchb": "MBChB",
+    "do-equivalent": "DO equivalent",
+    "usmle-step1": "USMLE Step 1",
+    "usmle-step2ck": "USMLE Step 2 CK",
+    "usmle-step3": "USMLE Step 3",
+    "oet": "OET",
+    "j1": "J-1",
+    "j2": "J-2",
+    "h1b": "H-1B",
+    "h4": "H-4",
+    "b1b2": "B-1/B-2",
+    "f1": "F-1",
+    "us-citizen": "US citizen",
+    "outside-us": "Outside the US",
+    "pre-residency-fellowship": "Pre-residency fellowship",
+    "failed-then-passed": "Passed after a failed attempt",
+}
+
+
+def label(code: str) -> str:
+    """The label shown to people for a stored code."""
+    if code in _LABEL_OVERRIDES:
+        return _LABEL_OVERRIDES[code]
+    if code in STATE_NAMES:
+        return STATE_NAMES[code]
+    return _label(code)
+
+
+USMLE_STEP1: tuple[str, ...] = ("not-taken", "passed", "failed-then-passed", "failed")
+USMLE_STEP2CK: tuple[str, ...] = ("not-taken", "score", "failed")  # "score": a score 180-300
+USMLE_STEP2CK_SCORE_RANGE = (180, 300)
+USMLE_STEP3: tuple[str, ...] = ("not-taken", "passed")
+OET: tuple[str, ...] = ("not-taken", "passed")
+# A region preference may name a state (USPS code) or a census division.
+REGION_PREFERENCE_CODES: tuple[str, ...] = STATES + CENSUS_DIVISIONS
+MENTOR_CAPACITY_RANGE = (0, 20)
+HOURS_PER_MONTH_RANGE = (1, 40)
+GRADUATION_YEAR_MIN = 1960

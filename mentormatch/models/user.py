@@ -5,12 +5,16 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
+
+if TYPE_CHECKING:
+    from mentormatch.models.profiles import MenteeProfile, MentorProfile
 
 
 class Role(enum.StrEnum):
@@ -38,12 +42,21 @@ class User(UserMixin, db.Model):
     # Stored lower-cased (and checked by the database), so uniqueness ignores case.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the login cookie's id: replacing it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Imported people have no password until they accept their invitation.
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    mentee_profile: Mapped[MenteeProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    mentor_profile: Mapped[MentorProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -14,6 +14,7 @@ from mentormatch.models import Role, User
 from mentormatch.models.user import new_session_token
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.passwords import hash_password, needs_rehash, verify_password
+from mentormatch.services.profiles import new_profile_for
 
 SELF_REGISTRATION_ROLES = (Role.MENTEE, Role.MENTOR)
 PASSWORD_MAX_LENGTH = 128
@@ -82,6 +83,9 @@ def _create(account: NewAccount, allowed_roles: tuple[Role, ...]) -> User:
         role=account.role,
     )
     db.session.add(user)
+    profile = new_profile_for(user)
+    if profile is not None:
+        db.session.add(profile)
     try:
         db.session.commit()
     except IntegrityError as exc:  # a concurrent registration with the same email won

@@ -1,0 +1,47 @@
+"""A mentorship between a mentee and a mentor, from proposal to its end.
+
+At most one proposed-or-accepted mentorship per mentee is enforced by a partial unique index,
+so no interleaving of requests can give a mentee two mentors.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentormatch.extensions import db
+from mentormatch.models.user import User, utcnow
+
+OPEN_STATUSES = ("proposed", "accepted")
+STATUSES = ("proposed", "accepted", "declined", "expired", "ended")
+
+
+class Mentorship(db.Model):
+    __tablename__ = "mentorships"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('proposed', 'accepted', 'declined', 'expired', 'ended')",
+            name="status_known",
+        ),
+        Index(
+            "uq_mentorships_open_mentee",
+            "mentee_id",
+            unique=True,
+            sqlite_where=text("status IN ('proposed', 'accepted')"),
+            postgresql_where=text("status IN ('proposed', 'accepted')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    response_reason: Mapped[str | None] = mapped_column(Text)
+
+    mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])

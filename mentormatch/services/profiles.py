@@ -1,0 +1,157 @@
+"""Profiles: saving them, how complete they are, and who may see what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from mentormatch import codes
+from mentormatch.countries import country_names, world_region
+from mentormatch.extensions import db
+from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, Role, User
+from mentormatch.services.errors import NotFound
+from mentormatch.services.profile_fields import MenteeFields, MentorFields
+
+# Visible only to the mentee, coordinators, and a mentor whose match with the mentee was
+# accepted. Exam results are hidden whole: hiding only failures would reveal them by omission.
+SENSITIVE_MENTEE_FIELDS = frozenset(
+    {
+        "immigration_status",
+        "visa_needed",
+        "usmle_step1",
+        "usmle_step2ck",
+        "usmle_step2ck_score",
+        "usmle_step3",
+        "oet",
+    }
+)
+
+# What a round needs; labels are what the home page says is missing.
+MENTEE_MATCHING_NEEDS = (
+    ("specialty", "specialty interest"),
+    ("regions", "preferred US regions (or 'anywhere')"),
+    ("research_interests", "research interests"),
+)
+MENTOR_MATCHING_NEEDS = (
+    ("specialty", "specialty"),
+    ("state", "state of your institution"),
+    ("research_interests", "research interests"),
+)
+MENTEE_COMPLETENESS_FIELDS = (
+    "home_country", "medical_school", "graduation_year", "degree", "specialty", "regions",
+    "research_interests", "goals", "support_sought", "usmle_step1", "ecfmg_status",
+    "immigration_status", "visa_needed", "research_experience", "languages", "hours_per_month",
+)  # fmt: skip
+MENTOR_COMPLETENESS_FIELDS = (
+    "position", "specialty", "institution", "city", "state", "programme_type",
+    "research_interests", "support_offered", "visa_sponsorship", "languages",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing_for_matching: tuple[str, ...]
+
+    @property
+    def ready_for_matching(self) -> bool:
+        return not self.missing_for_matching
+
+
+def _filled(profile: MenteeProfile | MentorProfile, name: str) -> bool:
+    if name == "regions":
+        return bool(profile.preferred_regions) or bool(profile.regions_anywhere)
+    value = getattr(profile, name)
+    return value not in (None, "", [])
+
+
+def completeness(profile: MenteeProfile | MentorProfile) -> Completeness:
+    if isinstance(profile, MenteeProfile):
+        needs, counted = MENTEE_MATCHING_NEEDS, MENTEE_COMPLETENESS_FIELDS
+    else:
+        needs, counted = MENTOR_MATCHING_NEEDS, MENTOR_COMPLETENESS_FIELDS
+    filled = sum(_filled(profile, name) for name in counted)
+    missing = tuple(label for name, label in needs if not _filled(profile, name))
+    return Completeness(round(100 * filled / len(counted)), missing)
+
+
+def new_profile_for(user: User) -> MenteeProfile | MentorProfile | None:
+    """The empty profile a new mentee or mentor starts with (added to the same session)."""
+    if user.role == Role.MENTEE.value:
+        return MenteeProfile(user=user)
+    if user.role == Role.MENTOR.value:
+        return MentorProfile(user=user)
+    return None
+
+
+def mentee_profile(user_id: int) -> MenteeProfile:
+    profile = db.session.scalar(select(MenteeProfile).where(MenteeProfile.user_id == user_id))
+    if profile is None:
+        raise NotFound(f"No mentee profile for user {user_id}.")
+    return profile
+
+
+def mentor_profile(user_id: int) -> MentorProfile:
+    profile = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == user_id))
+    if profile is None:
+        raise NotFound(f"No mentor profile for user {user_id}.")
+    return profile
+
+
+def apply_fields(profile: MenteeProfile | MentorProfile, values: MenteeFields | MentorFields):
+    for name, value in values.as_dict().items():
+        setattr(profile, name, value)
+
+
+def update_mentee_profile(user_id: int, values: MenteeFields) -> MenteeProfile:
+    profile = mentee_profile(user_id)
+    apply_fields(profile, values)
+    db.session.commit()
+    return profile
+
+
+def update_mentor_profile(user_id: int, values: MentorFields) -> MentorProfile:
+    profile = mentor_profile(user_id)
+    apply_fields(profile, values)
+    db.session.commit()
+    return profile
+
+
+def set_mentor_capacity(user_id: int, capacity: int) -> MentorProfile:
+    """Pause (0) or resume taking mentees without touching the rest of the profile."""
+    low, high = codes.MENTOR_CAPACITY_RANGE
+    if not low <= capacity <= high:
+        from mentormatch.services.errors import ValidationError
+
+        raise ValidationError.single("capacity", f"Capacity must be {low}-{high}; got {capacity}.")
+    profile = mentor_profile(user_id)
+    profile.capacity = capacity
+    db.session.commit()
+    return profile
+
+
+def may_see_sensitive(viewer: User, mentee_user_id: int) -> bool:
+    """The mentee, coordinators, and a mentor whose match with this mentee was accepted."""
+    if viewer.role == Role.COORDINATOR.value or viewer.id == mentee_user_id:
+        return True
+    if viewer.role != Role.MENTOR.value:
+        return False
+    accepted = select(Mentorship.id).where(
+        Mentorship.mentee_id == mentee_user_id,
+        Mentorship.mentor_id == viewer.id,
+        Mentorship.status == "accepted",
+    )
+    return db.session.scalar(accepted) is not None
+
+
+def mentee_view(viewer: User, profile: MenteeProfile) -> dict[str, Any]:
+    """The profile as ``viewer`` may see it: sensitive fields are absent, not blanked."""
+    values = {name: getattr(profile, name) for name in MenteeFields.__dataclass_fields__}
+    if not may_see_sensitive(viewer, profile.user_id):
+        for name in SENSITIVE_MENTEE_FIELDS:
+            values.pop(name, None)
+    values["home_country_name"] = country_names().get(profile.home_country or "", "")
+    values["home_region"] = world_region(profile.home_country)
+    return values
