@@ -71,8 +71,9 @@ def register_blueprints(app: Flask) -> None:
     from mentormatch.web.main.views import bp as main_bp
     from mentormatch.web.mentee.views import bp as mentee_bp
     from mentormatch.web.mentor.views import bp as mentor_bp
+    from mentormatch.web.people.views import bp as people_bp
 
-    for blueprint in (main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp):
+    for blueprint in (main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp):
         app.register_blueprint(blueprint)
 
 
@@ -83,11 +84,21 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
+    from mentormatch import codes
+    from mentormatch.services.profiles import completeness
     from mentormatch.web.forms import EmptyForm
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        return {"logout_form": EmptyForm}
+        return {
+            "logout_form": EmptyForm,
+            "codes": codes,
+            "label": codes.label,
+            "completeness": completeness,
+        }
+
+    app.add_template_filter(codes.label, "label_of")
+    app.add_template_filter(codes.usce_text, "usce_text")
 
 
 def register_commands(app: Flask) -> None:

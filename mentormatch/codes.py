@@ -266,3 +266,11 @@ REGION_PREFERENCE_CODES: tuple[str, ...] = STATES + CENSUS_DIVISIONS
 MENTOR_CAPACITY_RANGE = (0, 20)
 HOURS_PER_MONTH_RANGE = (1, 40)
 GRADUATION_YEAR_MIN = 1960
+
+
+def usce_text(entries: list[dict] | None) -> str:
+    """'Observership (3 months), Externship (1 month)'."""
+    return ", ".join(
+        f"{label(entry['type'])} ({entry['months']} month{'s' if entry['months'] != 1 else ''})"
+        for entry in entries or []
+    )

@@ -1,11 +1,35 @@
-"""Read-only views of the people in the programme."""
+"""The coordinator's directory: people in the programme, filtered, searched and paged."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
 
+from sqlalchemy import String, and_, cast, exists, func, not_, or_, select
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.sql.elements import ColumnElement
+
+from mentormatch import codes
+from mentormatch.countries import COUNTRY_REGION
 from mentormatch.extensions import db
-from mentormatch.models import Role, User
+from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, Role, User
+from mentormatch.services.errors import NotFound, ValidationError
+
+PER_PAGE = 50
+MATCH_STATES = ("unmatched", "proposed", "active")
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    """What the coordinator asked for; blank means 'any'."""
+
+    query: str = ""
+    specialty: str = ""
+    region: str = ""  # mentees: home world region; mentors: US census region
+    complete: str = ""  # "yes" | "no"
+    match_state: str = ""  # unmatched | proposed | active
+    paused: str = ""  # mentors: "yes" | "no"
+    active: str = ""  # account: "yes" | "no"
+    page: int = 1
 
 
 def count_by_role() -> dict[str, int]:
@@ -17,3 +41,134 @@ def count_by_role() -> dict[str, int]:
 
 def list_by_role(role: str) -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == role).order_by(User.email)))
+
+
+def _json_empty(column) -> ColumnElement:
+    return or_(column.is_(None), cast(column, String).in_(["[]", "null"]))
+
+
+def _mentee_ready() -> ColumnElement:
+    return and_(
+        MenteeProfile.specialty.is_not(None),
+        or_(MenteeProfile.regions_anywhere.is_(True), not_(_json_empty(
+            MenteeProfile.preferred_regions))),
+        not_(_json_empty(MenteeProfile.research_interests)),
+    )  # fmt: skip
+
+
+def _mentor_ready() -> ColumnElement:
+    return and_(
+        MentorProfile.specialty.is_not(None),
+        MentorProfile.state.is_not(None),
+        not_(_json_empty(MentorProfile.research_interests)),
+    )
+
+
+def _open_mentorship(person_column, status: str | None = None) -> ColumnElement:
+    statuses = (status,) if status else ("proposed", "accepted")
+    return exists().where(person_column == User.id, Mentorship.status.in_(statuses))
+
+
+def _match_condition(person_column, state: str) -> ColumnElement:
+    if state == "unmatched":
+        return not_(_open_mentorship(person_column))
+    return _open_mentorship(person_column, "accepted" if state == "active" else "proposed")
+
+
+def _check(filters: DirectoryFilter, role: str) -> None:
+    problems = []
+    if filters.specialty and filters.specialty not in codes.SPECIALTY_CODES:
+        problems.append(("specialty", f"Unknown specialty '{filters.specialty}'."))
+    regions = set(COUNTRY_REGION.values()) if role == "mentee" else set(codes.CENSUS_REGIONS)
+    if filters.region and filters.region not in regions:
+        problems.append(("region", f"Unknown region '{filters.region}'."))
+    if filters.match_state and filters.match_state not in MATCH_STATES:
+        problems.append(("match_state", f"Choose one of {', '.join(MATCH_STATES)}."))
+    if problems:
+        raise ValidationError(problems)
+
+
+def _common_filters(statement, filters: DirectoryFilter, profile_cls, person_column, ready):
+    if filters.query:
+        pattern = f"%{filters.query.strip().lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.full_name).like(pattern), User.email.like(pattern))
+        )
+    if filters.specialty:
+        statement = statement.where(profile_cls.specialty == filters.specialty)
+    if filters.complete in ("yes", "no"):
+        statement = statement.where(ready if filters.complete == "yes" else not_(ready))
+    if filters.match_state:
+        statement = statement.where(_match_condition(person_column, filters.match_state))
+    if filters.active in ("yes", "no"):
+        statement = statement.where(User.active.is_(filters.active == "yes"))
+    return statement
+
+
+def search_mentees(filters: DirectoryFilter):
+    """A page of mentee Users, their profiles loaded."""
+    _check(filters, "mentee")
+    statement = (
+        select(User)
+        .join(MenteeProfile, MenteeProfile.user_id == User.id)
+        .options(contains_eager(User.mentee_profile))
+    )
+    statement = _common_filters(
+        statement, filters, MenteeProfile, Mentorship.mentee_id, _mentee_ready()
+    )
+    if filters.region:
+        countries = [code for code, region in COUNTRY_REGION.items() if region == filters.region]
+        statement = statement.where(MenteeProfile.home_country.in_(countries))
+    return _page(statement, filters.page)
+
+
+def search_mentors(filters: DirectoryFilter):
+    """A page of mentor Users, their profiles loaded."""
+    _check(filters, "mentor")
+    statement = (
+        select(User)
+        .join(MentorProfile, MentorProfile.user_id == User.id)
+        .options(contains_eager(User.mentor_profile))
+    )
+    statement = _common_filters(
+        statement, filters, MentorProfile, Mentorship.mentor_id, _mentor_ready()
+    )
+    if filters.region:
+        states = [
+            state for division in codes.CENSUS[filters.region].values() for state in division
+        ]
+        statement = statement.where(MentorProfile.state.in_(states))
+    if filters.paused in ("yes", "no"):
+        paused = MentorProfile.capacity == 0
+        statement = statement.where(paused if filters.paused == "yes" else not_(paused))
+    return _page(statement, filters.page)
+
+
+def _page(statement, page: int):
+    return db.paginate(
+        statement.order_by(User.full_name, User.id),
+        page=max(page, 1),
+        per_page=PER_PAGE,
+        error_out=False,
+        count=True,
+    )
+
+
+def set_account_active(user_id: int, active: bool) -> User:
+    """Deactivate (cannot sign in, left out of rounds) or reactivate an account."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    if user.role == Role.COORDINATOR.value and not active:
+        remaining = db.session.scalar(
+            select(func.count()).where(
+                User.role == Role.COORDINATOR.value, User.active.is_(True), User.id != user_id
+            )
+        )
+        if not remaining:
+            raise ValidationError.single(
+                "active", "The last active coordinator cannot be deactivated."
+            )
+    user.active = active
+    db.session.commit()
+    return user

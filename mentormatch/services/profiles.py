@@ -155,3 +155,53 @@ def mentee_view(viewer: User, profile: MenteeProfile) -> dict[str, Any]:
     values["home_country_name"] = country_names().get(profile.home_country or "", "")
     values["home_region"] = world_region(profile.home_country)
     return values
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A person's profile as one viewer may see it."""
+
+    person: User
+    profile: MenteeProfile | MentorProfile
+    values: dict[str, Any]
+    sensitive_visible: bool
+    contact_visible: bool
+
+
+def _mentorship_between(mentee_id: int, mentor_id: int, statuses: tuple[str, ...]) -> bool:
+    query = select(Mentorship.id).where(
+        Mentorship.mentee_id == mentee_id,
+        Mentorship.mentor_id == mentor_id,
+        Mentorship.status.in_(statuses),
+    )
+    return db.session.scalar(query) is not None
+
+
+def profile_for_viewer(viewer: User, user_id: int) -> ProfileView:
+    """Coordinators see everyone; people see themselves and the other side of a proposed or
+    accepted mentorship. Anyone else gets NotFound (so existence is not revealed)."""
+    person = db.session.get(User, user_id)
+    profile = None if person is None else person.mentee_profile or person.mentor_profile
+    if person is None or profile is None:
+        raise NotFound(f"No profile for user {user_id}.")
+    is_self = viewer.id == person.id
+    is_coordinator = viewer.role == Role.COORDINATOR.value
+    # (mentee id, mentor id) of the mentorship that would relate the two
+    pair = (person.id, viewer.id) if person.role == Role.MENTEE.value else (viewer.id, person.id)
+    related = viewer.role != person.role and _mentorship_between(*pair, ("proposed", "accepted"))
+    if not (is_self or is_coordinator or related):
+        raise NotFound(f"No profile for user {user_id}.")
+    accepted = related and _mentorship_between(*pair, ("accepted",))
+    if isinstance(profile, MenteeProfile):
+        values = mentee_view(viewer, profile)
+        sensitive_visible = may_see_sensitive(viewer, person.id)
+    else:
+        values = {name: getattr(profile, name) for name in MentorFields.__dataclass_fields__}
+        sensitive_visible = True  # mentors' profiles hold nothing sensitive
+    return ProfileView(
+        person=person,
+        profile=profile,
+        values=values,
+        sensitive_visible=sensitive_visible,
+        contact_visible=is_self or is_coordinator or accepted,
+    )

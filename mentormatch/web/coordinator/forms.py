@@ -1,11 +1,45 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+
+from mentormatch import codes
+from mentormatch.countries import WORLD_REGIONS
+
+ANY = [("", "Any")]
+YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 
 
 class NewCoordinatorForm(FlaskForm):
     full_name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Initial password", validators=[DataRequired()])
+
+
+class DirectoryFilterForm(FlaskForm):
+    """GET filters: they change nothing, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    query = SearchField("Name or email")
+    specialty = SelectField(
+        "Specialty", choices=ANY + [(c, codes.label(c)) for c in codes.SPECIALTY_CODES]
+    )
+    region = SelectField("Region", choices=ANY)
+    complete = SelectField("Ready for matching", choices=YES_NO)
+    match_state = SelectField(
+        "Match",
+        choices=ANY + [("unmatched", "Unmatched"), ("proposed", "Proposed"), ("active", "Active")],
+    )
+    paused = SelectField("Paused", choices=YES_NO)
+    active = SelectField("Account active", choices=YES_NO)
+
+    def __init__(self, role: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        regions = WORLD_REGIONS if role == "mentee" else codes.CENSUS_REGIONS
+        self.region.label.text = "Home region" if role == "mentee" else "US region"
+        self.region.choices = ANY + [(r, codes.label(r)) for r in regions]
+        if role == "mentee":
+            del self.paused
