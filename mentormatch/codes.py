@@ -249,6 +249,8 @@ _LABEL_OVERRIDES: dict[str, str] = {
 
 def label(code: str) -> str:
     """The label shown to people for a stored code."""
+    if code in DIVISION_REGION and code != "territories":
+        return code.replace("-", " ").title()
     if code in _LABEL_OVERRIDES:
         return _LABEL_OVERRIDES[code]
     if code in STATE_NAMES:
