@@ -32,6 +32,26 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_ENABLED": True,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Links in emails are built on this address.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Mail: "log" writes each mail to the log (development); "smtp" delivers it.
+    "MAIL_BACKEND": "log",
+    "MAIL_FROM": "MentorMatch <no-reply@localhost>",
+    "MAIL_SMTP_HOST": "localhost",
+    "MAIL_SMTP_PORT": 25,
+    "MAIL_SMTP_TLS": False,
+    "MAIL_SMTP_SSL": False,
+    "MAIL_SMTP_USERNAME": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "MAIL_SMTP_TIMEOUT": 30,
+    # Send right after the change that queued the mail; production sends from cron instead.
+    "MAIL_SEND_INLINE": True,
+    "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_RETRY_DELAYS": [60, 300, 1800, 7200],
+    "MAIL_CLAIM_SECONDS": 600,
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "PASSWORD_RESET_MIN_INTERVAL": 60,
+    "INVITATION_MAX_AGE": 14 * 24 * 3600,
 }
 
 

@@ -1,13 +1,29 @@
-"""Register, log in, log out, change password."""
+"""Register, log in, log out, change password; reset it or accept an invitation by email."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mentormatch.services import accounts
+from mentormatch.services import accounts, invitations, password_reset
 from mentormatch.services.errors import ValidationError
-from mentormatch.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mentormatch.services.tokens import TokenError
+from mentormatch.web.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    SetPasswordForm,
+)
 from mentormatch.web.forms import EmptyForm, apply_errors
 from mentormatch.web.urls import home_url, is_safe_next
 
@@ -93,3 +109,70 @@ def change_password():
             return redirect(home_url(user.role))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.request_reset(form.email.data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            lifetime = password_reset.describe_duration(password_reset.max_age())
+            flash(
+                "If an account exists for that address, we have sent it a link to choose a new "
+                f"password. The link works for {lifetime}; check your spam folder if it does "
+                "not arrive within a few minutes.",
+                "info",
+            )
+            return redirect(url_for("auth.login"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _set_password_from_link(
+        token,
+        check=password_reset.user_for_reset_token,
+        apply=password_reset.reset_password,
+        template="auth/reset_password.html",
+        done="Your password is changed and you are signed in. Other devices have been signed out.",
+    )
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _set_password_from_link(
+        token,
+        check=invitations.user_for_invitation_token,
+        apply=invitations.accept_invitation,
+        template="auth/accept_invitation.html",
+        done="Welcome to MentorMatch. Your password is set and you are signed in.",
+    )
+
+
+def _set_password_from_link(token: str, *, check, apply, template: str, done: str):
+    """The page behind an emailed link: the link is checked first, then the new password."""
+    form = SetPasswordForm()
+    try:
+        user = check(token)
+        if form.validate_on_submit():
+            try:
+                user = apply(token, form.password.data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                _start_session(user)
+                flash(done, "success")
+                return redirect(home_url(user.role))
+    except TokenError as exc:
+        response = make_response(render_template(template, form=None, problem=str(exc)), 400)
+    else:
+        status = 400 if form.is_submitted() else 200
+        response = make_response(render_template(template, form=form, user=user), status)
+    # The token is in the URL: keep it out of the Referer header of anything the page loads.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
