@@ -1,1 +1,65 @@
-"""The matching engine: arrays in, arrays out; never imports Flask or SQLAlchemy."""
+"""The matching engine: exact, capacity-aware assignment of mentees to mentors.
+
+Indices in, indices out; numpy, scipy, networkx-free core plus numba kernels. Never imports
+Flask or SQLAlchemy (a test enforces it), so the rounds service, the CLI and the benchmarks
+can all call it.
+
+    from mentormatch.matching import MatchingProblem, solve
+    result = solve(MatchingProblem(scores, capacity))
+    result.mentor_of, result.total_score
+"""
+
+from .certificate import OptimalityReport, check_feasible, check_optimal
+from .explain import UnmatchedReason, explain_unmatched
+from .problem import DenseScores, InvalidProblem, MatchingProblem, ScoreSource
+from .scoring import (
+    FeatureScores,
+    MenteeFeatures,
+    MentorFeatures,
+    PairExplanation,
+    ScoreComponents,
+    ScoreWeights,
+    compute_components,
+    compute_scores,
+    encode_mentees,
+    encode_mentors,
+    explain_pair,
+    iter_score_blocks,
+    top_k_mentors,
+)
+from .solver import ENGINE_VERSION, Duals, MatchingResult, SolveStats, solve
+from .stable import BlockingPairs, StableResult, blocking_pairs, solve_stable
+
+__all__ = [
+    "ENGINE_VERSION",
+    "BlockingPairs",
+    "DenseScores",
+    "Duals",
+    "FeatureScores",
+    "InvalidProblem",
+    "MatchingProblem",
+    "MatchingResult",
+    "MenteeFeatures",
+    "MentorFeatures",
+    "OptimalityReport",
+    "PairExplanation",
+    "ScoreComponents",
+    "ScoreSource",
+    "ScoreWeights",
+    "SolveStats",
+    "StableResult",
+    "UnmatchedReason",
+    "blocking_pairs",
+    "check_feasible",
+    "check_optimal",
+    "compute_components",
+    "compute_scores",
+    "encode_mentees",
+    "encode_mentors",
+    "explain_pair",
+    "explain_unmatched",
+    "iter_score_blocks",
+    "solve",
+    "solve_stable",
+    "top_k_mentors",
+]

@@ -1,0 +1,170 @@
+"""`check_optimal`: verify a result's dual prices against every allowed pair.
+
+LP duality for the b-matching (max sum w_ij x_ij, each mentee <= 1, mentor j <= r_j seats):
+a feasible matching x and prices u, v >= 0 with u_i + v_j >= w_ij on every allowed pair and
+sum(w x) == sum(u) + sum(r_j v_j) prove that no matching does better. All of it is checked
+in int64 weight units (`weights.py`), so "within tolerance" means exactly equal; the scan
+over all pairs runs in row blocks, so it works when the score matrix does not fit in memory.
+
+This module shares nothing with the solver but the integer weight rule: it recomputes
+weights from the problem's scores and checks the statements above from scratch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit, prange
+
+from .problem import MatchingProblem
+from .solver import MatchingResult
+from .weights import integer_weights
+
+
+@dataclass(frozen=True)
+class OptimalityReport:
+    """ok is True when the result is feasible and its duals prove it optimal."""
+
+    ok: bool
+    feasible: bool
+    dual_feasible: bool
+    complementary: bool
+    primal_weight: int
+    dual_weight: int
+    violations: int
+    worst_violation: int
+    problems: tuple[str, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@njit(cache=True, parallel=True)
+def _dual_violations(scores, allowed, use_allowed, min_score, unit, factor, offset, u, v, ok):
+    b, m = scores.shape
+    count = np.zeros(b, np.int64)
+    worst = np.zeros(b, np.int64)
+    for i in prange(b):
+        c = 0
+        wv = 0
+        for j in range(m):
+            if not ok[j] or scores[i, j] < min_score:
+                continue
+            if use_allowed and not allowed[i, j]:
+                continue
+            slack = u[i] + v[j] - (np.int64(np.rint(scores[i, j] / unit)) * factor + offset)
+            if slack < 0:
+                c += 1
+                if -slack > wv:
+                    wv = -slack
+        count[i] = c
+        worst[i] = wv
+    return count, worst
+
+
+def check_feasible(problem: MatchingProblem, mentor_of: np.ndarray) -> list[str]:
+    """Every rule of the problem, checked on a result; returns what is broken (empty: ok)."""
+    errors: list[str] = []
+    mentor_of = np.asarray(mentor_of)
+    if mentor_of.shape != (problem.n_mentees,):
+        return [f"mentor_of has shape {mentor_of.shape}, expected ({problem.n_mentees},)"]
+    bad = (mentor_of < -1) | (mentor_of >= problem.n_mentors)
+    if bad.any():
+        return [f"mentee {int(np.flatnonzero(bad)[0])} has an invalid mentor index"]
+    load = np.bincount(mentor_of[mentor_of >= 0], minlength=problem.n_mentors)
+    over = np.flatnonzero(load > problem.capacity)
+    if len(over):
+        errors.append(
+            f"mentor {int(over[0])} has {int(load[over[0]])} mentees, capacity "
+            f"{int(problem.capacity[over[0]])}"
+        )
+    for i, j in problem.locked:
+        if mentor_of[i] != j:
+            errors.append(f"locked pair (mentee {i}, mentor {j}) is missing")
+    rows = np.flatnonzero((mentor_of >= 0) & (problem.locked_mentor_of < 0))
+    for idx, block in problem.row_blocks(rows):
+        mask = problem.allowed_mask(idx, block)
+        pick = mask[np.arange(len(idx)), mentor_of[idx]]
+        if not pick.all():
+            i = int(idx[np.flatnonzero(~pick)[0]])
+            errors.append(f"pair (mentee {i}, mentor {int(mentor_of[i])}) is not allowed")
+            break
+    return errors
+
+
+def check_optimal(problem: MatchingProblem, result: MatchingResult) -> OptimalityReport:
+    """Verify feasibility, dual feasibility on every allowed pair, and zero duality gap."""
+    problems = check_feasible(problem, result.mentor_of)
+    feasible = not problems
+    free = problem.free_mentees
+    nf = len(free)
+    rescap = problem.residual_capacity
+    iw = integer_weights(
+        problem.objective,
+        problem.source.bound(),
+        nf,
+        int(rescap.max()) if problem.n_mentors else 0,
+    )
+    if iw != result.duals.weights:
+        problems.append("the result's weight scale does not match the problem")
+    u_all = np.asarray(result.duals.mentee, dtype=np.int64)
+    v = np.asarray(result.duals.mentor, dtype=np.int64)
+    u = u_all[free]
+    signs_ok = bool((u >= 0).all() and (v >= 0).all())
+    if not signs_ok:
+        problems.append("a dual price is negative")
+
+    # dual feasibility on every allowed free pair, in blocks
+    min_score = -np.inf if problem.min_score is None else float(problem.min_score)
+    use_allowed = problem.allowed is not None
+    dummy = np.zeros((1, 1), dtype=bool)
+    ok_mentor = rescap > 0
+    violations = 0
+    worst = 0
+    pos = 0
+    for idx, block in problem.row_blocks(free):
+        allowed = np.ascontiguousarray(problem.allowed[idx]) if use_allowed else dummy
+        cnt, wv = _dual_violations(
+            block, allowed, use_allowed, min_score, iw.unit, iw.factor, iw.offset,
+            u[pos : pos + len(idx)], v, ok_mentor,
+        )  # fmt: skip
+        violations += int(cnt.sum())
+        worst = max(worst, int(wv.max()) if len(wv) else 0)
+        pos += len(idx)
+    dual_feasible = signs_ok and violations == 0
+    if violations:
+        problems.append(f"{violations} allowed pairs have u_i + v_j < w_ij (worst by {worst})")
+
+    # complementary slackness and equal objectives (exact integers)
+    mo = result.mentor_of[free]
+    matched = np.flatnonzero(mo >= 0)
+    w_matched = np.zeros(len(matched), np.int64)
+    for start in range(0, len(matched), 4096):
+        sel = matched[start : start + 4096]
+        block = problem.source.rows(free[sel])
+        w_matched[start : start + len(sel)] = iw.of(block[np.arange(len(sel)), mo[sel]])
+    tight = u[matched] + v[mo[matched]] == w_matched
+    load = np.bincount(mo[matched], minlength=problem.n_mentors)
+    complementary = bool(tight.all() and (u[mo < 0] == 0).all() and (v[load < rescap] == 0).all())
+    if not complementary:
+        problems.append(
+            "complementary slackness fails (a matched pair is not tight, or a "
+            "price is positive on an unmatched mentee or a free seat)"
+        )
+    primal = sum(int(x) for x in w_matched)
+    dual = sum(int(x) for x in u) + sum(int(c) * int(x) for c, x in zip(rescap, v, strict=True))
+    if primal != dual:
+        problems.append(f"primal weight {primal} != dual weight {dual}")
+    ok = feasible and dual_feasible and complementary and primal == dual and not problems
+    return OptimalityReport(
+        ok=ok,
+        feasible=feasible,
+        dual_feasible=dual_feasible,
+        complementary=complementary,
+        primal_weight=primal,
+        dual_weight=dual,
+        violations=violations,
+        worst_violation=worst,
+        problems=tuple(problems),
+    )

@@ -1,0 +1,251 @@
+"""The matching problem: validated inputs, nothing else.
+
+A `MatchingProblem` is checked once, when it is built, so that the algorithms can trust it.
+Every error names the offending index, because the person reading it has to find the row in a
+spreadsheet of thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+OBJECTIVES = ("coverage", "score")
+
+
+class InvalidProblem(ValueError):
+    """The inputs cannot describe a matching problem; the message says which index is wrong."""
+
+
+@runtime_checkable
+class ScoreSource(Protocol):
+    """Scores computed on demand, one block of mentee rows at a time.
+
+    Large cohorts (100,000 x 20,000) do not fit in memory as a dense matrix, so the engine asks
+    for rows when it needs them. A source must return the same floats for the same rows every
+    time (the certificate is checked against them) and they must be finite.
+    """
+
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def rows(self, index: np.ndarray) -> np.ndarray:
+        """Float64 array (len(index), n_mentors) of the scores of those mentees."""
+        ...
+
+    def bound(self) -> float:
+        """An upper bound on |score| over all pairs (used to choose the integer scale)."""
+        ...
+
+
+class DenseScores:
+    """A score matrix already in memory, seen through the `ScoreSource` interface."""
+
+    def __init__(self, scores: np.ndarray) -> None:
+        self.matrix = scores
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape  # type: ignore[return-value]
+
+    def rows(self, index: np.ndarray) -> np.ndarray:
+        index = np.asarray(index)
+        if len(index) and index[-1] - index[0] + 1 == len(index) and (np.diff(index) == 1).all():
+            return self.matrix[int(index[0]) : int(index[-1]) + 1]  # a view, no copy
+        return self.matrix[index]
+
+    def bound(self) -> float:
+        return float(np.abs(self.matrix).max()) if self.matrix.size else 0.0
+
+
+def _first_true(mask: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(k) for k in np.argwhere(mask)[0])
+
+
+class MatchingProblem:
+    """Scores, capacities and rules of one matching round, validated.
+
+    Args:
+        scores: float array (n_mentees, n_mentors), higher is better, finite; or a
+            `ScoreSource` that computes rows on demand (see `scoring.FeatureScores`).
+        capacity: int array (n_mentors,), seats per mentor (>= 0), locked pairs included.
+        allowed: bool array like scores, or None for "every pair allowed".
+        locked: (mentee, mentor) pairs that must be in the result.
+        min_score: pairs scoring below this are not allowed (locked pairs are exempt).
+        objective: "coverage" (most mentees matched, then highest total score) or "score"
+            (highest total score; an unmatched mentee counts 0, so a pair with a negative score
+            is never chosen unless locked).
+
+    Raises:
+        InvalidProblem: with a message that names the offending row, column or pair.
+    """
+
+    def __init__(
+        self,
+        scores: np.ndarray | ScoreSource,
+        capacity: np.ndarray | Iterable[int],
+        allowed: np.ndarray | None = None,
+        locked: Iterable[tuple[int, int]] = (),
+        min_score: float | None = None,
+        objective: str = "coverage",
+    ) -> None:
+        if objective not in OBJECTIVES:
+            raise InvalidProblem(
+                f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}"
+            )
+        self.objective = objective
+        self.source, self.scores = _validate_scores(scores)
+        n, m = self.source.shape
+        self.n_mentees, self.n_mentors = int(n), int(m)
+        self.capacity = _validate_capacity(capacity, self.n_mentors)
+        self.allowed = _validate_allowed(allowed, (self.n_mentees, self.n_mentors))
+        if min_score is not None:
+            try:
+                min_score = float(min_score)
+            except (TypeError, ValueError):
+                raise InvalidProblem(f"min_score must be a number, got {min_score!r}") from None
+            if not np.isfinite(min_score):
+                raise InvalidProblem(f"min_score must be finite, got {min_score}")
+        self.min_score = min_score
+        self.locked = self._validate_locked(locked)
+
+        self.locked_mentor_of = np.full(self.n_mentees, -1, dtype=np.int64)
+        self.locked_mentor_of[self.locked[:, 0]] = self.locked[:, 1]
+        locked_load = np.bincount(self.locked[:, 1], minlength=self.n_mentors)
+        # Seats left for the optimisation once the locked pairs have taken theirs.
+        self.residual_capacity = self.capacity - locked_load
+        self.free_mentees = np.flatnonzero(self.locked_mentor_of < 0)
+        for name in ("capacity", "residual_capacity", "locked", "locked_mentor_of"):
+            getattr(self, name).setflags(write=False)
+
+    # -- helpers the algorithms share -------------------------------------------------------
+    def allowed_mask(self, rows: np.ndarray, block: np.ndarray) -> np.ndarray:
+        """Which pairs of these mentee rows may be matched (min_score applied, locks ignored)."""
+        mask = np.ones(block.shape, dtype=bool) if self.allowed is None else self.allowed[rows]
+        if self.min_score is not None:
+            mask &= block >= self.min_score
+        return mask
+
+    def row_blocks(self, rows: np.ndarray, block_rows: int | None = None):
+        """Yield (row indices, score block) over `rows`, sized so a block stays ~32 MB."""
+        if block_rows is None:
+            block_rows = max(1, (4 << 20) // max(1, self.n_mentors))
+        for start in range(0, len(rows), block_rows):
+            idx = rows[start : start + block_rows]
+            yield idx, np.ascontiguousarray(self.source.rows(idx), dtype=np.float64)
+
+    def __repr__(self) -> str:
+        return (
+            f"MatchingProblem({self.n_mentees} mentees x {self.n_mentors} mentors, "
+            f"{int(self.capacity.sum())} seats, {len(self.locked)} locked, "
+            f"objective={self.objective!r})"
+        )
+
+    def _validate_locked(self, locked: Iterable[tuple[int, int]]) -> np.ndarray:
+        pairs = list(locked)
+        out = np.zeros((len(pairs), 2), dtype=np.int64)
+        seen: dict[int, int] = {}
+        for k, pair in enumerate(pairs):
+            try:
+                i, j = pair
+            except (TypeError, ValueError):
+                raise InvalidProblem(
+                    f"locked pair #{k} must be a (mentee, mentor) pair, got {pair!r}"
+                ) from None
+            if not (_is_int(i) and _is_int(j)):
+                raise InvalidProblem(f"locked pair #{k} ({i!r}, {j!r}) must hold integer indices")
+            i, j = int(i), int(j)
+            if not 0 <= i < self.n_mentees:
+                raise InvalidProblem(
+                    f"locked pair #{k}: mentee index {i} is out of range 0..{self.n_mentees - 1}"
+                )
+            if not 0 <= j < self.n_mentors:
+                raise InvalidProblem(
+                    f"locked pair #{k}: mentor index {j} is out of range 0..{self.n_mentors - 1}"
+                )
+            if i in seen:
+                raise InvalidProblem(
+                    f"mentee {i} is locked twice (to mentor {seen[i]} and to mentor {j})"
+                )
+            seen[i] = j
+            if self.allowed is not None and not self.allowed[i, j]:
+                raise InvalidProblem(f"locked pair (mentee {i}, mentor {j}) is not allowed")
+            out[k] = (i, j)
+        load = np.bincount(out[:, 1], minlength=self.n_mentors)
+        over = np.flatnonzero(load > self.capacity)
+        if len(over):
+            j = int(over[0])
+            raise InvalidProblem(
+                f"mentor {j} has {int(load[j])} locked mentees but capacity "
+                f"{int(self.capacity[j])}; raise the capacity or unlock a pair"
+            )
+        return out
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
+
+
+def _validate_scores(scores: np.ndarray | ScoreSource) -> tuple[ScoreSource, np.ndarray | None]:
+    if not isinstance(scores, np.ndarray) and isinstance(scores, ScoreSource):
+        shape = tuple(scores.shape)
+        if len(shape) != 2:
+            raise InvalidProblem(f"scores must be 2-D (mentees x mentors), got shape {shape}")
+        return scores, None
+    try:
+        arr = np.array(scores, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidProblem("scores must be a numeric array (mentees x mentors)") from None
+    if arr.ndim != 2:
+        raise InvalidProblem(f"scores must be 2-D (mentees x mentors), got shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i, j = _first_true(bad)
+        raise InvalidProblem(
+            f"score at row {i}, column {j} (mentee {i}, mentor {j}) is {arr[i, j]}; "
+            "scores must be finite"
+        )
+    arr.setflags(write=False)
+    return DenseScores(arr), arr
+
+
+def _validate_capacity(capacity: np.ndarray | Iterable[int], n_mentors: int) -> np.ndarray:
+    try:
+        cap = np.array(capacity)
+    except (TypeError, ValueError):
+        raise InvalidProblem("capacity must be an array of integers, one per mentor") from None
+    if cap.ndim != 1 or cap.shape[0] != n_mentors:
+        raise InvalidProblem(
+            f"capacity has shape {cap.shape} but scores have {n_mentors} mentor columns"
+        )
+    if cap.dtype == bool or not (
+        np.issubdtype(cap.dtype, np.integer) or np.issubdtype(cap.dtype, np.floating)
+    ):
+        raise InvalidProblem("capacity must hold integers, one per mentor")
+    if np.issubdtype(cap.dtype, np.floating):
+        bad = ~np.isfinite(cap) | (cap != np.round(cap))
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            raise InvalidProblem(f"capacity of mentor {j} is {cap[j]}; it must be an integer")
+    neg = cap < 0
+    if neg.any():
+        j = int(np.flatnonzero(neg)[0])
+        raise InvalidProblem(f"capacity of mentor {j} is {cap[j]}; it must be 0 or more")
+    return cap.astype(np.int64)
+
+
+def _validate_allowed(allowed: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray | None:
+    if allowed is None:
+        return None
+    arr = np.asarray(allowed)
+    if arr.shape != shape:
+        raise InvalidProblem(f"allowed has shape {arr.shape} but scores have shape {shape}")
+    if arr.dtype != bool:
+        if not np.issubdtype(arr.dtype, np.number) or not np.isin(arr, (0, 1)).all():
+            raise InvalidProblem("allowed must be a boolean array (or 0/1)")
+        arr = arr.astype(bool)
+    arr = arr.copy()
+    arr.setflags(write=False)
+    return arr

@@ -1,0 +1,297 @@
+"""`solve`: the exact optimum, found on a small candidate set and certified on all pairs.
+
+Why not one big assignment problem: a dense solve on 100,000 x 20,000 pairs neither fits in
+memory nor finishes. Why not just each mentee's top k: with tied, structured scores the top-k
+guess loses seats and score (engine-notes.md). So:
+
+1. Candidates: each free mentee's `k` heaviest usable arcs (computed in row blocks).
+2. Solve exactly on the candidates with successive shortest paths (`_kernels.ssp_solve`),
+   which keeps dual prices u (mentees) and v (mentors).
+3. Pricing: scan every allowed pair in row blocks; a pair with u_i + v_j < w_ij could improve
+   the matching. Add each mentee's most violated ones and re-solve, warm-started: only the
+   mentees with a new violated arc are taken out and placed again.
+4. When a scan finds nothing, the duals prove optimality over all pairs (`check_optimal`
+   verifies the same statement independently).
+
+Locked pairs are fixed first: their mentees leave the problem and their mentors' capacity
+shrinks; the rest is solved on the residual capacity.
+
+Tie-break (documented for coordinators): among matchings with the same objective value the
+one returned is the one the deterministic procedure above finds (mentees placed in index
+order, candidate lists in mentor-index order, shortest-path ties to the lower node index).
+The same input always gives the same result; permuting rows or columns gives the same
+objective values but may choose a different one of several equally good matchings.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _kernels
+from .problem import MatchingProblem
+from .weights import IntegerWeights, integer_weights
+
+ENGINE_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Duals:
+    """LP dual prices in integer weight units (see `weights.py`).
+
+    mentee[i] (u) is 0 for locked and unmatched mentees; mentor[j] (v) is 0 when j has a free
+    seat. For every allowed free pair u_i + v_j >= w_ij, with equality on matched pairs, and
+    sum(u) + sum(residual_capacity * v) equals the total weight of the matching.
+    """
+
+    mentee: np.ndarray
+    mentor: np.ndarray
+    weights: IntegerWeights
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    rounds: int
+    candidate_arcs: int
+    arcs_added: int
+    seconds_candidates: float
+    seconds_solve: float
+    seconds_pricing: float
+    mentees_scanned: int
+
+
+@dataclass(frozen=True)
+class MatchingResult:
+    """The matching, its value, and the prices that prove it optimal."""
+
+    mentor_of: np.ndarray
+    total_score: float
+    n_matched: int
+    objective: str
+    duals: Duals
+    stats: SolveStats = field(repr=False)
+    engine_version: str = ENGINE_VERSION
+
+    @property
+    def unmatched(self) -> np.ndarray:
+        return np.flatnonzero(self.mentor_of < 0)
+
+
+def default_k(problem: MatchingProblem) -> int:
+    """Candidate arcs per mentee: enough that most mentees find a seat among them."""
+    n_free = max(1, len(problem.free_mentees))
+    seats = max(1, int(problem.residual_capacity.sum()))
+    pressure = n_free / seats
+    return int(min(problem.n_mentors, max(8, round(8 + 8 * pressure))))
+
+
+def solve(
+    problem: MatchingProblem, k: int | None = None, max_add: int | None = None
+) -> MatchingResult:
+    """Find an optimal matching of `problem` (exact for the integer-scaled scores).
+
+    Args:
+        problem: a validated `MatchingProblem`.
+        k: initial candidate arcs per mentee (default from the seat pressure); any k gives
+           the same optimum, it only changes the speed.
+        max_add: arcs added per mentee per pricing round (default k).
+    """
+    n_free_idx = problem.free_mentees
+    nf = len(n_free_idx)
+    m = problem.n_mentors
+    rescap = problem.residual_capacity.astype(np.int64)
+    iw = integer_weights(
+        problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
+    )
+    k = default_k(problem) if k is None else max(1, min(int(k), m))
+    max_add = k if max_add is None else max(1, int(max_add))
+    mentor_ok = rescap > 0
+    min_score = -np.inf if problem.min_score is None else problem.min_score
+
+    t0 = time.perf_counter()
+    zeros_u = np.zeros(nf, np.int64)
+    zeros_v = np.zeros(m, np.int64)
+    cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k)
+    indptr, indices, weights = _csr_from_lists(cols, -rcs)
+    t_cand = time.perf_counter() - t0
+
+    seat_ptr = np.zeros(m + 1, np.int64)
+    np.cumsum(rescap, out=seat_ptr[1:])
+    state = _State.fresh(nf, m, seat_ptr)
+    t_solve = t_price = 0.0
+    rounds = 0
+    added_total = 0
+    order = np.arange(nf, dtype=np.int64)
+    while True:
+        rounds += 1
+        t1 = time.perf_counter()
+        state.run(indptr, indices, weights, rescap, seat_ptr, order)
+        t2 = time.perf_counter()
+        u, v = state.duals()
+        new_cols, new_rcs, counts = _scan(problem, iw, mentor_ok, min_score, u, v, max_add)
+        t_price += time.perf_counter() - t2
+        t_solve += t2 - t1
+        if not counts.any():
+            break
+        rows_new = np.flatnonzero(counts > 0)
+        added_total += int((new_cols >= 0).sum())
+        # the scan returns reduced costs; the arc weight is w = u_i + v_j - rc (exact integers)
+        new_w = u[:, None] + v[np.maximum(new_cols, 0)] - new_rcs
+        indptr, indices, weights = _merge(indptr, indices, weights, new_cols, new_w)
+        order = state.release(rows_new, v)
+
+    mentor_of = problem.locked_mentor_of.copy()
+    mentor_of[n_free_idx] = state.mentor_of
+    u_full = np.zeros(problem.n_mentees, np.int64)
+    u_full[n_free_idx] = u
+    stats = SolveStats(
+        rounds=rounds,
+        candidate_arcs=int(indptr[-1]),
+        arcs_added=added_total,
+        seconds_candidates=t_cand,
+        seconds_solve=t_solve,
+        seconds_pricing=t_price,
+        mentees_scanned=int(state.state[2]),
+    )
+    return MatchingResult(
+        mentor_of=mentor_of,
+        total_score=matched_total(problem, mentor_of),
+        n_matched=int((mentor_of >= 0).sum()),
+        objective=problem.objective,
+        duals=Duals(u_full, v, iw),
+        stats=stats,
+    )
+
+
+def matched_total(problem: MatchingProblem, mentor_of: np.ndarray) -> float:
+    """Sum of the float scores of the matched pairs (locked included)."""
+    rows = np.flatnonzero(mentor_of >= 0)
+    if problem.scores is not None:
+        return float(problem.scores[rows, mentor_of[rows]].sum())
+    total = 0.0
+    for start in range(0, len(rows), 4096):
+        idx = rows[start : start + 4096]
+        block = problem.source.rows(idx)
+        total += float(block[np.arange(len(idx)), mentor_of[idx]].sum())
+    return total
+
+
+class _State:
+    """The solver's primal and dual state, kept between pricing rounds (warm start)."""
+
+    def __init__(self, nf: int, m: int, seat_ptr: np.ndarray) -> None:
+        self.mentor_of = np.full(nf, _kernels.EXCESS, np.int64)
+        self.w_of = np.zeros(nf, np.int64)
+        self.load = np.zeros(m, np.int64)
+        self.deficit = np.zeros(m, np.int64)
+        self.seat_ptr = seat_ptr
+        self.seats = np.full(int(seat_ptr[-1]), -1, np.int64)
+        self.seat_pos = np.zeros(nf, np.int64)
+        self.pi_e = np.zeros(nf, np.int64)
+        self.pi_m = np.zeros(m, np.int64)
+        self.state = np.array([0, nf, 0], np.int64)  # pi_T, seats owed to T, work counter
+
+    @classmethod
+    def fresh(cls, nf: int, m: int, seat_ptr: np.ndarray) -> _State:
+        return cls(nf, m, seat_ptr)
+
+    def run(self, indptr, indices, weights, cap, seat_ptr, order) -> None:
+        _kernels.ssp_solve(
+            indptr,
+            indices,
+            weights,
+            cap,
+            self.mentor_of,
+            self.w_of,
+            self.load,
+            self.deficit,
+            seat_ptr,
+            self.seats,
+            self.seat_pos,
+            self.pi_e,
+            self.pi_m,
+            self.state,
+            order,
+        )
+
+    def duals(self) -> tuple[np.ndarray, np.ndarray]:
+        # pi_T is normalised to 0 by the kernel
+        return self.pi_e.copy(), -self.pi_m
+
+    def release(self, rows: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Take mentees with a new violated arc out of the matching, keeping the invariants.
+
+        A seat emptied at a positive price is owed (deficit) until someone fills it or a path
+        lowers its price; a seat at price 0 just becomes free.
+        """
+        _kernels.release(
+            rows.astype(np.int64),
+            v,
+            self.mentor_of,
+            self.load,
+            self.deficit,
+            self.seat_ptr,
+            self.seats,
+            self.seat_pos,
+            self.state,
+        )
+        return rows.astype(np.int64)
+
+
+def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r):
+    """Blockwise over free mentees: the r most negative u_i + v_j - w_ij per row."""
+    free = problem.free_mentees
+    nf = len(free)
+    out_c = np.full((nf, max(r, 0)), -1, np.int64)
+    out_k = np.zeros((nf, max(r, 0)), np.int64)
+    counts = np.zeros(nf, np.int64)
+    use_allowed = problem.allowed is not None
+    dummy = np.zeros((1, 1), dtype=bool)
+    pos = 0
+    for idx, block in problem.row_blocks(free):
+        b = len(idx)
+        allowed = np.ascontiguousarray(problem.allowed[idx]) if use_allowed else dummy
+        c, kk, cnt = _kernels.price_block(
+            block,
+            allowed,
+            use_allowed,
+            float(min_score),
+            iw.unit,
+            iw.factor,
+            iw.offset,
+            u[pos : pos + b],
+            v,
+            mentor_ok,
+            r,
+        )
+        out_c[pos : pos + b] = c
+        out_k[pos : pos + b] = kk
+        counts[pos : pos + b] = cnt
+        pos += b
+    return out_c, out_k, counts
+
+
+def _csr_from_lists(cols: np.ndarray, w: np.ndarray):
+    nf = cols.shape[0]
+    valid = cols >= 0
+    indptr = np.zeros(nf + 1, np.int64)
+    np.cumsum(valid.sum(axis=1), out=indptr[1:])
+    return indptr, cols[valid].astype(np.int64), w[valid].astype(np.int64)
+
+
+def _merge(indptr, indices, weights, new_cols, new_w):
+    """Add the new arcs (never already present: present arcs have non-negative slack)."""
+    nf = len(indptr) - 1
+    valid = new_cols >= 0
+    add_counts = valid.sum(axis=1)
+    rows = np.concatenate(
+        [np.repeat(np.arange(nf), np.diff(indptr)), np.repeat(np.arange(nf), add_counts)]
+    )
+    cols = np.concatenate([indices, new_cols[valid]])
+    w = np.concatenate([weights, new_w[valid]])
+    order = np.lexsort((cols, rows))
+    new_indptr = np.zeros(nf + 1, np.int64)
+    np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
+    return new_indptr, cols[order], w[order]
