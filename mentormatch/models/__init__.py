@@ -3,6 +3,18 @@
 from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.mentorship import Mentorship
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
+from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
 from mentormatch.models.user import Role, User
 
-__all__ = ["MenteeProfile", "Mentorship", "MentorProfile", "OutboxMessage", "Role", "User"]
+__all__ = [
+    "MatchingRound",
+    "MenteeProfile",
+    "MentorProfile",
+    "Mentorship",
+    "OutboxMessage",
+    "PairRule",
+    "Role",
+    "RoundPair",
+    "RoundUnmatched",
+    "User",
+]

@@ -74,7 +74,13 @@ class MenteeProfile(db.Model):
 
 class MentorProfile(db.Model):
     __tablename__ = "mentor_profiles"
-    __table_args__ = (CheckConstraint("capacity BETWEEN 0 AND 20", name="capacity_range"),)
+    __table_args__ = (
+        CheckConstraint("capacity BETWEEN 0 AND 20", name="capacity_range"),
+        # The capacity guarantee, held by the database: every proposal or active mentorship
+        # takes a seat with a conditional UPDATE, and no update can leave more taken than
+        # offered.
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -94,6 +100,8 @@ class MentorProfile(db.Model):
     visa_sponsorship: Mapped[str | None] = mapped_column(String(20))
     languages: Mapped[list] = _list()
     capacity: Mapped[int] = mapped_column(default=2)
+    # proposed + accepted mentorships; kept by services.seats, checked by the database
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     about: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

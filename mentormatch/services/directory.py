@@ -47,7 +47,8 @@ def _json_empty(column) -> ColumnElement:
     return or_(column.is_(None), cast(column, String).in_(["[]", "null"]))
 
 
-def _mentee_ready() -> ColumnElement:
+def mentee_ready_clause() -> ColumnElement:
+    """SQL: the mentee profile has what a round needs (see profiles.MENTEE_MATCHING_NEEDS)."""
     return and_(
         MenteeProfile.specialty.is_not(None),
         or_(MenteeProfile.regions_anywhere.is_(True), not_(_json_empty(
@@ -56,7 +57,8 @@ def _mentee_ready() -> ColumnElement:
     )  # fmt: skip
 
 
-def _mentor_ready() -> ColumnElement:
+def mentor_ready_clause() -> ColumnElement:
+    """SQL: the mentor profile has what a round needs."""
     return and_(
         MentorProfile.specialty.is_not(None),
         MentorProfile.state.is_not(None),
@@ -64,15 +66,15 @@ def _mentor_ready() -> ColumnElement:
     )
 
 
-def _open_mentorship(person_column, status: str | None = None) -> ColumnElement:
+def open_mentorship_clause(person_column, status: str | None = None) -> ColumnElement:
     statuses = (status,) if status else ("proposed", "accepted")
     return exists().where(person_column == User.id, Mentorship.status.in_(statuses))
 
 
 def _match_condition(person_column, state: str) -> ColumnElement:
     if state == "unmatched":
-        return not_(_open_mentorship(person_column))
-    return _open_mentorship(person_column, "accepted" if state == "active" else "proposed")
+        return not_(open_mentorship_clause(person_column))
+    return open_mentorship_clause(person_column, "accepted" if state == "active" else "proposed")
 
 
 def _check(filters: DirectoryFilter, role: str) -> None:
@@ -114,7 +116,7 @@ def search_mentees(filters: DirectoryFilter):
         .options(contains_eager(User.mentee_profile))
     )
     statement = _common_filters(
-        statement, filters, MenteeProfile, Mentorship.mentee_id, _mentee_ready()
+        statement, filters, MenteeProfile, Mentorship.mentee_id, mentee_ready_clause()
     )
     if filters.region:
         countries = [code for code, region in COUNTRY_REGION.items() if region == filters.region]
@@ -131,7 +133,7 @@ def search_mentors(filters: DirectoryFilter):
         .options(contains_eager(User.mentor_profile))
     )
     statement = _common_filters(
-        statement, filters, MentorProfile, Mentorship.mentor_id, _mentor_ready()
+        statement, filters, MentorProfile, Mentorship.mentor_id, mentor_ready_clause()
     )
     if filters.region:
         states = [

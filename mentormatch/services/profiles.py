@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch import codes
 from mentormatch.countries import country_names, world_region
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, Role, User
-from mentormatch.services.errors import NotFound
+from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.profile_fields import MenteeFields, MentorFields
 
 # Visible only to the mentee, coordinators, and a mentor whose match with the mentee was
@@ -112,23 +113,50 @@ def update_mentee_profile(user_id: int, values: MenteeFields) -> MenteeProfile:
     return profile
 
 
+def _capacity_below_seats(taken: int) -> ValidationError:
+    return ValidationError.single(
+        "capacity",
+        f"You have {taken} active or proposed mentee{'s' if taken != 1 else ''}; capacity "
+        f"cannot be lower than {taken}. End a mentorship or decline a proposal first.",
+    )
+
+
+def _commit_capacity_change(profile: MentorProfile) -> None:
+    """Commit; the database refuses a capacity below the seats taken (a concurrent proposal
+    may have taken one since we looked), and the person is told why."""
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        taken = db.session.get(MentorProfile, profile.id).seats_taken
+        raise _capacity_below_seats(taken) from exc
+
+
 def update_mentor_profile(user_id: int, values: MentorFields) -> MentorProfile:
+    """Save the profile. Lowering capacity below the seats already taken (active mentees plus
+    pending proposals) is refused: proposals are never withdrawn behind a mentee's back."""
     profile = mentor_profile(user_id)
+    if values.capacity < profile.seats_taken:
+        raise _capacity_below_seats(profile.seats_taken)
     apply_fields(profile, values)
-    db.session.commit()
+    _commit_capacity_change(profile)
     return profile
 
 
-def set_mentor_capacity(user_id: int, capacity: int) -> MentorProfile:
-    """Pause (0) or resume taking mentees without touching the rest of the profile."""
-    low, high = codes.MENTOR_CAPACITY_RANGE
-    if not low <= capacity <= high:
-        from mentormatch.services.errors import ValidationError
-
-        raise ValidationError.single("capacity", f"Capacity must be {low}-{high}; got {capacity}.")
+def pause_mentor(user_id: int) -> MentorProfile:
+    """Take no new mentees: capacity drops to the seats already taken (0 when none)."""
     profile = mentor_profile(user_id)
-    profile.capacity = capacity
-    db.session.commit()
+    profile.capacity = profile.seats_taken
+    _commit_capacity_change(profile)
+    return profile
+
+
+def resume_mentor(user_id: int, extra_seats: int = 1) -> MentorProfile:
+    """Open ``extra_seats`` new seats beyond those taken."""
+    profile = mentor_profile(user_id)
+    low, high = codes.MENTOR_CAPACITY_RANGE
+    profile.capacity = min(high, profile.seats_taken + extra_seats)
+    _commit_capacity_change(profile)
     return profile
 
 

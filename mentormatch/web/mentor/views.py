@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from mentormatch.models import Role
 from mentormatch.services import profiles
-from mentormatch.services.errors import ValidationError
 from mentormatch.services.profile_fields import parse_mentor
 from mentormatch.web.forms import EmptyForm
 from mentormatch.web.guards import require_role
@@ -18,8 +17,6 @@ from mentormatch.web.profile_forms import MentorProfileForm, mentor_form_data, m
 
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 require_role(bp, Role.MENTOR.value)
-
-RESUME_CAPACITY = 1
 
 
 @bp.route("/")
@@ -49,19 +46,16 @@ def profile():
 
 @bp.route("/availability", methods=["POST"])
 def availability():
-    """Pause (capacity 0) or resume taking new mentees."""
+    """Pause (no free seats) or resume taking new mentees."""
     form = EmptyForm()
     if form.validate_on_submit():
-        pause = request.form.get("action") == "pause"
-        try:
-            profiles.set_mentor_capacity(current_user.id, 0 if pause else RESUME_CAPACITY)
-        except ValidationError as exc:
-            flash(str(exc), "error")
+        if request.form.get("action") == "pause":
+            profiles.pause_mentor(current_user.id)
+            flash("Matching paused: no new proposals will reach you.", "success")
         else:
+            profile = profiles.resume_mentor(current_user.id)
             flash(
-                "Matching paused: no new proposals will reach you."
-                if pause
-                else f"Matching resumed with room for {RESUME_CAPACITY} mentee; "
+                f"Matching resumed: room for 1 more mentee (capacity {profile.capacity}); "
                 "edit your profile to take more.",
                 "success",
             )

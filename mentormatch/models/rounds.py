@@ -1,0 +1,128 @@
+"""Matching rounds: their settings, progress, proposed pairs and who was left out.
+
+Locks and forbids live in `PairRule`, whether a coordinator set them or a mentor's answer did
+(accepted: locked; declined or expired: forbidden), so every later round respects them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mentormatch.extensions import db
+from mentormatch.models.user import User, utcnow
+
+ROUND_STATUSES = ("draft", "running", "proposed", "published", "closed", "failed")
+PROGRESS_STAGES = ("queued", "loading", "scoring", "solving", "saving", "done")
+
+
+class MatchingRound(db.Model):
+    __tablename__ = "matching_rounds"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'running', 'proposed', 'published', 'closed', 'failed')",
+            name="status_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    # weights, objective, min_score, mentee selection: everything needed to reproduce the run
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    progress_stage: Mapped[str | None] = mapped_column(String(10))
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    # when the runner last reported; a running round silent for too long has lost its worker
+    progress_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    engine_version: Mapped[str | None] = mapped_column(String(20))
+    input_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # counts, totals, fairness, charts, stability: computed once when the run finishes
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    created_by: Mapped[User | None] = relationship()
+    pairs: Mapped[list[RoundPair]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", passive_deletes=True
+    )
+    unmatched: Mapped[list[RoundUnmatched]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class RoundPair(db.Model):
+    """One proposed (mentee, mentor) pair of a round, with its score and components."""
+
+    __tablename__ = "round_pairs"
+    __table_args__ = (UniqueConstraint("round_id", "mentee_id", name="uq_round_pairs_mentee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("matching_rounds.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    specialty_score: Mapped[float] = mapped_column(Float)
+    region_score: Mapped[float] = mapped_column(Float)
+    research_score: Mapped[float] = mapped_column(Float)
+    locked: Mapped[bool] = mapped_column(default=False)
+
+    round: Mapped[MatchingRound] = relationship(back_populates="pairs")
+    mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+
+
+class RoundUnmatched(db.Model):
+    """A mentee who took part in a round but got no mentor, and the engine's reason."""
+
+    __tablename__ = "round_unmatched"
+    __table_args__ = (UniqueConstraint("round_id", "mentee_id", name="uq_round_unmatched_mentee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("matching_rounds.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(30))
+    message: Mapped[str] = mapped_column(Text)
+
+    round: Mapped[MatchingRound] = relationship(back_populates="unmatched")
+    mentee: Mapped[User] = relationship()
+
+
+class PairRule(db.Model):
+    """A pair that must (lock) or must not (forbid) be proposed in later rounds."""
+
+    __tablename__ = "pair_rules"
+    __table_args__ = (
+        CheckConstraint("kind IN ('lock', 'forbid')", name="kind_known"),
+        UniqueConstraint("mentee_id", "mentor_id", name="uq_pair_rules_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(6))
+    # coordinator | declined | expired | accepted
+    source: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
