@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from mentormatch.web.auth.views import bp as auth_bp
     from mentormatch.web.coordinator.views import bp as coordinator_bp
+    from mentormatch.web.imports.views import bp as imports_bp
     from mentormatch.web.main.views import bp as main_bp
     from mentormatch.web.mentee.views import bp as mentee_bp
     from mentormatch.web.mentor.views import bp as mentor_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(imports_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -33,7 +33,20 @@ def _split(value: Any) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+_LOOKUP_CACHE: dict[tuple, dict[str, str]] = {}
+
+
 def _lookup_table(allowed: Sequence[str], labels: Mapping[str, str] | None = None) -> dict:
+    """lower-cased code or label -> code; built once per code list (imports call this for
+    every cell of every row)."""
+    key = (tuple(allowed), None if labels is None else tuple(labels.items()))
+    table = _LOOKUP_CACHE.get(key)
+    if table is None:
+        table = _LOOKUP_CACHE[key] = _build_lookup_table(allowed, labels)
+    return table
+
+
+def _build_lookup_table(allowed: Sequence[str], labels: Mapping[str, str] | None) -> dict:
     """lower-cased code or label -> code; labels shared by two codes are left out."""
     table: dict[str, str | None] = {}
     for code in allowed:

@@ -1,0 +1,56 @@
+"""CSV files of profiles: import-profiles, export-profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from mentormatch.services import csv_profiles
+
+KIND_OPTION = click.option(
+    "--kind",
+    type=click.Choice(csv_profiles.KINDS),
+    required=True,
+    help="Whether the file holds mentees or mentors.",
+)
+
+
+@click.command("import-profiles")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@KIND_OPTION
+@click.option("--dry-run", is_flag=True, help="Check the file and report; save nothing.")
+@with_appcontext
+def import_profiles_command(file: Path, kind: str, dry_run: bool) -> None:
+    """Create or update mentees or mentors from a CSV FILE (all rows or none).
+
+    People are matched by email; new people are sent an invitation to choose a password.
+    Exits with status 1, saving nothing, if any row has a problem.
+    """
+    report = csv_profiles.import_profiles(file.read_bytes(), kind, dry_run=dry_run)
+    for line in csv_profiles.iter_problem_lines(report):
+        click.echo(line, err=True)
+    click.echo(report.summary, err=not report.ok)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.command("export-profiles")
+@KIND_OPTION
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The CSV file to write (replaced if it exists).",
+)
+@with_appcontext
+def export_profiles_command(kind: str, out_path: Path) -> None:
+    """Write every mentee or mentor to a CSV file that import-profiles reads back."""
+    with out_path.open("w", encoding="utf-8", newline="") as out:
+        count = csv_profiles.write_export(kind, out)
+    click.echo(f"Wrote {count} {kind}{'' if count == 1 else 's'} to {out_path}.")
+
+
+COMMANDS = (import_profiles_command, export_profiles_command)

@@ -1,0 +1,24 @@
+"""CSV import and export of mentee and mentor profiles (one file per kind of person)."""
+
+from mentormatch.services.csv_profiles.columns import KINDS
+from mentormatch.services.csv_profiles.exporter import iter_export, write_export
+from mentormatch.services.csv_profiles.importer import (
+    MAX_UPLOAD_BYTES,
+    ImportReport,
+    Problem,
+    import_profiles,
+    iter_problem_lines,
+    size_text,
+)
+
+__all__ = [
+    "KINDS",
+    "MAX_UPLOAD_BYTES",
+    "ImportReport",
+    "Problem",
+    "import_profiles",
+    "iter_export",
+    "iter_problem_lines",
+    "size_text",
+    "write_export",
+]

@@ -1,0 +1,441 @@
+"""Importing mentees or mentors from a CSV file: all rows or none.
+
+Every row is checked before anything is saved, and the report lists every problem as row
+(numbered as a spreadsheet shows it, the header being row 1), column, value and what is
+expected. People are keyed by email, so importing the same file again updates them and
+creates nobody twice. New people get an account without a password and an invitation,
+queued in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from mentormatch.extensions import db
+from mentormatch.models import User
+from mentormatch.services import mail
+from mentormatch.services.accounts import NAME_MAX_LENGTH, normalise_email
+from mentormatch.services.csv_profiles.columns import (
+    ANYWHERE,
+    LAYOUTS,
+    REQUIRED_HINTS,
+    Layout,
+    layout_for,
+    profile_cells,
+    stored_values,
+    unneutralise,
+)
+from mentormatch.services.csv_profiles.reader import Table, UnreadableFile, read_table
+from mentormatch.services.errors import ValidationError
+from mentormatch.services.invitations import queue_invitation
+from mentormatch.services.profile_fields import MULTI_SEPARATOR, MenteeFields, MentorFields
+from mentormatch.services.profiles import apply_fields
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Sending more mail than this inside the import would keep a coordinator waiting for
+# minutes; larger batches stay in the outbox for the scheduled sender (`mentormatch mail send`).
+INLINE_INVITATIONS_MAX = 20
+_EMAIL_QUERY_CHUNK = 500  # well under every database's limit of bound parameters
+_KNOWN_COLUMNS = frozenset(name for layout in LAYOUTS.values() for name in layout.columns)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix; ``row`` is None when the whole file is the problem."""
+
+    row: int | None
+    column: str
+    value: str
+    expected: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def saved(self) -> bool:
+        return self.ok and not self.dry_run
+
+    @property
+    def summary(self) -> str:
+        if not self.ok:
+            rows = {problem.row for problem in self.problems if problem.row is not None}
+            where = f" in {len(rows)} row{'s' if len(rows) != 1 else ''}" if rows else ""
+            return (
+                f"Nothing was saved: {len(self.problems)} "
+                f"problem{'s' if len(self.problems) != 1 else ''}{where}. "
+                "Fix the file and import it again."
+            )
+        counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        if self.dry_run:
+            return (
+                f"Check passed for {self.rows} {self.kind} rows; nothing was saved. "
+                f"Importing would give {counts}."
+            )
+        invited = ""
+        if self.created:
+            invited = (
+                " (each new person is sent an invitation)"
+                if self.created <= INLINE_INVITATIONS_MAX
+                else " (their invitations are queued and go out with the next scheduled mail run)"
+            )
+        return f"Imported {self.rows} {self.kind} rows: {counts}{invited}."
+
+
+@dataclass
+class _Row:
+    number: int
+    email: str
+    full_name: str
+    fields: MenteeFields | MentorFields
+    user: User | None  # None: a new person
+    changed: bool = True
+
+
+@dataclass
+class _Check:
+    """The problems found so far."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, row: int | None, column: str, value: str, expected: str) -> None:
+        self.problems.append(Problem(row, column, value, expected))
+
+    def report(self, kind: str, dry_run: bool, rows: int = 0) -> ImportReport:
+        """The failed import's report: whole-file problems first, then by row."""
+        ordered = sorted(self.problems, key=lambda problem: problem.row or 0)
+        return ImportReport(kind, dry_run, rows=rows, problems=tuple(ordered))
+
+
+def import_profiles(
+    data: bytes, kind: str, *, dry_run: bool = False, max_bytes: int | None = None
+) -> ImportReport:
+    """Check the whole file, then save every row in one transaction, or nothing."""
+    layout = layout_for(kind)
+    check = _Check()
+    if max_bytes is not None and len(data) > max_bytes:
+        check.add(
+            None,
+            "",
+            size_text(len(data)),
+            f"Files can be at most {size_text(max_bytes)}. Split the file into smaller ones "
+            "(keep the header row in each) and import them one after another.",
+        )
+        return check.report(kind, dry_run)
+    try:
+        table = read_table(data, _KNOWN_COLUMNS)
+    except UnreadableFile as exc:
+        check.add(None, "", "", str(exc))
+        return check.report(kind, dry_run)
+
+    rows_readable = _check_header(layout, table, check)
+    if not table.rows:
+        check.add(
+            table.header_row + 1,
+            "",
+            "",
+            "The file has a header row but no people below it; add one row per person.",
+        )
+    rows = _check_rows(layout, table, check) if rows_readable else []
+    if check.problems or dry_run:
+        db.session.rollback()  # only reads happened; end them
+    if check.problems:
+        return check.report(kind, dry_run, rows=len(table.rows))
+    report = ImportReport(
+        kind,
+        dry_run,
+        rows=len(rows),
+        created=sum(row.user is None for row in rows),
+        updated=sum(row.user is not None and row.changed for row in rows),
+        unchanged=sum(row.user is not None and not row.changed for row in rows),
+    )
+    if dry_run:
+        return report
+    try:
+        _save(layout, rows)
+    except IntegrityError:
+        db.session.rollback()
+        check.add(
+            None,
+            "email",
+            "",
+            "Someone else added one of these people while the file was being imported, so "
+            "nothing was saved. Import the file again to update them.",
+        )
+        return check.report(kind, dry_run, rows=len(rows))
+    return report
+
+
+def size_text(size: int) -> str:
+    """A file size as a person reads it: '200 bytes', '12 KB', '5 MB'."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
+def _check_header(layout: Layout, table: Table, check: _Check) -> bool:
+    """Add the header's problems; True if the rows can still be checked (every required
+    column is there, once), so that one report lists the problems of rows too."""
+    row = table.header_row
+    readable = True
+    seen: set[str] = set()
+    unknown: list[str] = []
+    for position, name in enumerate(table.header):
+        if not name:
+            if any(position < len(cells) and cells[position] for _, cells in table.rows):
+                check.add(
+                    row,
+                    f"column {position + 1}",
+                    "",
+                    "This column has values but no name in the header row; name it or delete it.",
+                )
+            continue
+        if name in seen:
+            check.add(row, name, name, "This column appears twice; keep only one of them.")
+            readable = False
+        elif name not in layout.columns:
+            unknown.append(name)
+        seen.add(name)
+    if unknown:
+        others = [other for other in LAYOUTS.values() if other is not layout]
+        hint = "".join(
+            f" This looks like a {other.kind} file: import it as {other.kind}s."
+            for other in others
+            if all(name in other.columns for name in unknown)
+        )
+        for name in unknown:
+            check.add(
+                row,
+                name,
+                name,
+                f"Unknown column for {layout.kind}s; rename or delete it. The columns are: "
+                f"{', '.join(layout.columns)}.{hint}",
+            )
+    for name in layout.required:
+        if name not in seen:
+            readable = False
+            check.add(
+                row,
+                name,
+                "",
+                f"Missing column. A {layout.kind} file needs the columns "
+                f"{', '.join(layout.required)}; the others are optional.",
+            )
+    return readable
+
+
+def _cells_by_column(table: Table, cells: tuple[str, ...]) -> dict[str, str]:
+    return {
+        name: unneutralise(cells[position]) if position < len(cells) else ""
+        for position, name in enumerate(table.header)
+        if name
+    }
+
+
+def _check_rows(layout: Layout, table: Table, check: _Check) -> list[_Row]:
+    width = len(table.header)
+    email_at = table.header.index("email")
+    first_row_of: dict[str, int] = {}
+    emails: dict[int, str] = {}
+    for number, cells in table.rows:
+        raw_email = unneutralise(cells[email_at]) if email_at < len(cells) else ""
+        if not raw_email:
+            check.add(number, "email", "", REQUIRED_HINTS["email"])
+            continue
+        try:
+            email = normalise_email(raw_email)
+        except ValidationError as exc:
+            check.add(number, "email", raw_email, exc.errors[0][1])
+            continue
+        if email in first_row_of:
+            check.add(
+                number,
+                "email",
+                raw_email,
+                f"This person is already on row {first_row_of[email]}; each person may appear "
+                "only once in a file. Merge the two rows into one.",
+            )
+            continue
+        first_row_of[email] = number
+        emails[number] = email
+
+    existing = _existing_users(layout, emails.values())
+    rows: list[_Row] = []
+    for number, cells in table.rows:
+        if len(cells) > width and any(cells[width:]):
+            check.add(
+                number,
+                f"column {width + 1}",
+                next(cell for cell in cells[width:] if cell),
+                f"This row has more cells than the header row names ({width}); delete the "
+                "extra cells or add a name for their column.",
+            )
+        row = _check_row(layout, number, table, cells, emails.get(number), existing, check)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def _existing_users(layout: Layout, emails: Iterable[str]) -> dict[str, User]:
+    wanted = sorted(set(emails))
+    profile = getattr(User, layout.profile_attribute)
+    found: dict[str, User] = {}
+    for start in range(0, len(wanted), _EMAIL_QUERY_CHUNK):
+        chunk = wanted[start : start + _EMAIL_QUERY_CHUNK]
+        query = select(User).where(User.email.in_(chunk)).options(selectinload(profile))
+        found.update((user.email, user) for user in db.session.scalars(query))
+    return found
+
+
+def _check_row(
+    layout: Layout,
+    number: int,
+    table: Table,
+    cells: tuple[str, ...],
+    email: str | None,
+    existing: dict[str, User],
+    check: _Check,
+) -> _Row | None:
+    """The row ready to save, or None after adding its problems to ``check``."""
+    before = len(check.problems)
+    raw = _cells_by_column(table, cells)
+    user = existing.get(email) if email else None
+    if user is not None and user.role != layout.kind:
+        check.add(
+            number,
+            "email",
+            raw["email"],
+            f"{email} already belongs to a {user.role}'s account, and a person has one role "
+            f"only. Remove this row, or give this {layout.kind} another email address.",
+        )
+        user = None
+    profile = getattr(user, layout.profile_attribute) if user is not None else None
+
+    # Columns the file leaves out keep their stored values, so that a file with a few columns
+    # updates just those (and rules across fields see the whole profile).
+    values: dict[str, str] = {}
+    if user is not None:
+        values.update(profile_cells(layout, stored_values(layout, profile)))
+    values.update(raw)
+
+    for name in layout.required:
+        if name not in ("email", "preferred_regions") and not raw.get(name):
+            check.add(number, name, "", REQUIRED_HINTS[name])
+    full_name = " ".join(values.get("full_name", "").split())
+    if len(full_name) > NAME_MAX_LENGTH:
+        check.add(
+            number,
+            "full_name",
+            full_name,
+            f"Use at most {NAME_MAX_LENGTH} characters ({len(full_name)} here).",
+        )
+    if "preferred_regions" in layout.required:
+        _read_anywhere(number, values, check)
+
+    try:
+        fields = layout.parse(values)
+    except ValidationError as exc:
+        for name, message in exc.errors:
+            check.add(number, name, values.get(name, ""), message)
+        return None
+    if isinstance(fields, MenteeFields):
+        if not fields.preferred_regions and not fields.regions_anywhere:
+            check.add(number, "preferred_regions", "", REQUIRED_HINTS["preferred_regions"])
+        if values.get("usmle_step2ck_score") and fields.usmle_step2ck != "score":
+            check.add(
+                number,
+                "usmle_step2ck_score",
+                values["usmle_step2ck_score"],
+                "A Step 2 CK score needs 'score' in usmle_step2ck (or write the score there); "
+                "otherwise leave this cell empty.",
+            )
+    if (
+        isinstance(fields, MentorFields)
+        and profile is not None
+        and fields.capacity < profile.seats_taken
+    ):
+        check.add(
+            number,
+            "capacity",
+            values.get("capacity", ""),
+            f"This mentor already has {profile.seats_taken} active or proposed mentees; "
+            f"capacity cannot be lower than {profile.seats_taken}.",
+        )
+    if len(check.problems) > before or email is None:
+        return None
+    changed = (
+        user is None
+        or profile is None
+        or user.full_name != full_name
+        or stored_values(layout, profile) != fields.as_dict()
+    )
+    return _Row(number, email, full_name, fields, user, changed)
+
+
+def _read_anywhere(number: int, values: dict[str, str], check: _Check) -> None:
+    """'anywhere' in preferred_regions means no preference (the regions_anywhere field)."""
+    items = [item.strip().lower() for item in values.get("preferred_regions", "").split(";")]
+    if ANYWHERE not in items:
+        return
+    others = [item for item in items if item and item != ANYWHERE]
+    if others:
+        check.add(
+            number,
+            "preferred_regions",
+            values["preferred_regions"],
+            f"Write either '{ANYWHERE}' or states and divisions separated by "
+            f"'{MULTI_SEPARATOR}', not both.",
+        )
+    values["preferred_regions"] = MULTI_SEPARATOR.join(others)
+    values["regions_anywhere"] = "no" if others else "yes"
+
+
+def _save(layout: Layout, rows: list[_Row]) -> None:
+    new_users: list[User] = []
+    for row in rows:
+        if row.user is None:
+            user = User(email=row.email, full_name=row.full_name, role=layout.kind)
+            profile = layout.profile_model(user=user)
+            apply_fields(profile, row.fields)
+            db.session.add(user)
+            new_users.append(user)
+        elif row.changed:
+            row.user.full_name = row.full_name
+            profile = getattr(row.user, layout.profile_attribute)
+            if profile is None:
+                profile = layout.profile_model(user=row.user)
+                db.session.add(profile)
+            apply_fields(profile, row.fields)
+    db.session.flush()  # the invitations need the new users' ids
+    for user in new_users:
+        queue_invitation(user)
+    db.session.commit()
+    if len(new_users) <= INLINE_INVITATIONS_MAX:
+        mail.deliver_queued()
+
+
+def iter_problem_lines(report: ImportReport) -> Iterator[str]:
+    """The report's problems as lines of text, for the command line."""
+    for problem in report.problems:
+        where = "file" if problem.row is None else f"row {problem.row}"
+        column = f", column {problem.column}" if problem.column else ""
+        value = f", value {problem.value!r}" if problem.value else ""
+        yield f"{where}{column}{value}: {problem.expected}"

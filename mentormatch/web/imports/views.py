@@ -1,0 +1,90 @@
+"""Coordinators import people from a CSV file and export them to one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from mentormatch.models import Role
+from mentormatch.services import csv_profiles
+from mentormatch.web.guards import require_role
+from mentormatch.web.imports.forms import ImportForm
+
+bp = Blueprint("imports", __name__, url_prefix="/coordinator/people")
+require_role(bp, Role.COORDINATOR.value)
+
+FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the other fields
+
+
+def _max_upload_bytes() -> int:
+    return int(current_app.config.get("CSV_UPLOAD_MAX_BYTES", csv_profiles.MAX_UPLOAD_BYTES))
+
+
+def _render(form: ImportForm, report=None, status: int = 200):
+    return render_template(
+        "imports/upload.html",
+        form=form,
+        report=report,
+        max_size=csv_profiles.size_text(_max_upload_bytes()),
+    ), status
+
+
+@bp.before_request
+def _limit_request_size() -> None:
+    # Refuse a huge body before it is read, not after it has filled a temporary file.
+    request.max_content_length = _max_upload_bytes() + FORM_OVERHEAD_BYTES
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    # The page cannot be rendered from this request (its forms would read the body), so go
+    # back to the empty page with the message.
+    flash(
+        f"The file is larger than {csv_profiles.size_text(_max_upload_bytes())}. Split it into "
+        "smaller files (keep the header row in each) and import them one after another.",
+        "error",
+    )
+    return redirect(url_for("imports.upload"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def upload():
+    form = ImportForm()
+    if form.validate_on_submit():
+        limit = _max_upload_bytes()
+        data = form.csv_file.data.stream.read(limit + 1)  # one byte over is enough to refuse
+        report = csv_profiles.import_profiles(
+            data, form.kind.data, dry_run=form.dry_run.data, max_bytes=limit
+        )
+        if report.saved:
+            flash(report.summary, "success")
+            return redirect(url_for("imports.upload"))
+        return _render(form, report)
+    if not form.is_submitted():
+        form.dry_run.data = True  # checking first is the safe default
+    return _render(form, status=400 if form.errors else 200)
+
+
+@bp.route("/export/<kind>.csv")
+def export(kind: str):
+    if kind not in csv_profiles.KINDS:
+        abort(404)
+    filename = f"mentormatch-{kind}s-{date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(csv_profiles.iter_export(kind)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
