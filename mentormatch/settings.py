@@ -53,6 +53,13 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_MIN_INTERVAL": 60,
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
     "CSV_UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    # Rounds run outside the request: "thread" (in-process), "inline" (tests, CLI) or "rq".
+    "ROUNDS_EXECUTOR": "thread",
+    # A running round silent for this long has lost its worker and is shown as failed.
+    "ROUND_STALE_SECONDS": 15 * 60,
+    # Proposals: days a mentor has to answer, and when before the deadline to remind them.
+    "PROPOSAL_DAYS": 14,
+    "PROPOSAL_REMIND_DAYS_BEFORE": 3,
 }
 
 

@@ -1,0 +1,268 @@
+"""Proposals and mentorships after publication: accept, decline, expire, remind, end.
+
+Every answer is a conditional UPDATE on the proposal's status, so answering twice (two tabs)
+or answering while the expiry job runs has exactly one effect. Seats follow the status: a
+proposal holds a seat, acceptance keeps it, a decline, an expiry or an ending frees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import selectinload
+
+from mentormatch.extensions import db
+from mentormatch.models import Mentorship, PairRule, User
+from mentormatch.services import mail, seats
+from mentormatch.services.errors import NotFound, ServiceError
+
+REASON_MAX = 1000
+
+
+class AnswerError(ServiceError):
+    """The proposal cannot take this answer (already answered, expired, not yours)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _load(mentorship_id: int) -> Mentorship:
+    mentorship = db.session.get(
+        Mentorship,
+        mentorship_id,
+        options=[selectinload(Mentorship.mentee), selectinload(Mentorship.mentor)],
+    )
+    if mentorship is None:
+        raise NotFound(f"No proposal {mentorship_id}.")
+    return mentorship
+
+
+def _set_rule(mentee_id: int, mentor_id: int, kind: str, source: str) -> None:
+    db.session.execute(
+        delete(PairRule).where(PairRule.mentee_id == mentee_id, PairRule.mentor_id == mentor_id)
+    )
+    db.session.add(PairRule(mentee_id=mentee_id, mentor_id=mentor_id, kind=kind, source=source))
+
+
+def _transition(mentorship_id: int, from_status: str, **values) -> bool:
+    result = db.session.execute(
+        update(Mentorship)
+        .where(Mentorship.id == mentorship_id, Mentorship.status == from_status)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _answerable(mentorship: Mentorship, mentor_id: int) -> None:
+    if mentorship.mentor_id != mentor_id:
+        raise NotFound(f"No proposal {mentorship.id}.")  # not revealed to other mentors
+    if mentorship.status != "proposed":
+        raise AnswerError(f"This proposal was already {mentorship.status}.")
+    expires = _aware(mentorship.expires_at)
+    if expires is not None and expires <= _now():
+        raise AnswerError("This proposal has expired; the mentee is back in the pool.")
+
+
+def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
+    """The mentor accepts: an active mentorship; both get each other's contact details."""
+    mentorship = _load(mentorship_id)
+    _answerable(mentorship, mentor_id)
+    if not _transition(mentorship_id, "proposed", status="accepted", responded_at=_now()):
+        db.session.rollback()
+        raise AnswerError("This proposal was answered a moment ago (in another tab?).")
+    _set_rule(mentorship.mentee_id, mentorship.mentor_id, "lock", "accepted")
+    mentee, mentor = mentorship.mentee, mentorship.mentor
+    for to, template, subject in (
+        (mentee, "accepted_to_mentee", f"{mentor.full_name} is your mentor"),
+        (mentor, "accepted_to_mentor", f"You are now mentoring {mentee.full_name}"),
+    ):
+        link = mail.absolute_url("people.profile", user_id=(mentor if to is mentee else mentee).id)
+        mail.enqueue(
+            to.email,
+            subject,
+            mail.render_body(template, mentee=mentee, mentor=mentor, link=link),
+            "accepted",
+        )
+    db.session.commit()
+    mail.deliver_queued()
+    db.session.refresh(mentorship)
+    return mentorship
+
+
+def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
+    """The mentor declines: the seat is freed, the pair forbidden in later rounds, and the
+    mentee back in the pool."""
+    mentorship = _load(mentorship_id)
+    _answerable(mentorship, mentor_id)
+    reason = (reason or "").strip()[:REASON_MAX] or None
+    if not _transition(
+        mentorship_id, "proposed", status="declined", responded_at=_now(), response_reason=reason
+    ):
+        db.session.rollback()
+        raise AnswerError("This proposal was answered a moment ago (in another tab?).")
+    seats.release_seat(mentorship.mentor_id)
+    _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "declined")
+    mail.enqueue(
+        mentorship.mentee.email,
+        "Your proposed mentor cannot take you on",
+        mail.render_body(
+            "declined_to_mentee",
+            mentee=mentorship.mentee,
+            link=mail.absolute_url("mentee.home"),
+        ),
+        "declined",
+    )
+    db.session.commit()
+    mail.deliver_queued()
+    db.session.refresh(mentorship)
+    return mentorship
+
+
+def end(mentorship_id: int, user: User) -> Mentorship:
+    """End an active mentorship (the mentee, the mentor or a coordinator); frees the seat."""
+    mentorship = _load(mentorship_id)
+    allowed = user.role == "coordinator" or user.id in (mentorship.mentee_id, mentorship.mentor_id)
+    if not allowed:
+        raise NotFound(f"No mentorship {mentorship_id}.")
+    if not _transition(mentorship_id, "accepted", status="ended", ended_at=_now()):
+        db.session.rollback()
+        raise AnswerError(f"This mentorship is {mentorship.status}, not active.")
+    seats.release_seat(mentorship.mentor_id)
+    db.session.commit()
+    db.session.refresh(mentorship)
+    return mentorship
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    done: int
+    already_done: int = 0
+
+
+def expire_due(now: datetime | None = None) -> SweepReport:
+    """Expire every proposal past its deadline (safe to run at any frequency)."""
+    now = now or _now()
+    due = list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.status == "proposed", Mentorship.expires_at <= now)
+            .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
+            .order_by(Mentorship.id)
+        )
+    )
+    done = 0
+    for mentorship in due:
+        if not _transition(mentorship.id, "proposed", status="expired", responded_at=now):
+            continue  # answered or expired by someone else meanwhile
+        seats.release_seat(mentorship.mentor_id)
+        _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "expired")
+        mail.enqueue(
+            mentorship.mentee.email,
+            "Your mentor proposal has expired",
+            mail.render_body(
+                "expired_to_mentee", mentee=mentorship.mentee,
+                link=mail.absolute_url("mentee.home"),
+            ),
+            "expired",
+        )  # fmt: skip
+        mail.enqueue(
+            mentorship.mentor.email,
+            f"The proposal to mentor {mentorship.mentee.full_name} has expired",
+            mail.render_body(
+                "expired_to_mentor", mentee=mentorship.mentee, mentor=mentorship.mentor
+            ),
+            "expired",
+        )
+        db.session.commit()  # one proposal at a time: a failure later keeps these done
+        done += 1
+    mail.deliver_queued()
+    return SweepReport(done=done, already_done=len(due) - done)
+
+
+def remind_due(now: datetime | None = None) -> SweepReport:
+    """Remind mentors once about proposals close to their deadline (idempotent)."""
+    now = now or _now()
+    window = timedelta(days=int(current_app.config["PROPOSAL_REMIND_DAYS_BEFORE"]))
+    due = list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(
+                Mentorship.status == "proposed",
+                Mentorship.reminded_at.is_(None),
+                Mentorship.expires_at > now,
+                Mentorship.expires_at <= now + window,
+            )
+            .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
+            .order_by(Mentorship.id)
+        )
+    )
+    done = 0
+    for mentorship in due:
+        claimed = db.session.execute(
+            update(Mentorship)
+            .where(Mentorship.id == mentorship.id, Mentorship.reminded_at.is_(None),
+                   Mentorship.status == "proposed")
+            .values(reminded_at=now)
+        )  # fmt: skip
+        if claimed.rowcount != 1:
+            db.session.rollback()
+            continue
+        mail.enqueue(
+            mentorship.mentor.email,
+            f"Reminder: {mentorship.mentee.full_name} is waiting for your answer",
+            mail.render_body(
+                "reminder_to_mentor",
+                mentee=mentorship.mentee,
+                mentor=mentorship.mentor,
+                deadline=_aware(mentorship.expires_at).strftime("%d %B %Y"),
+                link=mail.absolute_url("mentor.home"),
+            ),
+            "reminder",
+        )
+        db.session.commit()
+        done += 1
+    mail.deliver_queued()
+    return SweepReport(done=done, already_done=len(due) - done)
+
+
+# --- what mentees and mentors see ------------------------------------------------------------
+
+
+def for_mentor(mentor_id: int) -> dict[str, list[Mentorship]]:
+    rows = list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.mentor_id == mentor_id)
+            .options(selectinload(Mentorship.mentee).selectinload(User.mentee_profile))
+            .order_by(Mentorship.created_at.desc(), Mentorship.id.desc())
+        )
+    )
+    return {
+        "pending": [m for m in rows if m.status == "proposed"],
+        "active": [m for m in rows if m.status == "accepted"],
+        "history": [m for m in rows if m.status not in ("proposed", "accepted")],
+    }
+
+
+def for_mentee(mentee_id: int) -> dict[str, object]:
+    rows = list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.mentee_id == mentee_id)
+            .options(selectinload(Mentorship.mentor).selectinload(User.mentor_profile))
+            .order_by(Mentorship.created_at.desc(), Mentorship.id.desc())
+        )
+    )
+    current = next((m for m in rows if m.status in ("proposed", "accepted")), None)
+    return {"current": current, "history": [m for m in rows if m is not current]}

@@ -1,0 +1,188 @@
+"""Who takes part in a round, as the engine's arrays: ids <-> indices are mapped here only.
+
+Mentees and mentors are sorted by id, so the same data always gives the same problem (and the
+same fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import select
+
+from mentormatch.extensions import db
+from mentormatch.matching import MenteeFeatures, MentorFeatures, encode_mentees, encode_mentors
+from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, PairRule, Role, User
+from mentormatch.services.directory import (
+    mentee_ready_clause,
+    mentor_ready_clause,
+    open_mentorship_clause,
+)
+from mentormatch.services.rounds.settings import RoundSettings
+
+
+@dataclass
+class RoundInputs:
+    mentee_ids: np.ndarray
+    mentor_ids: np.ndarray
+    mentees: MenteeFeatures
+    mentors: MentorFeatures
+    seats: np.ndarray  # free seats per mentor
+    locked: list[tuple[int, int]]  # (mentee index, mentor index)
+    forbidden: list[tuple[int, int]]
+    # mentees asked for but left out, and why (shown on the review page)
+    excluded: list[tuple[int, str]] = field(default_factory=list)
+    ignored_locks: list[tuple[int, int, str]] = field(default_factory=list)
+    # profile facts used by the fairness view, one entry per mentee index
+    mentee_home_country: list[str | None] = field(default_factory=list)
+    mentee_specialty: list[str] = field(default_factory=list)
+    mentee_prefers_img: list[bool] = field(default_factory=list)
+    mentor_is_img: list[bool] = field(default_factory=list)
+    fingerprint: str = ""
+
+
+def _mentee_rows(settings: RoundSettings):
+    query = (
+        select(
+            User.id,
+            User.active,
+            mentee_ready_clause().label("ready"),
+            open_mentorship_clause(Mentorship.mentee_id).label("has_open"),
+            MenteeProfile.specialty,
+            MenteeProfile.specialty_second,
+            MenteeProfile.preferred_regions,
+            MenteeProfile.regions_anywhere,
+            MenteeProfile.research_interests,
+            MenteeProfile.home_country,
+            MenteeProfile.prefers_img_mentor,
+        )
+        .join(MenteeProfile, MenteeProfile.user_id == User.id)
+        .where(User.role == Role.MENTEE.value)
+        .order_by(User.id)
+    )
+    if settings.mentee_ids is not None:
+        query = query.where(User.id.in_(settings.mentee_ids))
+    return db.session.execute(query).all()
+
+
+def _mentor_rows():
+    query = (
+        select(
+            User.id,
+            MentorProfile.specialty,
+            MentorProfile.subspecialty,
+            MentorProfile.state,
+            MentorProfile.research_interests,
+            (MentorProfile.capacity - MentorProfile.seats_taken).label("free"),
+            MentorProfile.is_img,
+        )
+        .join(MentorProfile, MentorProfile.user_id == User.id)
+        .where(
+            User.role == Role.MENTOR.value,
+            User.active.is_(True),
+            mentor_ready_clause(),
+            MentorProfile.capacity > MentorProfile.seats_taken,
+        )
+        .order_by(User.id)
+    )
+    return db.session.execute(query).all()
+
+
+def load_inputs(settings: RoundSettings) -> RoundInputs:
+    """Participants, their features, free seats, locks and forbids for ``settings``."""
+    mentees, excluded = [], []
+    for row in _mentee_rows(settings):
+        if not row.active:
+            excluded.append((row.id, "account deactivated"))
+        elif row.has_open:
+            excluded.append((row.id, "already has a mentor or a pending proposal"))
+        elif not row.ready:
+            excluded.append((row.id, "profile not ready for matching"))
+        else:
+            mentees.append(row)
+    if settings.mentee_ids is not None:
+        found = {row.id for row in mentees} | {mentee for mentee, _ in excluded}
+        excluded += [(i, "not a mentee") for i in settings.mentee_ids if i not in found]
+    mentors = _mentor_rows()
+
+    mentee_ids = np.array([row.id for row in mentees], dtype=np.int64)
+    mentor_ids = np.array([row.id for row in mentors], dtype=np.int64)
+    mentee_index = {int(user_id): k for k, user_id in enumerate(mentee_ids)}
+    mentor_index = {int(user_id): k for k, user_id in enumerate(mentor_ids)}
+    seats = np.array([row.free for row in mentors], dtype=np.int64)
+
+    locked, forbidden, ignored = [], [], []
+    lock_load = np.zeros(len(mentors), dtype=np.int64)
+    rules = db.session.execute(
+        select(PairRule.mentee_id, PairRule.mentor_id, PairRule.kind).order_by(PairRule.id)
+    ).all()
+    for mentee_id, mentor_id, kind in rules:
+        i, j = mentee_index.get(mentee_id), mentor_index.get(mentor_id)
+        if kind == "forbid":
+            if i is not None and j is not None:
+                forbidden.append((i, j))
+            continue
+        if i is None:
+            continue  # the mentee is not in this round (already matched, or not selected)
+        if j is None:
+            ignored.append((mentee_id, mentor_id, "the mentor has no free seat or is inactive"))
+        elif lock_load[j] >= seats[j]:
+            ignored.append((mentee_id, mentor_id, "more locks than the mentor has free seats"))
+        else:
+            lock_load[j] += 1
+            locked.append((i, j))
+
+    inputs = RoundInputs(
+        mentee_ids=mentee_ids,
+        mentor_ids=mentor_ids,
+        mentees=encode_mentees(
+            [row.specialty for row in mentees],
+            [row.specialty_second for row in mentees],
+            [[] if row.regions_anywhere else row.preferred_regions for row in mentees],
+            [row.research_interests for row in mentees],
+        ),
+        mentors=encode_mentors(
+            [row.specialty for row in mentors],
+            [row.state for row in mentors],
+            [row.research_interests for row in mentors],
+            [row.subspecialty for row in mentors],
+        ),
+        seats=seats,
+        locked=sorted(locked),
+        forbidden=sorted(forbidden),
+        excluded=excluded,
+        ignored_locks=ignored,
+        mentee_home_country=[row.home_country for row in mentees],
+        mentee_specialty=[row.specialty for row in mentees],
+        mentee_prefers_img=[bool(row.prefers_img_mentor) for row in mentees],
+        mentor_is_img=[bool(row.is_img) for row in mentors],
+    )
+    inputs.fingerprint = fingerprint(inputs, settings)
+    return inputs
+
+
+def fingerprint(inputs: RoundInputs, settings: RoundSettings) -> str:
+    """A digest of everything the engine sees, so a run can be reproduced and compared."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(settings.as_json(), sort_keys=True).encode())
+    for array in (
+        inputs.mentee_ids,
+        inputs.mentor_ids,
+        inputs.seats,
+        inputs.mentees.specialty,
+        inputs.mentees.second_specialty,
+        inputs.mentees.state_mask,
+        inputs.mentees.research,
+        inputs.mentors.specialty,
+        inputs.mentors.subspecialty,
+        inputs.mentors.state,
+        inputs.mentors.research,
+        np.array(inputs.locked, dtype=np.int64),
+        np.array(inputs.forbidden, dtype=np.int64),
+    ):
+        digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update(b"|")
+    return digest.hexdigest()

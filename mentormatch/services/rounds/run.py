@@ -1,0 +1,286 @@
+"""Running a round: load, score, solve (certified), explain, save; progress along the way.
+
+Progress is written in short transactions of its own, so any web worker can show it. The
+result (pairs, unmatched mentees, summary) is written in one final transaction: a crash at any
+point leaves the round failed with its error, and nothing of the result half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import delete, insert, update
+
+from mentormatch.countries import world_region
+from mentormatch.extensions import db
+from mentormatch.matching import (
+    ENGINE_VERSION,
+    FeatureScores,
+    MatchingProblem,
+    blocking_pairs,
+    check_optimal,
+    compute_components,
+    explain_unmatched,
+    solve,
+    solve_stable,
+)
+from mentormatch.models import MatchingRound, RoundPair, RoundUnmatched
+from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
+from mentormatch.services.rounds.settings import RoundSettings
+
+log = logging.getLogger(__name__)
+
+# Stability needs every mentee's full preference list: only for rounds up to this many pairs.
+STABILITY_MAX_PAIRS = 20_000_000
+HISTOGRAM_BINS = 10
+COMPONENT_BLOCK_ROWS = 1024
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def report_progress(round_id: int, stage: str, percent: int) -> None:
+    db.session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == round_id)
+        .values(progress_stage=stage, progress_percent=percent, progress_at=_now())
+    )
+    db.session.commit()
+
+
+def build_problem(inputs: RoundInputs, settings: RoundSettings) -> MatchingProblem:
+    scores = FeatureScores(inputs.mentees, inputs.mentors, settings.score_weights())
+    allowed = None
+    if inputs.forbidden:
+        allowed = np.ones(scores.shape, dtype=bool)
+        rows, cols = np.array(inputs.forbidden, dtype=np.int64).T
+        allowed[rows, cols] = False
+    return MatchingProblem(
+        scores,
+        inputs.seats,
+        allowed=allowed,
+        locked=inputs.locked,
+        min_score=settings.min_score,
+        objective=settings.objective,
+    )
+
+
+def pair_components(inputs: RoundInputs, settings: RoundSettings, mentor_of: np.ndarray):
+    """(specialty, region, research, total) of each matched pair, computed in row blocks."""
+    matched = np.flatnonzero(mentor_of >= 0)
+    out = np.zeros((4, len(matched)))
+    weights = settings.score_weights()
+    for start in range(0, len(matched), COMPONENT_BLOCK_ROWS):
+        rows = matched[start : start + COMPONENT_BLOCK_ROWS]
+        comp = compute_components(inputs.mentees, inputs.mentors, weights, rows)
+        cols = mentor_of[rows]
+        picked = np.arange(len(rows))
+        for k, part in enumerate((comp.specialty, comp.region, comp.research, comp.total)):
+            out[k, start : start + len(rows)] = part[picked, cols]
+    return matched, out
+
+
+def _group_table(keys: list[str], matched: np.ndarray, scores: np.ndarray) -> list[dict]:
+    counts: dict[str, list] = defaultdict(lambda: [0, 0, 0.0])
+    for key, is_matched, score in zip(keys, matched, scores, strict=True):
+        entry = counts[key]
+        entry[0] += 1
+        if is_matched:
+            entry[1] += 1
+            entry[2] += float(score)
+    table = [
+        {
+            "group": key,
+            "mentees": n,
+            "matched": k,
+            "match_rate": k / n if n else 0.0,
+            "mean_score": total / k if k else None,
+        }
+        for key, (n, k, total) in counts.items()
+    ]
+    return sorted(table, key=lambda row: (-row["mentees"], row["group"]))
+
+
+def fairness(inputs: RoundInputs, mentor_of: np.ndarray, scores: np.ndarray) -> dict:
+    """Match rate and mean score by home region, specialty and IMG-mentor preference."""
+    matched = mentor_of >= 0
+    prefers = inputs.mentee_prefers_img
+    return {
+        "home_region": _group_table(
+            [world_region(c) for c in inputs.mentee_home_country], matched, scores
+        ),
+        "specialty": _group_table(inputs.mentee_specialty, matched, scores),
+        "prefers_img_mentor": _group_table(
+            ["prefers an IMG mentor" if p else "no preference" for p in prefers], matched, scores
+        ),
+    }
+
+
+def summarise(inputs, problem, result, comps, matched_rows, timings, extra) -> dict:
+    n = len(inputs.mentee_ids)
+    per_mentee = np.zeros(n)
+    per_mentee[matched_rows] = comps[3]
+    histogram, _ = np.histogram(comps[3], bins=HISTOGRAM_BINS, range=(0.0, 1.0))
+    img_prefs = np.array(inputs.mentee_prefers_img, dtype=bool)
+    to_img = np.zeros(n, dtype=bool)
+    if len(matched_rows):
+        to_img[matched_rows] = np.array(inputs.mentor_is_img, dtype=bool)[
+            result.mentor_of[matched_rows]
+        ]
+    return {
+        "mentees": n,
+        "mentors": len(inputs.mentor_ids),
+        "seats": int(inputs.seats.sum()),
+        "matched": int(result.n_matched),
+        "unmatched": int(n - result.n_matched),
+        "locked": len(inputs.locked),
+        "forbidden": len(inputs.forbidden),
+        "coverage": result.n_matched / n if n else 0.0,
+        "total_score": float(result.total_score),
+        "mean_score": float(comps[3].mean()) if len(matched_rows) else None,
+        "component_means": {
+            name: float(comps[k].mean()) if len(matched_rows) else None
+            for k, name in enumerate(("specialty", "region", "research"))
+        },
+        "score_histogram": histogram.tolist(),
+        "img_preference_met": int((img_prefs & to_img).sum()),
+        "img_preference_total": int(img_prefs.sum()),
+        "fairness": fairness(inputs, result.mentor_of, per_mentee),
+        "excluded": [{"mentee_id": i, "reason": r} for i, r in inputs.excluded],
+        "ignored_locks": [
+            {"mentee_id": i, "mentor_id": j, "reason": r} for i, j, r in inputs.ignored_locks
+        ],
+        "timings": timings,
+        **extra,
+    }
+
+
+def stability(problem: MatchingProblem, result) -> dict:
+    """Blocking pairs of the optimal matching, and the stable alternative's figures."""
+    if problem.n_mentees * problem.n_mentors > STABILITY_MAX_PAIRS:
+        return {"computed": False, "reason": "round too large for the stability view"}
+    blocking = blocking_pairs(problem, result.mentor_of, limit=50)
+    stable = solve_stable(problem)
+    return {
+        "computed": True,
+        "blocking_pairs": int(blocking.count),
+        "examples": [[int(i), int(j)] for i, j in blocking.pairs[:50]],
+        "stable_matched": int((stable.mentor_of >= 0).sum()),
+        "stable_total_score": float(stable.total_score),
+        "stable_mentor_of": stable.mentor_of.tolist(),
+    }
+
+
+def execute(round_id: int) -> None:
+    """Run the round now (in this process). Never raises: failures are recorded on the round."""
+    try:
+        _execute(round_id)
+    except Exception as exc:  # noqa: BLE001 - any failure must end as a failed round
+        db.session.rollback()
+        log.exception("Round %s failed", round_id)
+        db.session.execute(
+            update(MatchingRound)
+            .where(MatchingRound.id == round_id)
+            .values(
+                status="failed",
+                error=f"{type(exc).__name__}: {exc}",
+                finished_at=_now(),
+                progress_at=_now(),
+            )
+        )
+        db.session.commit()
+        log.debug("".join(traceback.format_exception(exc)))
+
+
+def _execute(round_id: int) -> None:
+    matching_round = db.session.get(MatchingRound, round_id)
+    settings = RoundSettings.from_json(matching_round.settings)
+    timings: dict[str, float] = {}
+
+    report_progress(round_id, "loading", 5)
+    t0 = time.perf_counter()
+    inputs = load_inputs(settings)
+    timings["load"] = time.perf_counter() - t0
+
+    report_progress(round_id, "scoring", 20)
+    t0 = time.perf_counter()
+    problem = build_problem(inputs, settings)
+    timings["score"] = time.perf_counter() - t0
+
+    report_progress(round_id, "solving", 35)
+    t0 = time.perf_counter()
+    result = solve(problem)
+    timings["solve"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    certificate = check_optimal(problem, result)
+    timings["certify"] = time.perf_counter() - t0
+    if not certificate:
+        raise RuntimeError(f"the engine's result failed its optimality check: {certificate}")
+    reasons = explain_unmatched(problem, result)
+    stable = stability(problem, result)
+
+    report_progress(round_id, "saving", 80)
+    t0 = time.perf_counter()
+    matched_rows, comps = pair_components(inputs, settings, result.mentor_of)
+    locked_rows = {i for i, _ in inputs.locked}
+    summary = summarise(
+        inputs, problem, result, comps, matched_rows, timings,
+        {"certified": True, "stability": stable},
+    )  # fmt: skip
+    _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, summary)
+    timings["save"] = time.perf_counter() - t0
+
+
+def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, summary) -> None:
+    """One transaction: replace any earlier result of this round with the new one."""
+    db.session.execute(delete(RoundPair).where(RoundPair.round_id == round_id))
+    db.session.execute(delete(RoundUnmatched).where(RoundUnmatched.round_id == round_id))
+    mentor_ids = inputs.mentor_ids
+    pair_rows = [
+        {
+            "round_id": round_id,
+            "mentee_id": int(inputs.mentee_ids[i]),
+            "mentor_id": int(mentor_ids[result.mentor_of[i]]),
+            "specialty_score": float(comps[0, k]),
+            "region_score": float(comps[1, k]),
+            "research_score": float(comps[2, k]),
+            "score": float(comps[3, k]),
+            "locked": int(i) in locked_rows,
+        }
+        for k, i in enumerate(matched_rows)
+    ]
+    if pair_rows:
+        db.session.execute(insert(RoundPair), pair_rows)
+    unmatched_rows = [
+        {
+            "round_id": round_id,
+            "mentee_id": int(inputs.mentee_ids[reason.mentee]),
+            "reason": reason.code,
+            "message": reason.message,
+        }
+        for reason in reasons
+    ]
+    if unmatched_rows:
+        db.session.execute(insert(RoundUnmatched), unmatched_rows)
+    db.session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == round_id)
+        .values(
+            status="proposed",
+            summary=summary,
+            engine_version=ENGINE_VERSION,
+            input_fingerprint=inputs.fingerprint,
+            finished_at=_now(),
+            progress_stage="done",
+            progress_percent=100,
+            progress_at=_now(),
+            error=None,
+        )
+    )
+    db.session.commit()

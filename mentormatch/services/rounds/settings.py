@@ -1,0 +1,108 @@
+"""What a coordinator chooses for a round, validated."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mentormatch.matching import ScoreWeights
+from mentormatch.matching.problem import OBJECTIVES
+from mentormatch.services.errors import ValidationError
+
+WEIGHT_NAMES = ("specialty", "region", "research")
+DEFAULT_WEIGHTS = {"specialty": 0.5, "region": 0.2, "research": 0.3}
+NAME_MAX = 200
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    name: str
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    objective: str = "coverage"
+    min_score: float | None = None
+    # None: every active mentee who is ready and has no active mentor or pending proposal
+    mentee_ids: tuple[int, ...] | None = None
+
+    def score_weights(self) -> ScoreWeights:
+        return ScoreWeights(**self.weights)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["mentee_ids"] = list(self.mentee_ids) if self.mentee_ids is not None else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RoundSettings:
+        ids = data.get("mentee_ids")
+        return cls(
+            name=data["name"],
+            weights=dict(data["weights"]),
+            objective=data["objective"],
+            min_score=data.get("min_score"),
+            mentee_ids=tuple(ids) if ids is not None else None,
+        )
+
+
+def _number(text: Any, field_name: str, problems: list, low: float, high: float) -> float | None:
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        problems.append((field_name, f"'{text}' is not a number."))
+        return None
+    if not math.isfinite(value) or not low <= value <= high:
+        problems.append((field_name, f"Must be between {low:g} and {high:g}; got {text}."))
+        return None
+    return value
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """'specialty=0.5,region=0.2,research=0.3' (as the command line takes them)."""
+    raw: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        name = name.strip().lower()
+        if not sep or name not in WEIGHT_NAMES:
+            raise ValidationError.single(
+                "weights",
+                f"'{part.strip()}' is not name=value with a name among {', '.join(WEIGHT_NAMES)}.",
+            )
+        raw[f"weight_{name}"] = value
+    return parse_settings({"name": "weights", **raw}).weights
+
+
+def parse_settings(raw: Mapping[str, Any]) -> RoundSettings:
+    """Validate a round's settings from a form or the command line."""
+    problems: list[tuple[str, str]] = []
+    name = " ".join(str(raw.get("name") or "").split())
+    if not name:
+        problems.append(("name", "Give the round a name, for example 'Spring 2027 main round'."))
+    elif len(name) > NAME_MAX:
+        problems.append(("name", f"Use at most {NAME_MAX} characters."))
+    weights = dict(DEFAULT_WEIGHTS)
+    for weight in WEIGHT_NAMES:
+        key = f"weight_{weight}"
+        if key in raw:
+            value = _number(raw.get(key), key, problems, 0.0, 100.0)
+            weights[weight] = 0.0 if value is None else value
+    if not problems and sum(weights.values()) <= 0:
+        problems.append(("weight_specialty", "At least one weight must be above 0."))
+    objective = str(raw.get("objective") or "coverage")
+    if objective not in OBJECTIVES:
+        problems.append(("objective", f"Choose one of {', '.join(OBJECTIVES)}."))
+    min_score = _number(raw.get("min_score"), "min_score", problems, 0.0, 1.0)
+    mentee_ids = raw.get("mentee_ids")
+    if problems:
+        raise ValidationError(problems)
+    return RoundSettings(
+        name=name,
+        weights=weights,
+        objective=objective,
+        min_score=min_score,
+        mentee_ids=tuple(sorted(set(mentee_ids))) if mentee_ids is not None else None,
+    )

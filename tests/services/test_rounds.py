@@ -1,0 +1,250 @@
+"""Rounds from the database to proposals and answers, through the services."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from mentormatch.extensions import db
+from mentormatch.models import (
+    MatchingRound,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    OutboxMessage,
+    PairRule,
+    RoundPair,
+    RoundUnmatched,
+    User,
+)
+from mentormatch.services import proposals
+from mentormatch.services.errors import ValidationError
+from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds.settings import parse_settings, parse_weights
+
+
+def mentee(name, specialty="internal-medicine", regions=("NY",), research=("case-report",),
+           **extra):  # fmt: skip
+    user = User(email=f"{name}@mentee.example.org", full_name=name.title(), role="mentee")
+    db.session.add_all([user, MenteeProfile(
+        user=user, specialty=specialty, preferred_regions=list(regions),
+        research_interests=list(research), **extra,
+    )])  # fmt: skip
+    return user
+
+
+def mentor(name, specialty="internal-medicine", state="NY", research=("case-report",),
+           capacity=1, **extra):  # fmt: skip
+    user = User(email=f"{name}@mentor.example.org", full_name=name.title(), role="mentor")
+    db.session.add_all([user, MentorProfile(
+        user=user, specialty=specialty, state=state, research_interests=list(research),
+        capacity=capacity, **extra,
+    )])  # fmt: skip
+    return user
+
+
+@pytest.fixture
+def cohort(app):
+    with app.app_context():
+        people = {
+            "ana": mentee("ana", home_country="IN"),
+            "ben": mentee("ben", specialty="pediatrics", regions=("TX",), home_country="NG"),
+            "cho": mentee("cho", specialty="psychiatry", regions=("CA",), home_country="PH"),
+            "incomplete": mentee("incomplete", research=()),
+            "dr_im": mentor("dr_im", capacity=1),
+            "dr_peds": mentor("dr_peds", specialty="pediatrics", state="TX", capacity=1),
+        }
+        db.session.commit()
+        yield {name: user.id for name, user in people.items()}
+
+
+def run(name="Spring", **raw):
+    settings = parse_settings({"name": name, **raw})
+    created = lifecycle.create_round(settings, None)
+    return lifecycle.start_round(created.id)
+
+
+def pairs_of(round_id):
+    rows = db.session.execute(
+        select(RoundPair.mentee_id, RoundPair.mentor_id).where(RoundPair.round_id == round_id)
+    ).all()
+    return {tuple(row) for row in rows}
+
+
+def test_a_round_runs_to_a_certified_proposal_with_reasons_and_a_summary(app, cohort):
+    with app.app_context():
+        matching_round = run()
+        assert matching_round.status == "proposed", matching_round.error
+        assert pairs_of(matching_round.id) == {
+            (cohort["ana"], cohort["dr_im"]),
+            (cohort["ben"], cohort["dr_peds"]),
+        }
+        summary = matching_round.summary
+        assert summary["certified"] is True
+        assert summary["mentees"] == 3 and summary["matched"] == 2
+        assert {"mentee_id": cohort["incomplete"], "reason": "profile not ready for matching"} in (
+            summary["excluded"]
+        )
+        unmatched = db.session.scalars(select(RoundUnmatched)).all()
+        assert [u.mentee_id for u in unmatched] == [cohort["cho"]]
+        assert unmatched[0].reason == "no_seats" or "full" in unmatched[0].message
+        assert matching_round.engine_version and len(matching_round.input_fingerprint) == 64
+        regions = {row["group"]: row for row in summary["fairness"]["home_region"]}
+        assert regions["south-asia"]["match_rate"] == 1.0
+        assert regions["east-asia-pacific"]["match_rate"] == 0.0
+
+
+def test_the_same_data_gives_the_same_fingerprint_and_pairs(app, cohort):
+    with app.app_context():
+        first, second = run("one"), run("one")
+        assert first.input_fingerprint == second.input_fingerprint
+        assert pairs_of(first.id) == pairs_of(second.id)
+
+
+def test_a_crash_leaves_the_round_failed_with_nothing_written(app, cohort, monkeypatch):
+    from mentormatch.services.rounds import run as run_module
+
+    def broken(problem):
+        raise MemoryError("out of memory while solving")
+
+    monkeypatch.setattr(run_module, "solve", broken)
+    with app.app_context():
+        matching_round = run()
+        assert matching_round.status == "failed"
+        assert "out of memory" in matching_round.error
+        assert db.session.scalar(select(func.count()).select_from(RoundPair)) == 0
+        assert db.session.scalar(select(func.count()).select_from(RoundUnmatched)) == 0
+
+
+def test_publish_sends_proposals_takes_seats_and_cannot_happen_twice(app, cohort):
+    with app.app_context():
+        matching_round = run()
+        assert lifecycle.publish_round(matching_round.id) == 2
+        open_ = db.session.scalars(select(Mentorship).where(Mentorship.status == "proposed"))
+        assert {(m.mentee_id, m.mentor_id) for m in open_} == pairs_of(matching_round.id)
+        assert db.session.scalar(
+            select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_im"])
+        ) == 1
+        kinds = db.session.scalars(select(OutboxMessage.kind)).all()
+        assert kinds.count("proposal") == 4  # one to each mentor, one to each mentee
+        with pytest.raises(lifecycle.TransitionError, match="only a proposed round"):
+            lifecycle.publish_round(matching_round.id)
+
+
+def test_a_stale_round_publishes_nothing(app, cohort):
+    with app.app_context():
+        first, second = run("first"), run("second")
+        lifecycle.publish_round(first.id)
+        with pytest.raises(lifecycle.PublishConflictError) as error:
+            lifecycle.publish_round(second.id)
+        assert "Nothing was published" in str(error.value)
+        assert db.session.get(MatchingRound, second.id).status == "proposed"
+        assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 2
+
+
+def test_answers_shape_the_next_round(app, cohort):
+    with app.app_context():
+        first = run()
+        lifecycle.publish_round(first.id)
+        by_mentor = {m.mentor_id: m for m in db.session.scalars(select(Mentorship))}
+        accepted = proposals.accept(by_mentor[cohort["dr_im"]].id, cohort["dr_im"])
+        assert accepted.status == "accepted"
+        declined = proposals.decline(by_mentor[cohort["dr_peds"]].id, cohort["dr_peds"], "busy")
+        assert declined.status == "declined" and declined.response_reason == "busy"
+        rules = {(r.mentee_id, r.mentor_id): r.kind for r in db.session.scalars(select(PairRule))}
+        assert rules[(cohort["ana"], cohort["dr_im"])] == "lock"
+        assert rules[(cohort["ben"], cohort["dr_peds"])] == "forbid"
+        with pytest.raises(proposals.AnswerError, match="already accepted"):
+            proposals.accept(accepted.id, cohort["dr_im"])
+        # ana has a mentor: out of the pool; ben may not get dr_peds again.
+        second = run("top-up")
+        assert second.status == "proposed"
+        assert all(mentee_id != cohort["ana"] for mentee_id, _ in pairs_of(second.id))
+        assert (cohort["ben"], cohort["dr_peds"]) not in pairs_of(second.id)
+        assert db.session.scalar(
+            select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_peds"])
+        ) == 0
+
+
+def test_only_the_proposed_mentor_can_answer(app, cohort):
+    with app.app_context():
+        lifecycle.publish_round(run().id)
+        proposal = db.session.scalar(
+            select(Mentorship).where(Mentorship.mentor_id == cohort["dr_im"])
+        )
+        from mentormatch.services.errors import NotFound
+
+        with pytest.raises(NotFound):
+            proposals.accept(proposal.id, cohort["dr_peds"])
+        assert db.session.get(Mentorship, proposal.id).status == "proposed"
+
+
+def test_expiry_and_reminders_are_idempotent(app, cohort):
+    with app.app_context():
+        lifecycle.publish_round(run().id)
+        now = datetime.now(UTC)
+        assert proposals.remind_due(now).done == 0  # 14 days left: too early
+        soon = now + timedelta(days=12)
+        assert proposals.remind_due(soon).done == 2
+        assert proposals.remind_due(soon).done == 0
+        later = now + timedelta(days=15)
+        assert proposals.expire_due(later).done == 2
+        assert proposals.expire_due(later).done == 0
+        statuses = set(db.session.scalars(select(Mentorship.status)))
+        assert statuses == {"expired"}
+        assert set(db.session.scalars(select(MentorProfile.seats_taken))) == {0}
+        assert {r.kind for r in db.session.scalars(select(PairRule))} == {"forbid"}
+        kinds = db.session.scalars(select(OutboxMessage.kind)).all()
+        assert kinds.count("reminder") == 2 and kinds.count("expired") == 4
+
+
+def test_ending_a_mentorship_frees_the_seat(app, cohort):
+    with app.app_context():
+        lifecycle.publish_round(run().id)
+        proposal = db.session.scalar(
+            select(Mentorship).where(Mentorship.mentor_id == cohort["dr_im"])
+        )
+        proposals.accept(proposal.id, cohort["dr_im"])
+        ended = proposals.end(proposal.id, db.session.get(User, cohort["ana"]))
+        assert ended.status == "ended"
+        assert db.session.scalar(
+            select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_im"])
+        ) == 0
+
+
+def test_coordinator_locks_and_forbids_steer_the_round(app, cohort):
+    with app.app_context():
+        lifecycle.set_pair_rule(cohort["ana"], cohort["dr_im"], "forbid", None)
+        lifecycle.set_pair_rule(cohort["cho"], cohort["dr_im"], "lock", None)
+        matching_round = run()
+        assert (cohort["cho"], cohort["dr_im"]) in pairs_of(matching_round.id)
+        assert (cohort["ana"], cohort["dr_im"]) not in pairs_of(matching_round.id)
+        locked = db.session.scalar(
+            select(RoundPair.locked).where(RoundPair.mentee_id == cohort["cho"])
+        )
+        assert locked is True
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x", "objective": "fastest"}, "objective"),
+        ({"name": "x", "min_score": "2"}, "min_score"),
+        ({"name": "x", "weight_region": "-1"}, "weight_region"),
+        ({"name": "x", "weight_specialty": "0", "weight_region": "0", "weight_research": "0"},
+         "weight_specialty"),
+    ],
+)  # fmt: skip
+def test_bad_settings_are_explained(raw, field):
+    with pytest.raises(ValidationError) as error:
+        parse_settings(raw)
+    assert field in dict(error.value.errors)
+
+
+def test_weights_from_the_command_line():
+    assert parse_weights("specialty=1, region=0,research=0.5") == {
+        "specialty": 1.0, "region": 0.0, "research": 0.5,
+    }  # fmt: skip
+    with pytest.raises(ValidationError, match="name=value"):
+        parse_weights("colour=1")
