@@ -25,13 +25,13 @@ from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.instances import cohort  # noqa: E402
 from mentormatch.matching import (  # noqa: E402
     FeatureScores,
     MatchingProblem,
     check_optimal,
     solve,
 )
+from mentormatch.matching.synthetic import cohort  # noqa: E402
 
 
 def peak_rss_gb() -> float:
@@ -108,15 +108,23 @@ def feature_instance(n, m, seats):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100k instance")
+    parser.add_argument("--only-100k", action="store_true", help="just the 100k instance")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"python {platform.python_version()}, numpy {np.__version__}"
     )
     t = time.perf_counter()
-    import mentormatch.matching._kernels  # noqa: F401
-
-    print(f"import of compiled kernels: {time.perf_counter() - t:.2f} s (cache warm)")
+    tiny = MatchingProblem(np.random.default_rng(0).random((30, 10)), np.full(10, 3))
+    check_optimal(tiny, solve(tiny))
+    print(
+        f"first call (solve + check_optimal on 30 x 10; numba compiles here unless its cache "
+        f"in mentormatch/matching/__pycache__ is warm): {time.perf_counter() - t:.2f} s",
+        flush=True,
+    )
+    if args.only_100k:
+        feature_instance(100_000, 20_000, 5)
+        return
     dense_instance("2,000 x 500 x 4 structured", 2000, 500, 4, "structured", 7)
     dense_instance("2,000 x 500 x 4 random", 2000, 500, 4, "random", 7)
     dense_instance("10,000 x 2,000 x 5 structured", 10000, 2000, 5, "structured", 3)

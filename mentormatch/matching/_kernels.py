@@ -471,3 +471,56 @@ def release(rows, v, mentor_of, load, deficit, seat_ptr, seats, seat_pos, state)
         elif j == UNMATCHED:
             state[1] += 1
         mentor_of[i] = EXCESS
+
+
+Q_SKIP = np.int32(-(2**31))  # a pair that may not be used, in a cached integer score block
+
+
+@njit(cache=True, parallel=True)
+def price_block_q(q, factor, offset, u, v, mentor_ok, r):
+    """`price_block` on cached rounded scores q (Q_SKIP: pair not usable); same output."""
+    b, m = q.shape
+    out_c = np.full((b, r), -1, np.int64)
+    out_k = np.zeros((b, r), np.int64)
+    count = np.zeros(b, np.int64)
+    for i in prange(b):
+        keys = np.empty(max(r, 1), np.int64)
+        cols = np.empty(max(r, 1), np.int64)
+        size = 0
+        ui = u[i]
+        c = 0
+        for j in range(m):
+            qq = q[i, j]
+            if qq == Q_SKIP or not mentor_ok[j]:
+                continue
+            rc = ui + v[j] - (np.int64(qq) * factor + offset)
+            if rc >= 0:
+                continue
+            c += 1
+            if r == 0:
+                continue
+            if size < r:
+                keys[size] = rc
+                cols[size] = j
+                _sift_up_max(keys, cols, size)
+                size += 1
+            elif rc < keys[0]:
+                keys[0] = rc
+                cols[0] = j
+                _sift_down_max(keys, cols, size, 0)
+        count[i] = c
+        if size > 0:
+            order = np.argsort(cols[:size])
+            for k in range(size):
+                out_c[i, k] = cols[order[k]]
+                out_k[i, k] = keys[order[k]]
+    return out_c, out_k, count
+
+
+@njit(cache=True, parallel=True)
+def round_block(block, unit, out):
+    """out[i, j] = rint(block[i, j] / unit) as int32 (the caller checked the range)."""
+    b, m = block.shape
+    for i in prange(b):
+        for j in range(m):
+            out[i, j] = np.int32(np.rint(block[i, j] / unit))

@@ -117,14 +117,14 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
 
     # dual feasibility on every allowed free pair, in blocks
     min_score = -np.inf if problem.min_score is None else float(problem.min_score)
-    use_allowed = problem.allowed is not None
+    use_allowed = problem.allowed is not None or problem.forbidden_rows
     dummy = np.zeros((1, 1), dtype=bool)
     ok_mentor = rescap > 0
     violations = 0
     worst = 0
     pos = 0
     for idx, block in problem.row_blocks(free):
-        allowed = np.ascontiguousarray(problem.allowed[idx]) if use_allowed else dummy
+        allowed = np.ascontiguousarray(problem.pair_mask(idx)) if use_allowed else dummy
         cnt, wv = _dual_violations(
             block, allowed, use_allowed, min_score, iw.unit, iw.factor, iw.offset,
             u[pos : pos + len(idx)], v, ok_mentor,

@@ -73,6 +73,10 @@ class MatchingProblem:
         capacity: int array (n_mentors,), seats per mentor (>= 0), locked pairs included.
         allowed: bool array like scores, or None for "every pair allowed".
         locked: (mentee, mentor) pairs that must be in the result.
+        forbidden: (mentee, mentor) pairs that may not be matched, stored sparsely (for large
+            cohorts where a dense `allowed` mask would not fit: a few hundred declined pairs
+            among 100,000 x 20,000). Combines with `allowed` (a pair must pass both); a locked
+            pair that is forbidden is an error, as is an index out of range.
         min_score: pairs scoring below this are not allowed (locked pairs are exempt).
         objective: "coverage" (most mentees matched, then highest total score) or "score"
             (highest total score; an unmatched mentee counts 0, so a pair with a negative score
@@ -90,6 +94,7 @@ class MatchingProblem:
         locked: Iterable[tuple[int, int]] = (),
         min_score: float | None = None,
         objective: str = "coverage",
+        forbidden: Iterable[tuple[int, int]] = (),
     ) -> None:
         if objective not in OBJECTIVES:
             raise InvalidProblem(
@@ -109,6 +114,14 @@ class MatchingProblem:
             if not np.isfinite(min_score):
                 raise InvalidProblem(f"min_score must be finite, got {min_score}")
         self.min_score = min_score
+        self.forbidden = self._validate_pairs(forbidden, "forbidden")
+        # CSR by mentee: forbidden mentors of mentee i are forbidden_cols[ptr[i]:ptr[i + 1]]
+        self._forbidden_ptr = np.zeros(self.n_mentees + 1, np.int64)
+        np.cumsum(
+            np.bincount(self.forbidden[:, 0], minlength=self.n_mentees),
+            out=self._forbidden_ptr[1:],
+        )
+        self._forbidden_cols = self.forbidden[:, 1].copy()
         self.locked = self._validate_locked(locked)
 
         self.locked_mentor_of = np.full(self.n_mentees, -1, dtype=np.int64)
@@ -117,13 +130,46 @@ class MatchingProblem:
         # Seats left for the optimisation once the locked pairs have taken theirs.
         self.residual_capacity = self.capacity - locked_load
         self.free_mentees = np.flatnonzero(self.locked_mentor_of < 0)
-        for name in ("capacity", "residual_capacity", "locked", "locked_mentor_of"):
+        for name in ("capacity", "residual_capacity", "locked", "locked_mentor_of", "forbidden"):
             getattr(self, name).setflags(write=False)
 
     # -- helpers the algorithms share -------------------------------------------------------
+    @property
+    def forbidden_rows(self) -> bool:
+        """True when there is at least one forbidden pair."""
+        return len(self.forbidden) > 0
+
+    def is_allowed(self, i: int, j: int) -> bool:
+        """Whether the pair passes `allowed` and `forbidden` (min_score not applied)."""
+        if self.allowed is not None and not self.allowed[i, j]:
+            return False
+        lo, hi = self._forbidden_ptr[i], self._forbidden_ptr[i + 1]
+        return not (self._forbidden_cols[lo:hi] == j).any()
+
+    def pair_mask(self, rows: np.ndarray) -> np.ndarray | None:
+        """`allowed` with the forbidden pairs removed for these rows (None: all allowed)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.allowed is None and not self.forbidden_rows:
+            return None
+        if self.allowed is None:
+            mask = np.ones((len(rows), self.n_mentors), dtype=bool)
+        else:
+            mask = np.array(self.allowed[rows], dtype=bool)
+        if self.forbidden_rows:
+            starts = self._forbidden_ptr[rows]
+            counts = self._forbidden_ptr[rows + 1] - starts
+            total = int(counts.sum())
+            if total:
+                r = np.repeat(np.arange(len(rows)), counts)
+                offs = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+                mask[r, self._forbidden_cols[np.repeat(starts, counts) + offs]] = False
+        return mask
+
     def allowed_mask(self, rows: np.ndarray, block: np.ndarray) -> np.ndarray:
         """Which pairs of these mentee rows may be matched (min_score applied, locks ignored)."""
-        mask = np.ones(block.shape, dtype=bool) if self.allowed is None else self.allowed[rows]
+        mask = self.pair_mask(rows)
+        if mask is None:
+            mask = np.ones(block.shape, dtype=bool)
         if self.min_score is not None:
             mask &= block >= self.min_score
         return mask
@@ -143,28 +189,55 @@ class MatchingProblem:
             f"objective={self.objective!r})"
         )
 
-    def _validate_locked(self, locked: Iterable[tuple[int, int]]) -> np.ndarray:
-        pairs = list(locked)
-        out = np.zeros((len(pairs), 2), dtype=np.int64)
-        seen: dict[int, int] = {}
-        for k, pair in enumerate(pairs):
+    def _validate_pairs(self, pairs: Iterable[tuple[int, int]], what: str) -> np.ndarray:
+        """(k, 2) int64 array of (mentee, mentor) pairs; errors name the pair and the index."""
+        if (
+            isinstance(pairs, np.ndarray)
+            and pairs.ndim == 2
+            and pairs.shape[1] == 2
+            and pairs.dtype.kind in "iu"
+            and len(pairs)
+        ):
+            # fast path for large integer arrays; any bad row falls through to the loop below,
+            # which names it
+            arr = pairs.astype(np.int64)
+            bad = (
+                (arr[:, 0] < 0)
+                | (arr[:, 0] >= self.n_mentees)
+                | (arr[:, 1] < 0)
+                | (arr[:, 1] >= self.n_mentors)
+            )
+            if not bad.any():
+                return np.unique(arr, axis=0) if what == "forbidden" else arr
+        items = list(pairs)
+        out = np.zeros((len(items), 2), dtype=np.int64)
+        for k, pair in enumerate(items):
             try:
                 i, j = pair
             except (TypeError, ValueError):
                 raise InvalidProblem(
-                    f"locked pair #{k} must be a (mentee, mentor) pair, got {pair!r}"
+                    f"{what} pair #{k} must be a (mentee, mentor) pair, got {pair!r}"
                 ) from None
             if not (_is_int(i) and _is_int(j)):
-                raise InvalidProblem(f"locked pair #{k} ({i!r}, {j!r}) must hold integer indices")
+                raise InvalidProblem(f"{what} pair #{k} ({i!r}, {j!r}) must hold integer indices")
             i, j = int(i), int(j)
             if not 0 <= i < self.n_mentees:
                 raise InvalidProblem(
-                    f"locked pair #{k}: mentee index {i} is out of range 0..{self.n_mentees - 1}"
+                    f"{what} pair #{k}: mentee index {i} is out of range 0..{self.n_mentees - 1}"
                 )
             if not 0 <= j < self.n_mentors:
                 raise InvalidProblem(
-                    f"locked pair #{k}: mentor index {j} is out of range 0..{self.n_mentors - 1}"
+                    f"{what} pair #{k}: mentor index {j} is out of range 0..{self.n_mentors - 1}"
                 )
+            out[k] = (i, j)
+        if what == "forbidden" and len(out):
+            out = np.unique(out, axis=0)  # sorted by mentee, then mentor
+        return out
+
+    def _validate_locked(self, locked: Iterable[tuple[int, int]]) -> np.ndarray:
+        out = self._validate_pairs(locked, "locked")
+        seen: dict[int, int] = {}
+        for i, j in out.tolist():
             if i in seen:
                 raise InvalidProblem(
                     f"mentee {i} is locked twice (to mentor {seen[i]} and to mentor {j})"
@@ -172,7 +245,8 @@ class MatchingProblem:
             seen[i] = j
             if self.allowed is not None and not self.allowed[i, j]:
                 raise InvalidProblem(f"locked pair (mentee {i}, mentor {j}) is not allowed")
-            out[k] = (i, j)
+            if not self.is_allowed(i, j):
+                raise InvalidProblem(f"locked pair (mentee {i}, mentor {j}) is forbidden")
         load = np.bincount(out[:, 1], minlength=self.n_mentors)
         over = np.flatnonzero(load > self.capacity)
         if len(over):

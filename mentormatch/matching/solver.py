@@ -5,8 +5,10 @@ memory nor finishes. Why not just each mentee's top k: with tied, structured sco
 guess loses seats and score (engine-notes.md). So:
 
 1. Candidates: each free mentee's `k` heaviest usable arcs (computed in row blocks).
-2. Solve exactly on the candidates with successive shortest paths (`_kernels.ssp_solve`),
-   which keeps dual prices u (mentees) and v (mentors).
+2. Solve exactly on the candidates: a forward auction with epsilon-scaling (`_auction`)
+   proposes prices and placements; only the placements that are exactly tight are kept, and
+   successive shortest paths (`_kernels.ssp_solve`) place the rest, keeping exact dual prices
+   u (mentees) and v (mentors).
 3. Pricing: scan every allowed pair in row blocks; a pair with u_i + v_j < w_ij could improve
    the matching. Add each mentee's most violated ones and re-solve, warm-started: only the
    mentees with a new violated arc are taken out and placed again.
@@ -17,8 +19,9 @@ Locked pairs are fixed first: their mentees leave the problem and their mentors'
 shrinks; the rest is solved on the residual capacity.
 
 Tie-break (documented for coordinators): among matchings with the same objective value the
-one returned is the one the deterministic procedure above finds (mentees placed in index
-order, candidate lists in mentor-index order, shortest-path ties to the lower node index).
+one returned is the one the deterministic procedure above finds (auction bids in mentee index
+order, first-best mentor on ties, cheapest seat to the lower seat index; candidate lists in
+mentor-index order; shortest-path ties to the lower node index).
 The same input always gives the same result; permuting rows or columns gives the same
 objective values but may choose a different one of several equally good matchings.
 """
@@ -30,11 +33,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _kernels
+from . import _auction, _kernels
 from .problem import MatchingProblem
 from .weights import IntegerWeights, integer_weights
 
 ENGINE_VERSION = "1.0.0"
+REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
+AUCTION_BUDGET = 200
+AUCTION_EPS_MIN = 16
+REWARM_RELEASE_MAX = 64
+CACHE_PAIRS = 64_000_000  # int32 cache of rounded scores up to 256 MB
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ def default_k(problem: MatchingProblem) -> int:
     n_free = max(1, len(problem.free_mentees))
     seats = max(1, int(problem.residual_capacity.sum()))
     pressure = n_free / seats
-    return int(min(problem.n_mentors, max(8, round(8 + 8 * pressure))))
+    return int(min(problem.n_mentors, max(8, round(8 + 40 * min(pressure, 1.0)))))
 
 
 def solve(
@@ -113,7 +121,8 @@ def solve(
     t0 = time.perf_counter()
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
-    cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k)
+    q = _q_cache(problem, iw)
+    cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k, q)
     indptr, indices, weights = _csr_from_lists(cols, -rcs)
     t_cand = time.perf_counter() - t0
 
@@ -123,14 +132,16 @@ def solve(
     t_solve = t_price = 0.0
     rounds = 0
     added_total = 0
-    order = np.arange(nf, dtype=np.int64)
+    t1 = time.perf_counter()
+    order = state.warm_start(indptr, indices, weights, rescap) if nf else np.arange(0)
+    t_solve += time.perf_counter() - t1
     while True:
         rounds += 1
         t1 = time.perf_counter()
         state.run(indptr, indices, weights, rescap, seat_ptr, order)
         t2 = time.perf_counter()
         u, v = state.duals()
-        new_cols, new_rcs, counts = _scan(problem, iw, mentor_ok, min_score, u, v, max_add)
+        new_cols, new_rcs, counts = _scan(problem, iw, mentor_ok, min_score, u, v, max_add, q)
         t_price += time.perf_counter() - t2
         t_solve += t2 - t1
         if not counts.any():
@@ -140,7 +151,9 @@ def solve(
         # the scan returns reduced costs; the arc weight is w = u_i + v_j - rc (exact integers)
         new_w = u[:, None] + v[np.maximum(new_cols, 0)] - new_rcs
         indptr, indices, weights = _merge(indptr, indices, weights, new_cols, new_w)
-        order = state.release(rows_new, v)
+        t1 = time.perf_counter()
+        order = state.rewarm(indptr, indices, weights, rescap, rows_new, v)
+        t_solve += time.perf_counter() - t1
 
     mentor_of = problem.locked_mentor_of.copy()
     mentor_of[n_free_idx] = state.mentor_of
@@ -197,6 +210,58 @@ class _State:
     def fresh(cls, nf: int, m: int, seat_ptr: np.ndarray) -> _State:
         return cls(nf, m, seat_ptr)
 
+    def warm_start(self, indptr, indices, weights, cap) -> np.ndarray:
+        """Auction prices and placements (`_auction`); returns the mentees left to place."""
+        n_seats = len(self.seats)
+        if len(indices) == 0 or n_seats == 0:
+            return np.arange(len(self.mentor_of), dtype=np.int64)
+        seat_price = np.zeros(n_seats, np.int64)
+        seat_holder = np.full(n_seats, -1, np.int64)
+        own_seat = np.full(len(self.mentor_of), _auction.NO_SEAT, np.int64)
+        spread = int(weights.max() - weights.min())
+        return self._auction_then_state(
+            indptr, indices, weights, cap, seat_price, seat_holder, own_seat, max(1, spread // 4)
+        )
+
+    def rewarm(self, indptr, indices, weights, cap, rows, v) -> np.ndarray:
+        """Warm restart after pricing: current prices and placements, `rows` unplaced.
+
+        A few rows go straight back to the shortest-path core (`release`); many rows get an
+        auction first, which moves many prices at once much faster than one path at a time.
+        """
+        if len(rows) <= max(REWARM_RELEASE_MAX, len(self.mentor_of) // 100):
+            return self.release(rows, v)
+        seat_price = np.repeat(v, np.diff(self.seat_ptr)).astype(np.int64)
+        seat_holder = self.seats.copy()
+        own_seat = np.where(self.mentor_of >= 0, self.seat_pos, _auction.NO_SEAT)
+        own_seat[self.mentor_of == _kernels.UNMATCHED] = _auction.UNMATCHED_SEAT
+        placed = rows[self.mentor_of[rows] >= 0]
+        seat_holder[self.seat_pos[placed]] = -1
+        own_seat[rows] = _auction.NO_SEAT
+        spread = int(weights.max() - weights.min()) if len(weights) else 0
+        return self._auction_then_state(
+            indptr, indices, weights, cap, seat_price, seat_holder, own_seat,
+            max(1, spread // REWARM_EPS_DIVISOR),
+        )  # fmt: skip
+
+    def _auction_then_state(
+        self, indptr, indices, weights, cap, seat_price, seat_holder, own_seat, eps0
+    ):
+        budget = AUCTION_BUDGET * len(own_seat) + 10_000
+        self.auction_bids = _auction.auction(
+            indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
+            eps0, min(eps0, AUCTION_EPS_MIN), budget,
+        )  # fmt: skip
+        for zero_nonfull in (False, True):
+            excess = _auction.warm_state(
+                indptr, indices, weights, cap, self.seat_ptr, seat_price, own_seat,
+                self.mentor_of, self.w_of, self.load, self.deficit, self.seats,
+                self.seat_pos, self.pi_e, self.pi_m, self.state, zero_nonfull,
+            )  # fmt: skip
+            if self.state[1] >= 0:
+                return excess
+        raise RuntimeError("auction warm start left more seats owed than mentees")
+
     def run(self, indptr, indices, weights, cap, seat_ptr, order) -> None:
         _kernels.ssp_solve(
             indptr,
@@ -240,19 +305,43 @@ class _State:
         return rows.astype(np.int64)
 
 
-def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r):
+def _q_cache(problem, iw: IntegerWeights) -> np.ndarray | None:
+    """Rounded scores of the free rows as int32 (unusable pairs marked), for dense problems.
+
+    Pricing runs several times per solve; on a dense matrix of moderate size it is cheaper to
+    round once and scan int32 afterwards. Large or lazy sources are scanned from the floats.
+    """
+    if problem.scores is None or len(problem.free_mentees) * problem.n_mentors > CACHE_PAIRS:
+        return None
+    if problem.source.bound() / iw.unit >= 2**31 - 2:
+        return None
+    free = problem.free_mentees
+    q = np.empty((len(free), problem.n_mentors), np.int32)
+    pos = 0
+    for idx, block in problem.row_blocks(free):
+        qb = q[pos : pos + len(idx)]
+        _kernels.round_block(block, iw.unit, qb)
+        if problem.allowed is not None or problem.min_score is not None or problem.forbidden_rows:
+            qb[~problem.allowed_mask(idx, block)] = _kernels.Q_SKIP
+        pos += len(idx)
+    return q
+
+
+def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r, q=None):
     """Blockwise over free mentees: the r most negative u_i + v_j - w_ij per row."""
     free = problem.free_mentees
     nf = len(free)
+    if q is not None:
+        return _kernels.price_block_q(q, iw.factor, iw.offset, u, v, mentor_ok, max(r, 0))
     out_c = np.full((nf, max(r, 0)), -1, np.int64)
     out_k = np.zeros((nf, max(r, 0)), np.int64)
     counts = np.zeros(nf, np.int64)
-    use_allowed = problem.allowed is not None
+    use_allowed = problem.allowed is not None or problem.forbidden_rows
     dummy = np.zeros((1, 1), dtype=bool)
     pos = 0
     for idx, block in problem.row_blocks(free):
         b = len(idx)
-        allowed = np.ascontiguousarray(problem.allowed[idx]) if use_allowed else dummy
+        allowed = np.ascontiguousarray(problem.pair_mask(idx)) if use_allowed else dummy
         c, kk, cnt = _kernels.price_block(
             block,
             allowed,

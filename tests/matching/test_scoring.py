@@ -16,6 +16,7 @@ from mentormatch.matching import (
     iter_score_blocks,
     top_k_mentors,
 )
+from mentormatch.matching.synthetic import cohort
 
 
 def one(mentee_spec="internal-medicine", second=None, regions=(), m_research=(), e_research=(),
@@ -100,8 +101,6 @@ def test_invalid_codes_and_weights_name_the_row():
 
 
 def random_features(n, m, seed=0):
-    from benchmarks.instances import cohort
-
     return cohort(n, m, seed)
 
 

@@ -36,7 +36,7 @@ from mentormatch.services.rounds.settings import RoundSettings
 log = logging.getLogger(__name__)
 
 # Stability needs every mentee's full preference list: only for rounds up to this many pairs.
-STABILITY_MAX_PAIRS = 20_000_000
+STABILITY_MAX_PAIRS = 5_000_000
 HISTOGRAM_BINS = 10
 COMPONENT_BLOCK_ROWS = 1024
 
@@ -55,16 +55,10 @@ def report_progress(round_id: int, stage: str, percent: int) -> None:
 
 
 def build_problem(inputs: RoundInputs, settings: RoundSettings) -> MatchingProblem:
-    scores = FeatureScores(inputs.mentees, inputs.mentors, settings.score_weights())
-    allowed = None
-    if inputs.forbidden:
-        allowed = np.ones(scores.shape, dtype=bool)
-        rows, cols = np.array(inputs.forbidden, dtype=np.int64).T
-        allowed[rows, cols] = False
     return MatchingProblem(
-        scores,
+        FeatureScores(inputs.mentees, inputs.mentors, settings.score_weights()),
         inputs.seats,
-        allowed=allowed,
+        forbidden=inputs.forbidden,
         locked=inputs.locked,
         min_score=settings.min_score,
         objective=settings.objective,
@@ -222,13 +216,18 @@ def _execute(round_id: int) -> None:
     timings["certify"] = time.perf_counter() - t0
     if not certificate:
         raise RuntimeError(f"the engine's result failed its optimality check: {certificate}")
+    t0 = time.perf_counter()
     reasons = explain_unmatched(problem, result)
+    timings["explain"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     stable = stability(problem, result)
+    timings["stability"] = time.perf_counter() - t0
 
     report_progress(round_id, "saving", 80)
     t0 = time.perf_counter()
     matched_rows, comps = pair_components(inputs, settings, result.mentor_of)
     locked_rows = {i for i, _ in inputs.locked}
+    timings["components"] = time.perf_counter() - t0
     summary = summarise(
         inputs, problem, result, comps, matched_rows, timings,
         {"certified": True, "stability": stable},
