@@ -40,7 +40,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         settings["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mentormatch.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     if settings["DATABASE_URL"].startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+        # Threaded servers write concurrently: wait for the write lock instead of failing.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
 
 @event.listens_for(Engine, "connect")
@@ -48,6 +49,8 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Readers do not block the writer (and the other way round) in WAL mode.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

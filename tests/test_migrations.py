@@ -9,8 +9,8 @@ from mentormatch.app import create_app
 from mentormatch.extensions import db
 
 
-def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(tmp_path):
-    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_database_url):
+    app = create_app({"ENV": "testing", "DATABASE_URL": empty_database_url})
     with app.app_context():
         assert inspect(db.engine).get_table_names() == []
         upgrade()
@@ -25,8 +25,8 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(tmp_path):
         db.engine.dispose()
 
 
-def test_the_db_check_command_finds_nothing_to_generate(tmp_path):
-    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}"})
+def test_the_db_check_command_finds_nothing_to_generate(empty_database_url):
+    app = create_app({"ENV": "testing", "DATABASE_URL": empty_database_url})
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     result = runner.invoke(args=["db", "check"])

@@ -121,7 +121,7 @@ class PairRule(db.Model):
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(6))
-    # coordinator | declined | expired | accepted
+    # coordinator | declined | expired | accepted | ended
     source: Mapped[str] = mapped_column(String(12))
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -7,6 +7,7 @@ proposal holds a seat, acceptance keeps it, a decline, an expiry or an ending fr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from mentormatch.extensions import db
-from mentormatch.models import Mentorship, PairRule, User
+from mentormatch.models import Mentorship, PairRule, RoundPair, User
 from mentormatch.services import mail, seats
 from mentormatch.services.errors import NotFound, ServiceError
 
@@ -139,7 +140,30 @@ def end(mentorship_id: int, user: User) -> Mentorship:
         db.session.rollback()
         raise AnswerError(f"This mentorship is {mentorship.status}, not active.")
     seats.release_seat(mentorship.mentor_id)
+    # The mentee goes back to the pool, and is not proposed to the same mentor again.
+    _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "ended")
+    other = mentorship.mentor if user.id == mentorship.mentee_id else mentorship.mentee
+    mail.enqueue(
+        other.email,
+        "Your MentorMatch mentorship has ended",
+        mail.render_body(
+            "ended_to_other", person=other, mentee=mentorship.mentee, mentor=mentorship.mentor,
+            ended_by=user, link=mail.absolute_url("main.index"),
+        ),
+        "ended",
+    )  # fmt: skip
+    if user.id not in (mentorship.mentee_id, mentorship.mentor_id):  # a coordinator ended it
+        mail.enqueue(
+            mentorship.mentor.email,
+            "Your MentorMatch mentorship has ended",
+            mail.render_body(
+                "ended_to_other", person=mentorship.mentor, mentee=mentorship.mentee,
+                mentor=mentorship.mentor, ended_by=user, link=mail.absolute_url("main.index"),
+            ),
+            "ended",
+        )  # fmt: skip
     db.session.commit()
+    mail.deliver_queued()
     db.session.refresh(mentorship)
     return mentorship
 
@@ -266,3 +290,25 @@ def for_mentee(mentee_id: int) -> dict[str, object]:
     )
     current = next((m for m in rows if m.status in ("proposed", "accepted")), None)
     return {"current": current, "history": [m for m in rows if m is not current]}
+
+
+def match_reasons(mentorships: Iterable[Mentorship]) -> dict[int, RoundPair]:
+    """Why each proposal was made: mentorship id -> the round pair (score and components)
+    that proposed it; proposals without a round (or whose
+    round was deleted) are absent."""
+    wanted = {(m.round_id, m.mentee_id, m.mentor_id): m.id for m in mentorships if m.round_id}
+    if not wanted:
+        return {}
+    round_ids = {round_id for round_id, _, _ in wanted}
+    mentee_ids = {mentee_id for _, mentee_id, _ in wanted}
+    pairs = db.session.scalars(
+        select(RoundPair).where(
+            RoundPair.round_id.in_(round_ids), RoundPair.mentee_id.in_(mentee_ids)
+        )
+    )
+    found = {}
+    for pair in pairs:
+        key = (pair.round_id, pair.mentee_id, pair.mentor_id)
+        if key in wanted:
+            found[wanted[key]] = pair
+    return found

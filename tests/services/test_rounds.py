@@ -210,6 +210,14 @@ def test_ending_a_mentorship_frees_the_seat(app, cohort):
         assert db.session.scalar(
             select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_im"])
         ) == 0
+        mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "ended"))
+        assert mail.to_address == "dr_im@mentor.example.org"
+        # Back in the pool, but never proposed to the same mentor again.
+        db.session.add(mentor("dr_im2"))
+        db.session.commit()
+        next_round = run("after the end")
+        ana_pairs = {j for i, j in pairs_of(next_round.id) if i == cohort["ana"]}
+        assert ana_pairs and cohort["dr_im"] not in ana_pairs
 
 
 def test_coordinator_locks_and_forbids_steer_the_round(app, cohort):

@@ -1,15 +1,19 @@
-"""Pages for mentees: home and profile."""
+"""Pages for mentees: home (the current mentorship or proposal, its history) and profile."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from mentormatch.models import Role
-from mentormatch.services import profiles
+from mentormatch.services import profiles, proposals
+from mentormatch.services.errors import NotFound
 from mentormatch.services.profile_fields import parse_mentee
+from mentormatch.web.errors import render_error
+from mentormatch.web.forms import EmptyForm
 from mentormatch.web.guards import require_role
 from mentormatch.web.profile_editing import edit_profile
 from mentormatch.web.profile_forms import MenteeProfileForm, mentee_form_data, mentee_raw_values
@@ -18,12 +22,46 @@ bp = Blueprint("mentee", __name__, url_prefix="/mentee")
 require_role(bp, Role.MENTEE.value)
 
 
+def deadline_passed(moment: datetime | None) -> bool:
+    """True once the mentor's deadline is behind us (the expiry job may not have run yet)."""
+    if moment is None:
+        return False
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= datetime.now(UTC)
+
+
 @bp.route("/")
 def home():
     profile = profiles.mentee_profile(current_user.id)
+    mentorships = proposals.for_mentee(current_user.id)
     return render_template(
-        "mentee/home.html", profile=profile, completeness=profiles.completeness(profile)
+        "mentee/home.html",
+        profile=profile,
+        completeness=profiles.completeness(profile),
+        current=mentorships["current"],
+        history=mentorships["history"],
+        end_form=EmptyForm(),
+        deadline_passed=deadline_passed,
     )
+
+
+@bp.route("/mentorships/<int:mentorship_id>/end", methods=["POST"])
+def end(mentorship_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        mentorship = proposals.end(mentorship_id, current_user)
+    except NotFound:
+        return render_error(
+            404, "There is no such mentorship among yours. Your home page shows your mentor."
+        )
+    except proposals.AnswerError as exc:
+        return render_template("mentee/end_refused.html", message=str(exc)), 409
+    flash(
+        f"Your mentorship with {mentorship.mentor.full_name} has ended. You are back in the pool "
+        "for the next matching round.",
+        "success",
+    )
+    return redirect(url_for("mentee.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

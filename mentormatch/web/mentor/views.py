@@ -1,17 +1,22 @@
-"""Pages for mentors: home, profile, pause and resume."""
+"""Pages for mentors: home (proposals, mentees, seats), profile, pause and resume, answers."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from mentormatch.countries import country_names
 from mentormatch.models import Role
-from mentormatch.services import profiles
+from mentormatch.services import profiles, proposals
+from mentormatch.services.errors import NotFound
 from mentormatch.services.profile_fields import parse_mentor
+from mentormatch.web.errors import render_error
 from mentormatch.web.forms import EmptyForm
 from mentormatch.web.guards import require_role
+from mentormatch.web.mentor.forms import DeclineForm
 from mentormatch.web.profile_editing import edit_profile
 from mentormatch.web.profile_forms import MentorProfileForm, mentor_form_data, mentor_raw_values
 
@@ -19,15 +24,100 @@ bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 require_role(bp, Role.MENTOR.value)
 
 
-@bp.route("/")
-def home():
+def deadline_passed(moment: datetime | None) -> bool:
+    """True once the answer deadline is behind us (the expiry job may not have run yet)."""
+    if moment is None:
+        return False
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= datetime.now(UTC)
+
+
+def _home(decline_forms: dict[int, DeclineForm] | None = None, status: int = 200):
     profile = profiles.mentor_profile(current_user.id)
+    mentorships = proposals.for_mentor(current_user.id)
+    forms = {m.id: DeclineForm.for_proposal(m.id) for m in mentorships["pending"]}
+    forms.update(decline_forms or {})
     return render_template(
         "mentor/home.html",
         profile=profile,
         completeness=profiles.completeness(profile),
         pause_form=EmptyForm(),
+        answer_form=EmptyForm(),
+        decline_forms=forms,
+        mentorships=mentorships,
+        reasons=proposals.match_reasons(mentorships["pending"]),
+        countries=country_names(),
+        deadline_passed=deadline_passed,
+    ), status
+
+
+def _not_yours():
+    return render_error(
+        404, "There is no such proposal or mentorship among yours. Your home page lists them."
     )
+
+
+def _refused(message: str):
+    """The proposal or mentorship cannot take this answer any more (two tabs, expiry)."""
+    return render_template("mentor/answer_refused.html", message=message), 409
+
+
+@bp.route("/")
+def home():
+    return _home()
+
+
+@bp.route("/proposals/<int:mentorship_id>/accept", methods=["POST"])
+def accept(mentorship_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        mentorship = proposals.accept(mentorship_id, current_user.id)
+    except NotFound:
+        return _not_yours()
+    except proposals.AnswerError as exc:
+        return _refused(str(exc))
+    flash(
+        f"You are now mentoring {mentorship.mentee.full_name}. We have emailed you both each "
+        "other's contact details.",
+        "success",
+    )
+    return redirect(url_for("mentor.home"))
+
+
+@bp.route("/proposals/<int:mentorship_id>/decline", methods=["POST"])
+def decline(mentorship_id: int):
+    form = DeclineForm.for_proposal(mentorship_id)
+    if not form.validate_on_submit():
+        return _home({mentorship_id: form}, status=400)
+    try:
+        mentorship = proposals.decline(mentorship_id, current_user.id, form.reason.data or "")
+    except NotFound:
+        return _not_yours()
+    except proposals.AnswerError as exc:
+        return _refused(str(exc))
+    flash(
+        f"You declined {mentorship.mentee.full_name}. They are back in the pool for the next "
+        "round, and will not be proposed to you again.",
+        "success",
+    )
+    return redirect(url_for("mentor.home"))
+
+
+@bp.route("/mentorships/<int:mentorship_id>/end", methods=["POST"])
+def end(mentorship_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        mentorship = proposals.end(mentorship_id, current_user)
+    except NotFound:
+        return _not_yours()
+    except proposals.AnswerError as exc:
+        return _refused(str(exc))
+    flash(
+        f"Your mentorship with {mentorship.mentee.full_name} has ended; the seat is free again.",
+        "success",
+    )
+    return redirect(url_for("mentor.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -1,0 +1,111 @@
+"""People with passwords and profiles, rounds published through the services, and the
+capacity invariants checked in SQL: shared by the proposal web, CLI and concurrency tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from mentormatch.extensions import db
+from mentormatch.models import User
+from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds.settings import parse_settings
+from tests.helpers import make_user
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    email: str
+    name: str
+
+
+MENTEE_DEFAULTS = {
+    "specialty": "internal-medicine",
+    "preferred_regions": ["NY"],
+    "research_interests": ["case-report"],
+    "home_country": "IN",
+}
+MENTOR_DEFAULTS = {
+    "specialty": "internal-medicine",
+    "state": "NY",
+    "research_interests": ["case-report"],
+    "capacity": 1,
+}
+
+
+def person(app, role: str, name: str, **fields) -> Person:
+    """A mentee or mentor who can sign in, with a profile ready for matching."""
+    user_id, email = make_user(app, role, email=f"{name.lower().replace(' ', '.')}@example.org")
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        user.full_name = name
+        profile = user.mentee_profile if role == "mentee" else user.mentor_profile
+        defaults = MENTEE_DEFAULTS if role == "mentee" else MENTOR_DEFAULTS
+        for key, value in {**defaults, **fields}.items():
+            setattr(profile, key, value)
+        db.session.commit()
+    return Person(user_id, email, name)
+
+
+def run_round(app, name: str = "Spring", **settings) -> int:
+    """A round run to 'proposed' (the test config runs rounds inline); returns its id."""
+    with app.app_context():
+        created = lifecycle.create_round(parse_settings({"name": name, **settings}), None)
+        matching_round = lifecycle.start_round(created.id)
+        assert matching_round.status == "proposed", matching_round.error
+        return matching_round.id
+
+
+def publish(app, round_id: int) -> int:
+    with app.app_context():
+        return lifecycle.publish_round(round_id)
+
+
+def proposal_id(app, mentee: Person, mentor: Person) -> int:
+    with app.app_context():
+        return db.session.execute(
+            text("SELECT id FROM mentorships WHERE mentee_id = :e AND mentor_id = :m"),
+            {"e": mentee.id, "m": mentor.id},
+        ).scalar_one()
+
+
+def status_of(app, mentorship_id: int) -> str:
+    with app.app_context():
+        return db.session.execute(
+            text("SELECT status FROM mentorships WHERE id = :id"), {"id": mentorship_id}
+        ).scalar_one()
+
+
+def seats(app, mentor: Person) -> tuple[int, int]:
+    """(capacity, seats taken) of a mentor, as the database holds them."""
+    with app.app_context():
+        row = db.session.execute(
+            text("SELECT capacity, seats_taken FROM mentor_profiles WHERE user_id = :id"),
+            {"id": mentor.id},
+        ).one()
+        return row.capacity, row.seats_taken
+
+
+def assert_capacity_invariants(app) -> None:
+    """Checked in SQL: no mentor holds more open mentorships than capacity, the seat counter
+    matches the open mentorships, and no mentee has two open mentorships."""
+    with app.app_context():
+        overfull = db.session.execute(
+            text(
+                "SELECT p.user_id, p.capacity, p.seats_taken, COUNT(m.id) AS open_count "
+                "FROM mentor_profiles p LEFT JOIN mentorships m ON m.mentor_id = p.user_id "
+                "AND m.status IN ('proposed', 'accepted') GROUP BY p.user_id, p.capacity, p.seats_taken "
+                "HAVING COUNT(m.id) > p.capacity OR COUNT(m.id) != p.seats_taken "
+                "OR p.seats_taken > p.capacity"
+            )
+        ).all()
+        assert overfull == [], f"mentors over capacity or miscounted: {overfull}"
+        doubled = db.session.execute(
+            text(
+                "SELECT mentee_id, COUNT(*) FROM mentorships "
+                "WHERE status IN ('proposed', 'accepted') GROUP BY mentee_id HAVING COUNT(*) > 1"
+            )
+        ).all()
+        assert doubled == [], f"mentees with two open mentorships: {doubled}"
