@@ -76,10 +76,12 @@ def register_blueprints(app: Flask) -> None:
     from mentormatch.web.mentee.views import bp as mentee_bp
     from mentormatch.web.mentor.views import bp as mentor_bp
     from mentormatch.web.people.views import bp as people_bp
+    from mentormatch.web.rounds.views import bp as rounds_bp
 
     for blueprint in (main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(rounds_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from mentormatch.commands import accounts, demo, mail, profiles_csv, proposals
+from mentormatch.commands import accounts, demo, mail, profiles_csv, proposals, rounds
 
 # Each module lists its click commands (or groups) in COMMANDS.
-COMMAND_MODULES = (accounts, demo, mail, profiles_csv, proposals)
+COMMAND_MODULES = (accounts, demo, mail, profiles_csv, proposals, rounds)
 
 
 def register_commands(app: Flask) -> None:

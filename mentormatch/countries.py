@@ -33,6 +33,16 @@ _REGION_MEMBERS = {
     "north-america": "BM CA PM US",
 }
 WORLD_REGIONS: tuple[str, ...] = (*_REGION_MEMBERS, "other")
+WORLD_REGION_LABELS: dict[str, str] = {
+    "south-asia": "South Asia",
+    "middle-east-north-africa": "Middle East and North Africa",
+    "sub-saharan-africa": "Sub-Saharan Africa",
+    "east-asia-pacific": "East Asia and Pacific",
+    "latin-america-caribbean": "Latin America and Caribbean",
+    "europe-central-asia": "Europe and Central Asia",
+    "north-america": "North America",
+    "other": "Other or not given",
+}
 COUNTRY_REGION: dict[str, str] = {
     code: region for region, members in _REGION_MEMBERS.items() for code in members.split()
 }

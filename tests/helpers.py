@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 
+from mentormatch.extensions import db
+from mentormatch.models import MenteeProfile, MentorProfile, User
 from mentormatch.services import accounts
 
 TEST_PASSWORD = "correct-horse-battery"
@@ -51,3 +53,31 @@ def csrf_token_from(html: str) -> str:
     match = CSRF_INPUT.search(html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def add_mentee(
+    name, specialty="internal-medicine", regions=("NY",), research=("case-report",),
+    country="IN", **extra,
+):  # fmt: skip
+    """A mentee ready for matching, added to the session (inside an app context)."""
+    user = User(email=f"{name}@mentee.example.org", full_name=name.title(), role="mentee")
+    profile = MenteeProfile(
+        user=user, specialty=specialty, preferred_regions=list(regions),
+        research_interests=list(research), home_country=country, **extra,
+    )  # fmt: skip
+    db.session.add_all([user, profile])
+    return user
+
+
+def add_mentor(
+    name, specialty="internal-medicine", state="NY", research=("case-report",), capacity=1,
+    **extra,
+):  # fmt: skip
+    """A mentor ready for matching, added to the session (inside an app context)."""
+    user = User(email=f"{name}@mentor.example.org", full_name=name.title(), role="mentor")
+    profile = MentorProfile(
+        user=user, specialty=specialty, state=state, research_interests=list(research),
+        capacity=capacity, **extra,
+    )  # fmt: skip
+    db.session.add_all([user, profile])
+    return user

@@ -96,7 +96,8 @@ def assert_capacity_invariants(app) -> None:
             text(
                 "SELECT p.user_id, p.capacity, p.seats_taken, COUNT(m.id) AS open_count "
                 "FROM mentor_profiles p LEFT JOIN mentorships m ON m.mentor_id = p.user_id "
-                "AND m.status IN ('proposed', 'accepted') GROUP BY p.user_id, p.capacity, p.seats_taken "
+                "AND m.status IN ('proposed', 'accepted') "
+                "GROUP BY p.user_id, p.capacity, p.seats_taken "
                 "HAVING COUNT(m.id) > p.capacity OR COUNT(m.id) != p.seats_taken "
                 "OR p.seats_taken > p.capacity"
             )

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from mentormatch.extensions import db
 from mentormatch.models import (
     MatchingRound,
-    MenteeProfile,
     MentorProfile,
     Mentorship,
     OutboxMessage,
@@ -21,38 +20,19 @@ from mentormatch.services import proposals
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.rounds import lifecycle
 from mentormatch.services.rounds.settings import parse_settings, parse_weights
-
-
-def mentee(name, specialty="internal-medicine", regions=("NY",), research=("case-report",),
-           **extra):  # fmt: skip
-    user = User(email=f"{name}@mentee.example.org", full_name=name.title(), role="mentee")
-    db.session.add_all([user, MenteeProfile(
-        user=user, specialty=specialty, preferred_regions=list(regions),
-        research_interests=list(research), **extra,
-    )])  # fmt: skip
-    return user
-
-
-def mentor(name, specialty="internal-medicine", state="NY", research=("case-report",),
-           capacity=1, **extra):  # fmt: skip
-    user = User(email=f"{name}@mentor.example.org", full_name=name.title(), role="mentor")
-    db.session.add_all([user, MentorProfile(
-        user=user, specialty=specialty, state=state, research_interests=list(research),
-        capacity=capacity, **extra,
-    )])  # fmt: skip
-    return user
+from tests.helpers import add_mentee, add_mentor
 
 
 @pytest.fixture
 def cohort(app):
     with app.app_context():
         people = {
-            "ana": mentee("ana", home_country="IN"),
-            "ben": mentee("ben", specialty="pediatrics", regions=("TX",), home_country="NG"),
-            "cho": mentee("cho", specialty="psychiatry", regions=("CA",), home_country="PH"),
-            "incomplete": mentee("incomplete", research=()),
-            "dr_im": mentor("dr_im", capacity=1),
-            "dr_peds": mentor("dr_peds", specialty="pediatrics", state="TX", capacity=1),
+            "ana": add_mentee("ana", country="IN"),
+            "ben": add_mentee("ben", specialty="pediatrics", regions=("TX",), country="NG"),
+            "cho": add_mentee("cho", specialty="psychiatry", regions=("CA",), country="PH"),
+            "incomplete": add_mentee("incomplete", research=()),
+            "dr_im": add_mentor("dr_im", capacity=1),
+            "dr_peds": add_mentor("dr_peds", specialty="pediatrics", state="TX", capacity=1),
         }
         db.session.commit()
         yield {name: user.id for name, user in people.items()}
@@ -122,9 +102,12 @@ def test_publish_sends_proposals_takes_seats_and_cannot_happen_twice(app, cohort
         assert lifecycle.publish_round(matching_round.id) == 2
         open_ = db.session.scalars(select(Mentorship).where(Mentorship.status == "proposed"))
         assert {(m.mentee_id, m.mentor_id) for m in open_} == pairs_of(matching_round.id)
-        assert db.session.scalar(
-            select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_im"])
-        ) == 1
+        assert (
+            db.session.scalar(
+                select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_im"])
+            )
+            == 1
+        )
         kinds = db.session.scalars(select(OutboxMessage.kind)).all()
         assert kinds.count("proposal") == 4  # one to each mentor, one to each mentee
         with pytest.raises(lifecycle.TransitionError, match="only a proposed round"):
@@ -161,9 +144,12 @@ def test_answers_shape_the_next_round(app, cohort):
         assert second.status == "proposed"
         assert all(mentee_id != cohort["ana"] for mentee_id, _ in pairs_of(second.id))
         assert (cohort["ben"], cohort["dr_peds"]) not in pairs_of(second.id)
-        assert db.session.scalar(
-            select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_peds"])
-        ) == 0
+        assert (
+            db.session.scalar(
+                select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_peds"])
+            )
+            == 0
+        )
 
 
 def test_only_the_proposed_mentor_can_answer(app, cohort):
@@ -207,13 +193,16 @@ def test_ending_a_mentorship_frees_the_seat(app, cohort):
         proposals.accept(proposal.id, cohort["dr_im"])
         ended = proposals.end(proposal.id, db.session.get(User, cohort["ana"]))
         assert ended.status == "ended"
-        assert db.session.scalar(
-            select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_im"])
-        ) == 0
+        assert (
+            db.session.scalar(
+                select(MentorProfile.seats_taken).where(MentorProfile.user_id == cohort["dr_im"])
+            )
+            == 0
+        )
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "ended"))
         assert mail.to_address == "dr_im@mentor.example.org"
         # Back in the pool, but never proposed to the same mentor again.
-        db.session.add(mentor("dr_im2"))
+        add_mentor("dr_im2")
         db.session.commit()
         next_round = run("after the end")
         ana_pairs = {j for i, j in pairs_of(next_round.id) if i == cohort["ana"]}

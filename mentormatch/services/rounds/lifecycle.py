@@ -141,6 +141,23 @@ def start_round(round_id: int) -> MatchingRound:
     return get_round(round_id)
 
 
+def create_and_start(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
+    """A new round, queued to run: one transaction, then the job is submitted."""
+    matching_round = MatchingRound(
+        name=settings.name,
+        settings=settings.as_json(),
+        created_by_id=created_by_id,
+        status="running",
+        started_at=_now(),
+        progress_stage="queued",
+        progress_at=_now(),
+    )
+    db.session.add(matching_round)
+    db.session.commit()
+    jobs.submit(matching_round.id)
+    return get_round(matching_round.id)
+
+
 def run_round_now(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
     """Create and run a round in this process (the command line's `round run`)."""
     matching_round = create_round(settings, created_by_id)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 
 from mentormatch.countries import world_region
 from mentormatch.extensions import db
@@ -29,7 +29,7 @@ from mentormatch.matching import (
     solve,
     solve_stable,
 )
-from mentormatch.models import MatchingRound, RoundPair, RoundUnmatched
+from mentormatch.models import MatchingRound, RoundPair, RoundUnmatched, User
 from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
 from mentormatch.services.rounds.settings import RoundSettings
 
@@ -155,8 +155,9 @@ def summarise(inputs, problem, result, comps, matched_rows, timings, extra) -> d
     }
 
 
-def stability(problem: MatchingProblem, result) -> dict:
-    """Blocking pairs of the optimal matching, and the stable alternative's figures."""
+def stability(problem: MatchingProblem, result, mentee_ids, mentor_ids) -> dict:
+    """Blocking pairs of the optimal matching (as user ids), and the stable alternative's
+    figures."""
     if problem.n_mentees * problem.n_mentors > STABILITY_MAX_PAIRS:
         return {"computed": False, "reason": "round too large for the stability view"}
     blocking = blocking_pairs(problem, result.mentor_of, limit=50)
@@ -164,7 +165,9 @@ def stability(problem: MatchingProblem, result) -> dict:
     return {
         "computed": True,
         "blocking_pairs": int(blocking.count),
-        "examples": [[int(i), int(j)] for i, j in blocking.pairs[:50]],
+        "examples": [
+            [int(mentee_ids[i]), int(mentor_ids[j])] for i, j in blocking.pairs[:50]
+        ],
         "stable_matched": int((stable.mentor_of >= 0).sum()),
         "stable_total_score": float(stable.total_score),
         "stable_mentor_of": stable.mentor_of.tolist(),
@@ -220,7 +223,7 @@ def _execute(round_id: int) -> None:
     reasons = explain_unmatched(problem, result)
     timings["explain"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    stable = stability(problem, result)
+    stable = stability(problem, result, inputs.mentee_ids, inputs.mentor_ids)
     timings["stability"] = time.perf_counter() - t0
 
     report_progress(round_id, "saving", 80)
@@ -234,6 +237,48 @@ def _execute(round_id: int) -> None:
     )  # fmt: skip
     _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, summary)
     timings["save"] = time.perf_counter() - t0
+
+
+NAMES_SHOWN = 3
+
+
+def _mentor_names(inputs: RoundInputs, reasons) -> dict[int, str]:
+    """Names of the mentors the reasons will mention (a few per reason), in one query."""
+    wanted = {
+        int(inputs.mentor_ids[j]) for reason in reasons for j in reason.mentors[:NAMES_SHOWN]
+    }
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(User.id, User.full_name).where(User.id.in_(wanted)))
+    return dict(rows.all())
+
+
+def _listed(names: list[str], total: int) -> str:
+    more = total - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def reason_message(reason, inputs: RoundInputs, names: dict[int, str]) -> str:
+    """The engine's reason in people's terms (its own message speaks of matrix indices)."""
+    mentor_names = [
+        names.get(int(inputs.mentor_ids[j]), "?") for j in reason.mentors[:NAMES_SHOWN]
+    ]
+    mentors = _listed(mentor_names, len(reason.mentors))
+    if reason.code == "no_allowed_mentor":
+        return "No mentor may be proposed: every pair is forbidden or below the minimum score."
+    if reason.code == "mentors_full":
+        return (
+            f"Every mentor who fits ({mentors}) is full with mentees who have no other "
+            f"option: {len(reason.mentees)} mentees compete for "
+            f"{len(reason.mentors)} mentor{'s' if len(reason.mentors) != 1 else ''}."
+        )
+    if reason.code == "no_seats":
+        return f"The mentors who fit ({mentors}) have no free seat left."
+    if reason.code == "lowers_total_score":
+        return f"A mentor was free ({mentors}), but this pair would lower the total score."
+    if reason.code == "only_negative_scores":
+        return "Every allowed mentor scores below zero for this mentee."
+    return reason.message
 
 
 def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, summary) -> None:
@@ -256,12 +301,13 @@ def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, s
     ]
     if pair_rows:
         db.session.execute(insert(RoundPair), pair_rows)
+    names = _mentor_names(inputs, reasons)
     unmatched_rows = [
         {
             "round_id": round_id,
             "mentee_id": int(inputs.mentee_ids[reason.mentee]),
             "reason": reason.code,
-            "message": reason.message,
+            "message": reason_message(reason, inputs, names),
         }
         for reason in reasons
     ]

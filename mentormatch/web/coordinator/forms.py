@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField, SearchField, SelectField, StringF
 from wtforms.validators import DataRequired, Length
 
 from mentormatch import codes
-from mentormatch.countries import WORLD_REGIONS
+from mentormatch.countries import WORLD_REGION_LABELS, WORLD_REGIONS
 
 ANY = [("", "Any")]
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
@@ -40,6 +40,7 @@ class DirectoryFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         regions = WORLD_REGIONS if role == "mentee" else codes.CENSUS_REGIONS
         self.region.label.text = "Home region" if role == "mentee" else "US region"
-        self.region.choices = ANY + [(r, codes.label(r)) for r in regions]
+        labels = WORLD_REGION_LABELS if role == "mentee" else {}
+        self.region.choices = ANY + [(r, labels.get(r) or codes.label(r)) for r in regions]
         if role == "mentee":
             del self.paused

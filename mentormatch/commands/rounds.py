@@ -1,0 +1,109 @@
+"""Matching rounds from the command line: round run, round publish, round export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from mentormatch.matching.problem import OBJECTIVES
+from mentormatch.services.errors import NotFound, ServiceError, ValidationError
+from mentormatch.services.rounds import lifecycle, review
+from mentormatch.services.rounds.settings import DEFAULT_WEIGHTS, parse_settings, parse_weights
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(1)
+
+
+def _fail_validation(error: ValidationError) -> None:
+    for field, message in error.errors:
+        click.echo(f"Error ({field}): {message}", err=True)
+    raise SystemExit(1)
+
+
+def one_line_summary(summary: dict) -> str:
+    mean = summary.get("mean_score")
+    return (
+        f"{summary['matched']} of {summary['mentees']} mentees matched "
+        f"({summary['coverage'] * 100:.1f}% coverage), total score "
+        f"{summary['total_score']:.3f}, mean score {'-' if mean is None else f'{mean:.3f}'}, "
+        f"{summary['unmatched']} unmatched."
+    )
+
+
+@click.group("round")
+def round_group() -> None:
+    """Run, publish and export matching rounds."""
+
+
+@round_group.command("run")
+@click.option("--name", default=None, help="The round's name (default: 'Command-line round').")
+@click.option(
+    "--weights",
+    default=None,
+    help="Weights as name=value, e.g. specialty=0.5,region=0.2,research=0.3 (names left out "
+    f"keep their default: {', '.join(f'{k}={v:g}' for k, v in DEFAULT_WEIGHTS.items())}).",
+)
+@click.option("--objective", type=click.Choice(OBJECTIVES), default="coverage", show_default=True)
+@click.option("--min-score", default=None, help="Leave pairs scoring below this unmade (0-1).")
+@with_appcontext
+def run_command(name: str | None, weights: str | None, objective: str, min_score: str | None):
+    """Run a round now, in this process, on the default pool of mentees.
+
+    Prints the round's id and a one-line summary; exits with status 1 if it fails.
+    """
+    try:
+        raw = {"name": name or "Command-line round", "objective": objective}
+        if weights:
+            raw |= {f"weight_{k}": v for k, v in parse_weights(weights).items()}
+        if min_score is not None:
+            raw["min_score"] = min_score
+        settings = parse_settings(raw)
+    except ValidationError as exc:
+        _fail_validation(exc)
+    matching_round = lifecycle.run_round_now(settings, None)
+    if matching_round.status != "proposed":
+        _fail(f"round {matching_round.id} failed: {matching_round.error}")
+    click.echo(f"Round {matching_round.id} proposed: {one_line_summary(matching_round.summary)}")
+
+
+@round_group.command("publish")
+@click.argument("round_id", type=int)
+@with_appcontext
+def publish_command(round_id: int) -> None:
+    """Send every proposed pair of round ROUND_ID to its mentor (all or nothing)."""
+    try:
+        sent = lifecycle.publish_round(round_id)
+    except (NotFound, ServiceError) as exc:
+        _fail(str(exc))
+    click.echo(f"Round {round_id} published: {sent} proposal{'' if sent == 1 else 's'} sent.")
+
+
+@round_group.command("export")
+@click.argument("round_id", type=int)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The CSV file to write (replaced if it exists).",
+)
+@with_appcontext
+def export_command(round_id: int, out_path: Path) -> None:
+    """Write round ROUND_ID's pairs to a CSV file, one row per pair."""
+    try:
+        lines = review.iter_export_csv(round_id)
+    except NotFound as exc:
+        _fail(str(exc))
+    count = -1  # the header
+    with out_path.open("w", encoding="utf-8", newline="") as out:
+        for line in lines:
+            out.write(line)
+            count += 1
+    click.echo(f"Wrote {count} pair{'' if count == 1 else 's'} of round {round_id} to {out_path}.")
+
+
+COMMANDS = (round_group,)

@@ -1,0 +1,131 @@
+"""Small charts for the review page, as inline SVG markup built on the server.
+
+No scripts and no style attributes (the page runs under a strict CSP): shapes carry classes
+that the stylesheet colours, and sizes are SVG presentation attributes. Each chart is an
+image with a title and a description, so a screen reader gets the figures too. Every value
+goes through ``Markup.format``, which escapes it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+WIDTH = 400
+
+
+def _svg(title: str, desc: str, height: float, body: list[Markup], css: str) -> Markup:
+    ident = f"chart-{zlib.crc32(f'{title}|{desc}'.encode()):08x}"
+    return Markup(
+        '<svg class="chart {css}" viewBox="0 0 {width} {height}" role="img" '
+        'aria-labelledby="{ident}-t {ident}-d" preserveAspectRatio="xMinYMin meet">'
+        '<title id="{ident}-t">{title}</title><desc id="{ident}-d">{desc}</desc>{body}</svg>'
+    ).format(
+        css=css,
+        width=WIDTH,
+        height=height,
+        ident=ident,
+        title=title,
+        desc=desc,
+        body=Markup("").join(body),
+    )
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def coverage_bar(matched: int, mentees: int) -> Markup:
+    """One bar: the share of taking-part mentees who got a mentor."""
+    share = matched / mentees if mentees else 0.0
+    body = [
+        Markup('<rect class="chart-track" x="0" y="0" width="{}" height="28" rx="6"/>').format(
+            WIDTH
+        ),
+        Markup('<rect class="chart-fill" x="0" y="0" width="{}" height="28" rx="6"/>').format(
+            round(WIDTH * share, 1)
+        ),
+        Markup('<text class="chart-label chart-on-fill" x="8" y="19">{} matched</text>').format(
+            _percent(share)
+        ),
+    ]
+    desc = f"{matched} of {mentees} mentees matched ({_percent(share)})."
+    return _svg("Coverage", desc, 28, body, "chart-coverage")
+
+
+def score_histogram(counts: Sequence[int]) -> Markup:
+    """Bars of how many pairs fall in each score bin over [0, 1]."""
+    bins = len(counts) or 1
+    top = max(counts, default=0) or 1
+    plot_top, plot_bottom, left = 18, 150, 4
+    slot = (WIDTH - left) / bins
+    body = [
+        Markup('<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
+            left, plot_bottom, WIDTH, plot_bottom
+        )
+    ]
+    parts = []
+    for k, count in enumerate(counts):
+        height = round((plot_bottom - plot_top) * count / top, 1)
+        x, y = round(left + k * slot + 2, 1), round(plot_bottom - height, 1)
+        label = f"{k / bins:.1f}-{(k + 1) / bins:.1f}: {count} pair{'' if count == 1 else 's'}"
+        parts.append(label)
+        body.append(
+            Markup(
+                '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}">'
+                "<title>{}</title></rect>"
+            ).format(x, y, round(slot - 4, 1), height, label)
+        )
+        if count:
+            body.append(
+                Markup(
+                    '<text class="chart-value" x="{}" y="{}" text-anchor="middle">{}</text>'
+                ).format(round(x + (slot - 4) / 2, 1), round(y - 4, 1), count)
+            )
+    for tick, anchor in ((0.0, "start"), (0.5, "middle"), (1.0, "end")):
+        body.append(
+            Markup('<text class="chart-label" x="{}" y="{}" text-anchor="{}">{}</text>').format(
+                round(left + tick * (WIDTH - left), 1), plot_bottom + 18, anchor, f"{tick:.1f}"
+            )
+        )
+    body.append(
+        Markup(
+            '<text class="chart-label" x="{}" y="{}" text-anchor="middle">'
+            "total score of the pair</text>"
+        ).format(WIDTH / 2, plot_bottom + 36)
+    )
+    desc = "Pairs by total score. " + "; ".join(parts) + "."
+    return _svg("Score distribution", desc, plot_bottom + 42, body, "chart-histogram")
+
+
+def value_bars(title: str, values: Sequence[tuple[str, float | None]]) -> Markup:
+    """Labelled horizontal bars of values in [0, 1] (component means, match rates)."""
+    row, label_width = 26, 120
+    span = WIDTH - label_width - 48
+    body, parts = [], []
+    for k, (name, value) in enumerate(values):
+        y = k * row
+        shown = "-" if value is None else f"{value:.2f}"
+        parts.append(f"{name} {shown}")
+        body.append(
+            Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(y + 17, name)
+        )
+        body.append(
+            Markup(
+                '<rect class="chart-track" x="{}" y="{}" width="{}" height="16" rx="4"/>'
+            ).format(label_width, y + 4, span)
+        )
+        if value is not None:
+            body.append(
+                Markup(
+                    '<rect class="chart-fill" x="{}" y="{}" width="{}" height="16" rx="4"/>'
+                ).format(label_width, y + 4, round(span * max(0.0, min(1.0, value)), 1))
+            )
+        body.append(
+            Markup('<text class="chart-value" x="{}" y="{}" text-anchor="end">{}</text>').format(
+                WIDTH, y + 17, shown
+            )
+        )
+    return _svg(title, "; ".join(parts) + ".", max(row, row * len(values)), body, "chart-bars")
