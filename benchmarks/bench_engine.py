@@ -28,8 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mentormatch.matching import (  # noqa: E402
     FeatureScores,
     MatchingProblem,
+    blocking_pairs,
     check_optimal,
+    explain_unmatched,
     solve,
+    solve_stable,
 )
 from mentormatch.matching.synthetic import cohort  # noqa: E402
 
@@ -105,10 +108,36 @@ def feature_instance(n, m, seats):
     )
 
 
+def round_instance(n=10_000, m=2_000):
+    """A realistic round as the rounds service runs it: seats < mentees, capacities 1-4."""
+    mentees, mentors = cohort(n, m, seed=11)
+    capacity = np.random.default_rng(11).integers(1, 5, m)
+    problem = MatchingProblem(FeatureScores(mentees, mentors), capacity)
+    result = solve(problem)
+    figures = []
+    for name, call in (
+        ("explain_unmatched", lambda: explain_unmatched(problem, result)),
+        ("blocking_pairs(limit=50)", lambda: blocking_pairs(problem, result.mentor_of, limit=50)),
+        ("solve_stable", lambda: solve_stable(problem)),
+    ):
+        call()  # warm-up
+        t = time.perf_counter()
+        out = call()
+        figures.append(f"{name} {time.perf_counter() - t:.3f} s")
+        if name == "solve_stable":
+            figures.append(f"stable blocking pairs {blocking_pairs(problem, out).count}")
+    print(
+        f"round {n:,} x {m:,}, {int(capacity.sum()):,} seats, "
+        f"{int((result.mentor_of < 0).sum()):,} unmatched: " + "; ".join(figures),
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100k instance")
     parser.add_argument("--only-100k", action="store_true", help="just the 100k instance")
+    parser.add_argument("--only-round", action="store_true", help="just the 10k x 2k round")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -125,10 +154,14 @@ def main() -> None:
     if args.only_100k:
         feature_instance(100_000, 20_000, 5)
         return
+    if args.only_round:
+        round_instance()
+        return
     dense_instance("2,000 x 500 x 4 structured", 2000, 500, 4, "structured", 7)
     dense_instance("2,000 x 500 x 4 random", 2000, 500, 4, "random", 7)
     dense_instance("10,000 x 2,000 x 5 structured", 10000, 2000, 5, "structured", 3)
     dense_instance("10,000 x 2,000 x 5 random", 10000, 2000, 5, "random", 3)
+    round_instance()
     if not args.quick:
         feature_instance(100_000, 20_000, 5)
 

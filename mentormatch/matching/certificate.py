@@ -18,6 +18,13 @@ import numpy as np
 from numba import njit, prange
 
 from .problem import MatchingProblem
+from .scoring import (
+    FeatureScores,
+    _popcount,
+    mentee_region_rows,
+    mentee_specialty_rows,
+    specialty_similarity,
+)
 from .solver import MatchingResult
 from .weights import integer_weights
 
@@ -63,6 +70,79 @@ def _dual_violations(scores, allowed, use_allowed, min_score, unit, factor, offs
     return count, worst
 
 
+@njit(cache=True, parallel=True)
+def _feature_violations(
+    spec_rows, reg_rows, res_e, rows, ms, msub, mst, res_m, ws, wr, wq,
+    min_score, unit, factor, offset, u, v, ok, fptr, fcols, allowed, use_allowed,
+):  # fmt: skip
+    """`_dual_violations` scoring every pair from the features itself (no score block)."""
+    b = spec_rows.shape[0]
+    m = ms.shape[0]
+    count = np.zeros(b, np.int64)
+    worst = np.zeros(b, np.int64)
+    for i in prange(b):
+        c = 0
+        wv = 0
+        a = res_e[i]
+        row = rows[i]
+        fp = fptr[row]
+        fe = fptr[row + 1]
+        for j in range(m):
+            if not ok[j]:
+                continue
+            sp = spec_rows[i, ms[j]]
+            if msub[j] >= 0:
+                sp2 = spec_rows[i, msub[j]]
+                if sp2 > sp:
+                    sp = sp2
+            rg = reg_rows[i, mst[j]]
+            inter = np.float64(_popcount(a & res_m[j]))
+            union = np.float64(_popcount(a | res_m[j]))
+            s = ws * sp + wr * rg + wq * (inter / max(union, 1.0))
+            if s < min_score:
+                continue
+            slack = u[i] + v[j] - (np.int64(np.rint(s / unit)) * factor + offset)
+            if slack >= 0:
+                continue
+            while fp < fe and fcols[fp] < j:
+                fp += 1
+            if fp < fe and fcols[fp] == j:
+                continue
+            if use_allowed and not allowed[row, j]:
+                continue
+            c += 1
+            if -slack > wv:
+                wv = -slack
+        count[i] = c
+        worst[i] = wv
+    return count, worst
+
+
+def _violations_from_features(problem, iw, u, v, ok_mentor, min_score):
+    src = problem.source
+    mt = src.mentors
+    free = problem.free_mentees
+    use_allowed = problem.allowed is not None
+    allowed = problem.allowed if use_allowed else np.zeros((1, 1), dtype=bool)
+    ws, wr, wq = src.weights.normalised()
+    sim = specialty_similarity()
+    violations = 0
+    worst = 0
+    for start in range(0, len(free), 8192):
+        rows = free[start : start + 8192]
+        cnt, wv = _feature_violations(
+            np.ascontiguousarray(mentee_specialty_rows(src.mentees, rows, sim)),
+            np.ascontiguousarray(mentee_region_rows(src.mentees, rows)),
+            np.ascontiguousarray(src.mentees.research[rows]), rows,
+            mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
+            min_score, iw.unit, iw.factor, iw.offset, u[start : start + len(rows)], v,
+            ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
+        )  # fmt: skip
+        violations += int(cnt.sum())
+        worst = max(worst, int(wv.max()) if len(wv) else 0)
+    return violations, worst
+
+
 def check_feasible(problem: MatchingProblem, mentor_of: np.ndarray) -> list[str]:
     """Every rule of the problem, checked on a result; returns what is broken (empty: ok)."""
     errors: list[str] = []
@@ -83,13 +163,10 @@ def check_feasible(problem: MatchingProblem, mentor_of: np.ndarray) -> list[str]
         if mentor_of[i] != j:
             errors.append(f"locked pair (mentee {i}, mentor {j}) is missing")
     rows = np.flatnonzero((mentor_of >= 0) & (problem.locked_mentor_of < 0))
-    for idx, block in problem.row_blocks(rows):
-        mask = problem.allowed_mask(idx, block)
-        pick = mask[np.arange(len(idx)), mentor_of[idx]]
-        if not pick.all():
-            i = int(idx[np.flatnonzero(~pick)[0]])
-            errors.append(f"pair (mentee {i}, mentor {int(mentor_of[i])}) is not allowed")
-            break
+    pick = problem.pairs_allowed(rows, mentor_of[rows])
+    if not pick.all():
+        i = int(rows[np.flatnonzero(~pick)[0]])
+        errors.append(f"pair (mentee {i}, mentor {int(mentor_of[i])}) is not allowed")
     return errors
 
 
@@ -123,7 +200,11 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     violations = 0
     worst = 0
     pos = 0
-    for idx, block in problem.row_blocks(free):
+    scan_rows = free
+    if isinstance(problem.source, FeatureScores):
+        violations, worst = _violations_from_features(problem, iw, u, v, ok_mentor, min_score)
+        scan_rows = free[:0]  # every row was checked above, from the features
+    for idx, block in problem.row_blocks(scan_rows):
         allowed = np.ascontiguousarray(problem.pair_mask(idx)) if use_allowed else dummy
         cnt, wv = _dual_violations(
             block, allowed, use_allowed, min_score, iw.unit, iw.factor, iw.offset,
@@ -139,11 +220,7 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     # complementary slackness and equal objectives (exact integers)
     mo = result.mentor_of[free]
     matched = np.flatnonzero(mo >= 0)
-    w_matched = np.zeros(len(matched), np.int64)
-    for start in range(0, len(matched), 4096):
-        sel = matched[start : start + 4096]
-        block = problem.source.rows(free[sel])
-        w_matched[start : start + len(sel)] = iw.of(block[np.arange(len(sel)), mo[sel]])
+    w_matched = iw.of(problem.pair_scores(free[matched], mo[matched]))
     tight = u[matched] + v[mo[matched]] == w_matched
     load = np.bincount(mo[matched], minlength=problem.n_mentors)
     complementary = bool(tight.all() and (u[mo < 0] == 0).all() and (v[load < rescap] == 0).all())

@@ -165,6 +165,38 @@ class MatchingProblem:
                 mask[r, self._forbidden_cols[np.repeat(starts, counts) + offs]] = False
         return mask
 
+    def pair_scores(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Float scores of the pairs (rows[k], cols[k]), without scoring whole rows."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        if self.scores is not None:
+            return np.asarray(self.scores[rows, cols], dtype=np.float64)
+        pairs = getattr(self.source, "pairs", None)
+        if pairs is not None:
+            return np.asarray(pairs(rows, cols), dtype=np.float64)
+        out = np.empty(len(rows), np.float64)
+        step = max(1, (4 << 20) // max(1, self.n_mentors))
+        for start in range(0, len(rows), step):
+            idx = rows[start : start + step]
+            block = self.source.rows(idx)
+            out[start : start + len(idx)] = block[np.arange(len(idx)), cols[start : start + step]]
+        return out
+
+    def pairs_allowed(self, rows: np.ndarray, cols: np.ndarray, scores=None) -> np.ndarray:
+        """Whether each pair (rows[k], cols[k]) passes allowed, forbidden and min_score."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        ok = np.ones(len(rows), dtype=bool)
+        if self.allowed is not None:
+            ok &= self.allowed[rows, cols]
+        if self.forbidden_rows and len(rows):
+            keys = self.forbidden[:, 0] * self.n_mentors + self.forbidden[:, 1]
+            ok &= ~np.isin(rows * self.n_mentors + cols, keys)
+        if self.min_score is not None:
+            s = self.pair_scores(rows, cols) if scores is None else scores
+            ok &= s >= self.min_score
+        return ok
+
     def allowed_mask(self, rows: np.ndarray, block: np.ndarray) -> np.ndarray:
         """Which pairs of these mentee rows may be matched (min_score applied, locks ignored)."""
         mask = self.pair_mask(rows)

@@ -407,6 +407,47 @@ class FeatureScores:
             *self._w,
         )
 
+    def pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Scores of the pairs (rows[k], cols[k]): the same floats as `rows`, without the rows."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        out = np.empty(len(rows), np.float64)
+        mt = self.mentors
+        for start in range(0, len(rows), 16384):
+            idx = rows[start : start + 16384]
+            out[start : start + len(idx)] = _feature_pairs(
+                np.ascontiguousarray(mentee_specialty_rows(self.mentees, idx, self._sim)),
+                np.ascontiguousarray(mentee_region_rows(self.mentees, idx)),
+                self.mentees.research[idx],
+                np.ascontiguousarray(cols[start : start + len(idx)]),
+                mt.specialty,
+                mt.subspecialty,
+                mt.state,
+                mt.research,
+                *self._w,
+            )
+        return out
+
+
+@njit(cache=True, parallel=True)
+def _feature_pairs(spec_rows, reg_rows, res_e, cols, ms, msub, mst, res_m, ws, wr, wq):
+    """Scores of pairs (row k of the tables, mentor cols[k]): the floats of `_feature_block`."""
+    out = np.empty(cols.shape[0], np.float64)
+    for k in prange(cols.shape[0]):
+        j = cols[k]
+        sp = spec_rows[k, ms[j]]
+        if msub[j] >= 0:
+            sp2 = spec_rows[k, msub[j]]
+            if sp2 > sp:
+                sp = sp2
+        rg = reg_rows[k, mst[j]]
+        a = res_e[k]
+        inter = np.float64(_popcount(a & res_m[j]))
+        union = np.float64(_popcount(a | res_m[j]))
+        rs = inter / max(union, 1.0)
+        out[k] = ws * sp + wr * rg + wq * rs
+    return out
+
 
 def top_k_mentors(
     source: FeatureScores | np.ndarray, k: int, block_rows: int = 512

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _auction, _kernels
+from . import _auction, _fused, _kernels
 from .problem import MatchingProblem
+from .scoring import FeatureScores
 from .weights import IntegerWeights, integer_weights
 
 ENGINE_VERSION = "1.0.0"
@@ -42,7 +43,9 @@ REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
 AUCTION_BUDGET = 200
 AUCTION_EPS_MIN = 16
 REWARM_RELEASE_MAX = 64
-CACHE_PAIRS = 64_000_000  # int32 cache of rounded scores up to 256 MB
+CACHE_PAIRS = 64_000_000
+COL_FACTOR = 2  # column-side candidates per seat (scores from features)
+COL_MAX = 64  # int32 cache of rounded scores up to 256 MB
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,22 @@ def solve(
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
     q = _q_cache(problem, iw)
-    cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k, q)
-    indptr, indices, weights = _csr_from_lists(cols, -rcs)
+    tables = (
+        _fused.FeatureTables(problem.source) if isinstance(problem.source, FeatureScores) else None
+    )
+    if tables is not None:
+        # scores from features: one fused pass also keeps each mentor's best mentees, so a
+        # mentor nobody ranks in their top k still gets candidate arcs (without them the
+        # candidate graph lacks seats and the first solve is slow)
+        col_k = np.where(mentor_ok, np.minimum(COL_FACTOR * rescap, COL_MAX), 0)
+        cols, rcs, _, extra = _fused.scan_features(
+            problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k, col_k
+        )
+        indptr, indices, weights = _csr_from_lists(cols, -rcs)
+        indptr, indices, weights = _add_arcs(indptr, indices, weights, m, *extra)
+    else:
+        cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k, q)
+        indptr, indices, weights = _csr_from_lists(cols, -rcs)
     t_cand = time.perf_counter() - t0
 
     seat_ptr = np.zeros(m + 1, np.int64)
@@ -141,7 +158,9 @@ def solve(
         state.run(indptr, indices, weights, rescap, seat_ptr, order)
         t2 = time.perf_counter()
         u, v = state.duals()
-        new_cols, new_rcs, counts = _scan(problem, iw, mentor_ok, min_score, u, v, max_add, q)
+        new_cols, new_rcs, counts = _scan(
+            problem, iw, mentor_ok, min_score, u, v, max_add, q, tables
+        )
         t_price += time.perf_counter() - t2
         t_solve += t2 - t1
         if not counts.any():
@@ -181,14 +200,7 @@ def solve(
 def matched_total(problem: MatchingProblem, mentor_of: np.ndarray) -> float:
     """Sum of the float scores of the matched pairs (locked included)."""
     rows = np.flatnonzero(mentor_of >= 0)
-    if problem.scores is not None:
-        return float(problem.scores[rows, mentor_of[rows]].sum())
-    total = 0.0
-    for start in range(0, len(rows), 4096):
-        idx = rows[start : start + 4096]
-        block = problem.source.rows(idx)
-        total += float(block[np.arange(len(idx)), mentor_of[idx]].sum())
-    return total
+    return float(problem.pair_scores(rows, mentor_of[rows]).sum())
 
 
 class _State:
@@ -327,12 +339,16 @@ def _q_cache(problem, iw: IntegerWeights) -> np.ndarray | None:
     return q
 
 
-def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r, q=None):
+def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r, q=None, tables=None):
     """Blockwise over free mentees: the r most negative u_i + v_j - w_ij per row."""
     free = problem.free_mentees
     nf = len(free)
     if q is not None:
         return _kernels.price_block_q(q, iw.factor, iw.offset, u, v, mentor_ok, max(r, 0))
+    if isinstance(problem.source, FeatureScores):
+        if tables is None:
+            tables = _fused.FeatureTables(problem.source)
+        return _fused.scan_features(problem, tables, iw, mentor_ok, min_score, u, v, r)
     out_c = np.full((nf, max(r, 0)), -1, np.int64)
     out_k = np.zeros((nf, max(r, 0)), np.int64)
     counts = np.zeros(nf, np.int64)
@@ -384,3 +400,15 @@ def _merge(indptr, indices, weights, new_cols, new_w):
     new_indptr = np.zeros(nf + 1, np.int64)
     np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
     return new_indptr, cols[order], w[order]
+
+
+def _add_arcs(indptr, indices, weights, m, rows, cols, rcs):
+    """Candidate CSR plus the arcs (rows[k], cols[k]) of weight -rcs[k], duplicates dropped."""
+    nf = len(indptr) - 1
+    old_rows = np.repeat(np.arange(nf, dtype=np.int64), np.diff(indptr))
+    key = np.concatenate([old_rows * m + indices, rows.astype(np.int64) * m + cols])
+    w = np.concatenate([weights, -rcs.astype(np.int64)])
+    key, first = np.unique(key, return_index=True)
+    new_indptr = np.zeros(nf + 1, np.int64)
+    np.cumsum(np.bincount(key // m, minlength=nf), out=new_indptr[1:])
+    return new_indptr, key % m, w[first]

@@ -36,7 +36,7 @@ from mentormatch.services.rounds.settings import RoundSettings
 log = logging.getLogger(__name__)
 
 # Stability needs every mentee's full preference list: only for rounds up to this many pairs.
-STABILITY_MAX_PAIRS = 5_000_000
+STABILITY_MAX_PAIRS = 50_000_000
 HISTOGRAM_BINS = 10
 COMPONENT_BLOCK_ROWS = 1024
 
