@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from mentormatch.extensions import csrf, db, login_manager, migrate
+from mentormatch.logs import configure_logging
 from mentormatch.settings import load_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder="web/static",
     )
     configure(app, config)
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -71,6 +73,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from mentormatch.web.auth.views import bp as auth_bp
     from mentormatch.web.coordinator.views import bp as coordinator_bp
+    from mentormatch.web.health.views import bp as health_bp
     from mentormatch.web.imports.views import bp as imports_bp
     from mentormatch.web.main.views import bp as main_bp
     from mentormatch.web.mentee.views import bp as mentee_bp
@@ -78,7 +81,9 @@ def register_blueprints(app: Flask) -> None:
     from mentormatch.web.people.views import bp as people_bp
     from mentormatch.web.rounds.views import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp):
+    for blueprint in (
+        main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp, health_bp,
+    ):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(imports_bp)
     app.register_blueprint(rounds_bp)

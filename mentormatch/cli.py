@@ -5,10 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from mentormatch.commands import accounts, demo, mail, profiles_csv, proposals, rounds
+from mentormatch.commands import (
+    accounts,
+    demo,
+    mail,
+    profiles_csv,
+    proposals,
+    rounds,
+    serve,
+    worker,
+)
 
 # Each module lists its click commands (or groups) in COMMANDS.
-COMMAND_MODULES = (accounts, demo, mail, profiles_csv, proposals, rounds)
+COMMAND_MODULES = (accounts, demo, mail, profiles_csv, proposals, rounds, serve, worker)
 
 
 def register_commands(app: Flask) -> None:

@@ -53,8 +53,14 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_MIN_INTERVAL": 60,
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
     "CSV_UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
-    # Rounds run outside the request: "thread" (in-process), "inline" (tests, CLI) or "rq".
-    "ROUNDS_EXECUTOR": "thread",
+    # "json" in production: one JSON object per log line, with the request id.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    # Redis for the job queue (and rate-limit storage); None: everything in-process.
+    "REDIS_URL": None,
+    # Rounds run outside the request: "thread" (in-process), "inline" (tests, CLI) or "rq"
+    # (a `mentormatch worker`; chosen automatically when REDIS_URL is set).
+    "ROUNDS_EXECUTOR": None,
     # A running round silent for this long has lost its worker and is shown as failed.
     "ROUND_STALE_SECONDS": 15 * 60,
     # Proposals: days a mentor has to answer, and when before the deadline to remind them.
@@ -113,6 +119,8 @@ def load_settings(
     settings.update(from_env)
     settings.update(overrides)
     settings["ENV"] = env
+    if not settings.get("ROUNDS_EXECUTOR"):
+        settings["ROUNDS_EXECUTOR"] = "rq" if settings.get("REDIS_URL") else "thread"
     check_secret_key(settings)
     return settings
 

@@ -181,6 +181,17 @@ def deliver_queued() -> DeliveryReport:
     outbox for the sender to retry.
     """
     queued = db.session.info.pop(_QUEUED_KEY, [])
+    if not queued:
+        return DeliveryReport()
+    if current_app.config.get("REDIS_URL"):
+        # A queue worker delivers it (`mentormatch worker`), never this request.
+        try:
+            from mentormatch import queue
+
+            queue.enqueue_mail_delivery()
+        except Exception:  # noqa: BLE001 - the mail waits in the outbox for the cron sender
+            current_app.logger.exception("Could not queue mail delivery; the outbox keeps it")
+        return DeliveryReport()
     if not setting("MAIL_SEND_INLINE"):
         return DeliveryReport()
     # Messages of a rolled-back transaction have no identity: there is nothing to send.

@@ -3,7 +3,8 @@
 - "thread" (the embedded default): a single background thread in this process, with its own
   application context and database session;
 - "inline": right away, in the caller (tests and the command line);
-- "rq": a Redis job queue worker (`mentormatch worker`), when MENTORMATCH_REDIS_URL is set.
+- "rq": a Redis job queue worker (`mentormatch worker`); the default when
+  MENTORMATCH_REDIS_URL is set.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ def submit(round_id: int) -> Future | None:
         run.execute(round_id)
         return None
     if kind == "rq":
-        from mentormatch.services.rounds.queue import enqueue_round
+        from mentormatch import queue
 
-        enqueue_round(round_id)
+        queue.enqueue_round(round_id)
         return None
     if kind != "thread":
         raise ValueError(f"ROUNDS_EXECUTOR must be one of {', '.join(EXECUTORS)}; got {kind!r}")
