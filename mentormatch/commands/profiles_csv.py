@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from mentormatch.commands.options import out_file_option
 from mentormatch.services import csv_profiles
 
 KIND_OPTION = click.option(
@@ -38,13 +39,7 @@ def import_profiles_command(file: Path, kind: str, dry_run: bool) -> None:
 
 @click.command("export-profiles")
 @KIND_OPTION
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    required=True,
-    help="The CSV file to write (replaced if it exists).",
-)
+@out_file_option
 @with_appcontext
 def export_profiles_command(kind: str, out_path: Path) -> None:
     """Write every mentee or mentor to a CSV file that import-profiles reads back."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from mentormatch.commands.options import out_file_option
 from mentormatch.matching.problem import OBJECTIVES
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
 from mentormatch.services.rounds import lifecycle, review
@@ -84,13 +85,7 @@ def publish_command(round_id: int) -> None:
 
 @round_group.command("export")
 @click.argument("round_id", type=int)
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    required=True,
-    help="The CSV file to write (replaced if it exists).",
-)
+@out_file_option
 @with_appcontext
 def export_command(round_id: int, out_path: Path) -> None:
     """Write round ROUND_ID's pairs to a CSV file, one row per pair."""
