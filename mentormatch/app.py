@@ -71,6 +71,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from mentormatch.web.account.views import bp as account_bp
+    from mentormatch.web.audit.views import bp as audit_bp
     from mentormatch.web.auth.views import bp as auth_bp
     from mentormatch.web.coordinator.views import bp as coordinator_bp
     from mentormatch.web.health.views import bp as health_bp
@@ -87,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(imports_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(audit_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,10 +1,12 @@
 """Rounds and mail on a real Redis job queue, run by real `mentormatch worker` processes."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -53,7 +55,19 @@ def run_worker(app, *args):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: the worker and its work horse
     )
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct children of ``pid``, read from /proc (Linux)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                children.append(int(stat.parent.name))
+    return children
 
 
 def burst(app) -> str:
@@ -114,13 +128,15 @@ def test_a_worker_killed_mid_round_leaves_it_failed_and_retryable(queue_app):
                 db.session.rollback()
             time.sleep(0.01)
         assert stage in ("loading", "scoring", "solving", "saving"), stage
-        os.kill(worker.pid, signal.SIGKILL)
+        # The worker and the work horse it forked (RQ puts it in a session of its own) die
+        # together, as on a crashed machine.
+        for pid in [*children_of(worker.pid), worker.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         worker.wait(timeout=10)
-        # The work horse is a child of the worker: stop it too, as a crashed machine would.
-        subprocess.run(["pkill", "-KILL", "-f", "rq:work-horse"], check=False)  # noqa: S607
     finally:
         if worker.poll() is None:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)
     time.sleep(0.5)
     with queue_app.app_context():
         assert db.session.get(MatchingRound, round_id).status == "running"

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on ``db.metadata``."""
 
+from mentormatch.models.audit import AuditEntry
 from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.mentorship import Mentorship
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
@@ -7,6 +8,7 @@ from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundU
 from mentormatch.models.user import Role, User
 
 __all__ = [
+    "AuditEntry",
     "MatchingRound",
     "MenteeProfile",
     "MentorProfile",

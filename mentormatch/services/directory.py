@@ -12,6 +12,7 @@ from mentormatch import codes
 from mentormatch.countries import COUNTRY_REGION
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, Role, User
+from mentormatch.services import audit
 from mentormatch.services.errors import NotFound, ValidationError
 
 PER_PAGE = 50
@@ -156,7 +157,7 @@ def _page(statement, page: int):
     )
 
 
-def set_account_active(user_id: int, active: bool) -> User:
+def set_account_active(user_id: int, active: bool, actor_id: int | None = None) -> User:
     """Deactivate (cannot sign in, left out of rounds) or reactivate an account."""
     user = db.session.get(User, user_id)
     if user is None:
@@ -172,5 +173,8 @@ def set_account_active(user_id: int, active: bool) -> User:
                 "active", "The last active coordinator cannot be deactivated."
             )
     user.active = active
+    audit.record(
+        actor_id, audit.ACCOUNT_REACTIVATED if active else audit.ACCOUNT_DEACTIVATED, user
+    )
     db.session.commit()
     return user

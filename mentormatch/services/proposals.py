@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from mentormatch.extensions import db
 from mentormatch.models import Mentorship, PairRule, RoundPair, User
-from mentormatch.services import mail, seats
+from mentormatch.services import audit, mail, seats
 from mentormatch.services.errors import NotFound, ServiceError
 
 REASON_MAX = 1000
@@ -83,6 +83,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         db.session.rollback()
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
     _set_rule(mentorship.mentee_id, mentorship.mentor_id, "lock", "accepted")
+    audit.record(mentor_id, audit.PROPOSAL_ACCEPTED, mentorship)
     mentee, mentor = mentorship.mentee, mentorship.mentor
     for to, template, subject in (
         (mentee, "accepted_to_mentee", f"{mentor.full_name} is your mentor"),
@@ -114,6 +115,7 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
     seats.release_seat(mentorship.mentor_id)
     _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "declined")
+    audit.record(mentor_id, audit.PROPOSAL_DECLINED, mentorship)
     mail.enqueue(
         mentorship.mentee.email,
         "Your proposed mentor cannot take you on",
@@ -142,6 +144,7 @@ def end(mentorship_id: int, user: User) -> Mentorship:
     seats.release_seat(mentorship.mentor_id)
     # The mentee goes back to the pool, and is not proposed to the same mentor again.
     _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "ended")
+    audit.record(user, audit.MENTORSHIP_ENDED, mentorship)
     other = mentorship.mentor if user.id == mentorship.mentee_id else mentorship.mentee
     mail.enqueue(
         other.email,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from mentormatch.extensions import db
 from mentormatch.models import User
-from mentormatch.services import mail
+from mentormatch.services import audit, mail
 from mentormatch.services.accounts import NAME_MAX_LENGTH, normalise_email
 from mentormatch.services.csv_profiles.columns import (
     ANYWHERE,
@@ -124,7 +124,12 @@ class _Check:
 
 
 def import_profiles(
-    data: bytes, kind: str, *, dry_run: bool = False, max_bytes: int | None = None
+    data: bytes,
+    kind: str,
+    *,
+    dry_run: bool = False,
+    max_bytes: int | None = None,
+    actor_id: int | None = None,
 ) -> ImportReport:
     """Check the whole file, then save every row in one transaction, or nothing."""
     layout = layout_for(kind)
@@ -168,7 +173,7 @@ def import_profiles(
     if dry_run:
         return report
     try:
-        _save(layout, rows)
+        _save(layout, rows, actor_id)
     except IntegrityError:
         db.session.rollback()
         check.add(
@@ -408,7 +413,7 @@ def _read_anywhere(number: int, values: dict[str, str], check: _Check) -> None:
     values["regions_anywhere"] = "no" if others else "yes"
 
 
-def _save(layout: Layout, rows: list[_Row]) -> None:
+def _save(layout: Layout, rows: list[_Row], actor_id: int | None) -> None:
     new_users: list[User] = []
     for row in rows:
         if row.user is None:
@@ -427,6 +432,10 @@ def _save(layout: Layout, rows: list[_Row]) -> None:
     db.session.flush()  # the invitations need the new users' ids
     for user in new_users:
         queue_invitation(user)
+    audit.record(
+        actor_id, audit.PROFILES_IMPORTED, None, kind=layout.kind, created=len(new_users),
+        updated=sum(row.user is not None and row.changed for row in rows),
+    )  # fmt: skip
     db.session.commit()
     if len(new_users) <= INLINE_INVITATIONS_MAX:
         mail.deliver_queued()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from mentormatch import codes
 from mentormatch.extensions import db
 from mentormatch.models import MatchingRound, Mentorship, PairRule, Role, RoundPair, User
-from mentormatch.services import mail, seats
+from mentormatch.services import audit, mail, seats
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
 from mentormatch.services.rounds import jobs
 from mentormatch.services.rounds.settings import RoundSettings
@@ -118,7 +118,7 @@ def update_settings(round_id: int, settings: RoundSettings) -> MatchingRound:
     return matching_round
 
 
-def start_round(round_id: int) -> MatchingRound:
+def start_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
     """Queue the round to run; from draft, proposed (a re-run) or failed."""
     result = db.session.execute(
         update(MatchingRound)
@@ -133,6 +133,8 @@ def start_round(round_id: int) -> MatchingRound:
             error=None,
         )
     )
+    if result.rowcount:
+        audit.record(actor_id, audit.ROUND_STARTED, ("round", round_id))
     db.session.commit()
     if result.rowcount == 0:
         current = get_round(round_id)
@@ -153,6 +155,7 @@ def create_and_start(settings: RoundSettings, created_by_id: int | None) -> Matc
         progress_at=_now(),
     )
     db.session.add(matching_round)
+    audit.record(created_by_id, audit.ROUND_STARTED, matching_round)
     db.session.commit()
     jobs.submit(matching_round.id)
     return get_round(matching_round.id)
@@ -166,6 +169,7 @@ def run_round_now(settings: RoundSettings, created_by_id: int | None) -> Matchin
         .where(MatchingRound.id == matching_round.id)
         .values(status="running", started_at=_now(), progress_at=_now())
     )
+    audit.record(created_by_id, audit.ROUND_STARTED, matching_round)
     db.session.commit()
     from mentormatch.services.rounds import run
 
@@ -174,7 +178,7 @@ def run_round_now(settings: RoundSettings, created_by_id: int | None) -> Matchin
     return get_round(matching_round.id)
 
 
-def publish_round(round_id: int) -> int:
+def publish_round(round_id: int, actor_id: int | None = None) -> int:
     """Turn every proposed pair into a proposal to its mentor, all or nothing.
 
     Each proposal takes a seat with a conditional update, and the database allows one open
@@ -216,7 +220,10 @@ def publish_round(round_id: int) -> int:
     )  # fmt: skip
     conflicts: list[PublishConflict] = []
     for pair in pairs:
-        if pair.mentee_id in already_open:
+        gone = _no_longer_available(pair)
+        if gone:
+            conflicts.append(PublishConflict(pair.mentee.email, pair.mentor.email, gone))
+        elif pair.mentee_id in already_open:
             conflicts.append(PublishConflict(
                 pair.mentee.email, pair.mentor.email,
                 "the mentee already has a mentor or a pending proposal",
@@ -248,9 +255,20 @@ def publish_round(round_id: int) -> int:
         ) from exc
     for pair in pairs:
         _queue_proposal_mails(pair, deadline)
+    audit.record(actor_id, audit.ROUND_PUBLISHED, ("round", round_id), proposals=len(pairs))
     db.session.commit()
     mail.deliver_queued()
     return len(pairs)
+
+
+def _no_longer_available(pair: RoundPair) -> str | None:
+    """Why this pair cannot be proposed any more (an account deactivated or deleted since the
+    run), or None."""
+    if not pair.mentee.active or pair.mentee.mentee_profile is None:
+        return "the mentee's account is no longer active"
+    if not pair.mentor.active or pair.mentor.mentor_profile is None:
+        return "the mentor's account is no longer active"
+    return None
 
 
 def _queue_proposal_mails(pair: RoundPair, deadline: datetime) -> None:
@@ -290,13 +308,15 @@ def _queue_proposal_mails(pair: RoundPair, deadline: datetime) -> None:
     )
 
 
-def close_round(round_id: int) -> MatchingRound:
+def close_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
     """Archive a round. Proposals already sent keep running to their answer or expiry."""
     result = db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == round_id, MatchingRound.status.in_(CLOSABLE))
         .values(status="closed", closed_at=_now())
     )
+    if result.rowcount:
+        audit.record(actor_id, audit.ROUND_CLOSED, ("round", round_id))
     db.session.commit()
     if result.rowcount == 0:
         current = get_round(round_id)
@@ -339,12 +359,18 @@ def set_pair_rule(
     rule.kind, rule.source, rule.note, rule.created_by_id = (
         kind, "coordinator", note or None, created_by_id,
     )  # fmt: skip
+    audit.record(
+        created_by_id, audit.PAIR_LOCKED if kind == "lock" else audit.PAIR_FORBIDDEN,
+        ("user", mentee_id), mentor_id=mentor_id,
+    )  # fmt: skip
     db.session.commit()
     return rule
 
 
-def remove_pair_rule(mentee_id: int, mentor_id: int) -> None:
-    db.session.execute(
+def remove_pair_rule(mentee_id: int, mentor_id: int, actor_id: int | None = None) -> None:
+    result = db.session.execute(
         delete(PairRule).where(PairRule.mentee_id == mentee_id, PairRule.mentor_id == mentor_id)
     )
+    if result.rowcount:
+        audit.record(actor_id, audit.PAIR_RULE_REMOVED, ("user", mentee_id), mentor_id=mentor_id)
     db.session.commit()

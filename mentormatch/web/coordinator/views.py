@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from mentormatch.models import Role
 from mentormatch.services import accounts, directory
@@ -44,7 +45,9 @@ def set_active(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        user = directory.set_account_active(user_id, request.form.get("active") == "yes")
+        user = directory.set_account_active(
+            user_id, request.form.get("active") == "yes", current_user.id
+        )
     except NotFound:
         abort(404)
     except ValidationError as exc:

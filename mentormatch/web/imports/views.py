@@ -16,6 +16,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mentormatch.models import Role
@@ -67,7 +68,11 @@ def upload():
         limit = _max_upload_bytes()
         data = form.csv_file.data.stream.read(limit + 1)  # one byte over is enough to refuse
         report = csv_profiles.import_profiles(
-            data, form.kind.data, dry_run=form.dry_run.data, max_bytes=limit
+            data,
+            form.kind.data,
+            dry_run=form.dry_run.data,
+            max_bytes=limit,
+            actor_id=current_user.id,
         )
         if report.saved:
             flash(report.summary, "success")

@@ -136,7 +136,7 @@ def settings(round_id: int):
                 {**form.raw(), "mentee_ids": matching_round.settings.get("mentee_ids")}
             )
             lifecycle.update_settings(round_id, chosen)
-            lifecycle.start_round(round_id)
+            lifecycle.start_round(round_id, current_user.id)
         except ValidationError as exc:
             apply_errors(form, exc)
         except lifecycle.TransitionError as exc:
@@ -156,7 +156,7 @@ def settings(round_id: int):
 def start(round_id: int):
     _require_button()
     try:
-        lifecycle.start_round(round_id)
+        lifecycle.start_round(round_id, current_user.id)
     except lifecycle.TransitionError as exc:
         flash(str(exc), "error")
     return redirect(url_for("rounds.show", round_id=round_id))
@@ -166,7 +166,7 @@ def start(round_id: int):
 def publish(round_id: int):
     _require_button()
     try:
-        sent = lifecycle.publish_round(round_id)
+        sent = lifecycle.publish_round(round_id, current_user.id)
     except (lifecycle.TransitionError, lifecycle.PublishConflictError) as exc:
         flash(str(exc), "error")
     else:
@@ -178,7 +178,7 @@ def publish(round_id: int):
 def close(round_id: int):
     _require_button()
     try:
-        lifecycle.close_round(round_id)
+        lifecycle.close_round(round_id, current_user.id)
     except lifecycle.TransitionError as exc:
         flash(str(exc), "error")
     else:
@@ -239,6 +239,6 @@ def remove_rule():
     form = RemoveRuleForm()
     if not form.validate_on_submit():
         abort(400)
-    lifecycle.remove_pair_rule(form.mentee_id.data, form.mentor_id.data)
+    lifecycle.remove_pair_rule(form.mentee_id.data, form.mentor_id.data, current_user.id)
     flash("Rule removed.", "success")
     return _back_to(request.form.get("round_id", type=int))

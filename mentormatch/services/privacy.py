@@ -1,0 +1,286 @@
+"""A person's own data: export it (JSON) and delete the account.
+
+Deletion keeps the ``users`` row as an anonymised tombstone (no name, no email, no password,
+inactive) so that the rows pointing at it — round pairs, unmatched reasons, ended mentorships —
+keep their ids and every round's counts stay what they were; everything that describes the
+person goes: the profile, pair rules, decline reasons, the mail sent to them. Open proposals
+and mentorships end, their seats are freed, and the other side is told. One transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import render_template
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from mentormatch.extensions import db
+from mentormatch.models import (
+    Mentorship,
+    OutboxMessage,
+    PairRule,
+    Role,
+    RoundUnmatched,
+    User,
+)
+from mentormatch.models.mentorship import OPEN_STATUSES
+from mentormatch.models.user import new_session_token
+from mentormatch.services import audit, mail, seats
+from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.passwords import verify_password
+
+DELETED_NAME = "Deleted user"
+EXPORT_FORMAT = "mentormatch-personal-data/1"
+
+
+def deleted_email(user_id: int) -> str:
+    """A unique address that can never receive mail (RFC 6761 reserves .invalid)."""
+    return f"deleted-{user_id}@invalid"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: dates as ISO 8601 text, lists and dicts copied."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def _columns(row: Any, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        column.key: _plain(getattr(row, column.key))
+        for column in row.__table__.columns
+        if column.key not in leave_out
+    }
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    return user
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_personal_data(user_id: int) -> dict[str, Any]:
+    """Everything the service holds about the person, as JSON-ready values.
+
+    Other people appear by name only, with their email where the person already sees it (an
+    accepted mentorship); nothing of another person's profile is included.
+    """
+    user = _get_user(user_id)
+    profile = user.mentee_profile or user.mentor_profile
+    mentorships = db.session.scalars(
+        select(Mentorship)
+        .where(or_(Mentorship.mentee_id == user_id, Mentorship.mentor_id == user_id))
+        .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
+        .order_by(Mentorship.id)
+    )
+    rules = db.session.scalars(
+        select(PairRule)
+        .where(or_(PairRule.mentee_id == user_id, PairRule.mentor_id == user_id))
+        .order_by(PairRule.id)
+    )
+    others = {
+        row.id: row.full_name
+        for row in db.session.execute(
+            select(User.id, User.full_name).where(
+                User.id.in_(
+                    select(PairRule.mentor_id).where(PairRule.mentee_id == user_id).union(
+                        select(PairRule.mentee_id).where(PairRule.mentor_id == user_id))
+                )
+            )
+        )
+    }  # fmt: skip
+    mails = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == user.email).order_by(
+            OutboxMessage.id)
+    )  # fmt: skip
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _now().isoformat(),
+        "account": _columns(user, leave_out=("password_hash", "session_token")),
+        "profile": _columns(profile, leave_out=("id", "user_id", "seats_taken"))
+        if profile is not None
+        else None,
+        "mentorships": [_mentorship(m, user_id) for m in mentorships],
+        "pair_rules": [
+            {
+                "with": others.get(
+                    rule.mentor_id if rule.mentee_id == user_id else rule.mentee_id
+                ),
+                "kind": rule.kind,
+                "source": rule.source,
+                "note": rule.note,
+                "created_at": _plain(rule.created_at),
+            }
+            for rule in rules
+        ],
+        "mails": [
+            _columns(message, leave_out=("id", "attempts", "last_error", "next_attempt_at"))
+            for message in mails
+        ],
+        "actions": [
+            {
+                "at": _plain(entry.at),
+                "action": entry.action,
+                "target": entry.target_type,
+                "target_id": entry.target_id,
+                "details": entry.details,
+            }
+            for entry in audit.entries_about(user_id)
+        ],
+    }
+
+
+def _mentorship(mentorship: Mentorship, user_id: int) -> dict[str, Any]:
+    as_mentee = mentorship.mentee_id == user_id
+    other = mentorship.mentor if as_mentee else mentorship.mentee
+    item = {
+        "id": mentorship.id,
+        "as": "mentee" if as_mentee else "mentor",
+        "with": other.full_name,
+        "status": mentorship.status,
+        "round_id": mentorship.round_id,
+        "created_at": _plain(mentorship.created_at),
+        "expires_at": _plain(mentorship.expires_at),
+        "responded_at": _plain(mentorship.responded_at),
+        "ended_at": _plain(mentorship.ended_at),
+        "response_reason": mentorship.response_reason,
+    }
+    if mentorship.status == "accepted":
+        item["with_email"] = other.email
+    return item
+
+
+# --- deletion -------------------------------------------------------------------------------
+
+
+def check_confirmation(user_id: int, typed: str) -> None:
+    """The person typed their password or their email address; ValidationError otherwise."""
+    user = _get_user(user_id)
+    typed = (typed or "").strip()
+    if typed and typed.lower() == user.email:
+        return
+    if typed and verify_password(user.password_hash, typed):
+        return
+    raise ValidationError.single(
+        "confirmation", "Type your password or your email address to confirm the deletion."
+    )
+
+
+def delete_account(user_id: int, actor: User | None) -> None:
+    """Delete ``user_id``'s personal data and close the account, in one transaction.
+
+    ``actor`` is the person themself or a coordinator (None: the command line). The last
+    active coordinator cannot be deleted: nobody could run the programme any more.
+    """
+    user = _get_user(user_id)
+    if actor is not None and actor.id != user.id and actor.role != Role.COORDINATOR.value:
+        raise NotFound(f"No user with id {user_id}.")
+    if user.email == deleted_email(user.id) and not user.active:
+        raise ValidationError.single("account", "This account has already been deleted.")
+    if user.role == Role.COORDINATOR.value and user.active:
+        others = db.session.scalar(
+            select(func.count()).where(
+                User.role == Role.COORDINATOR.value, User.active.is_(True), User.id != user.id
+            )
+        )
+        if not others:
+            raise ValidationError.single(
+                "account",
+                "You are the last active coordinator: add another coordinator before you "
+                "delete your account.",
+            )
+    ended = _close_open_mentorships(user)
+    # Recorded before the name goes: a coordinator's entry keeps it (see anonymise_actor).
+    audit.record(
+        actor, audit.ACCOUNT_DELETED, user, role=user.role, mentorships_closed=ended,
+        by="self" if actor is not None and actor.id == user.id else "coordinator",
+    )  # fmt: skip
+    _forget(user, user.email, user.full_name)
+    audit.anonymise_actor(user)
+    db.session.commit()
+    mail.deliver_queued()
+
+
+def _close_open_mentorships(user: User) -> int:
+    """End every proposal and mentorship still open, free its seat, tell the other side."""
+    open_ones = list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(
+                or_(Mentorship.mentee_id == user.id, Mentorship.mentor_id == user.id),
+                Mentorship.status.in_(OPEN_STATUSES),
+            )
+            .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
+            .order_by(Mentorship.id)
+        )
+    )
+    now = _now()
+    for mentorship in open_ones:
+        closed = db.session.execute(
+            update(Mentorship)
+            .where(Mentorship.id == mentorship.id, Mentorship.status == mentorship.status)
+            .values(status="ended", ended_at=now, responded_at=mentorship.responded_at or now)
+            .execution_options(synchronize_session=False)
+        )
+        if closed.rowcount != 1:
+            continue  # answered or expired a moment ago; its own transition freed the seat
+        seats.release_seat(mentorship.mentor_id)
+        other = mentorship.mentor if mentorship.mentee_id == user.id else mentorship.mentee
+        body = render_template(
+            "account/mail/left_programme.txt",
+            person=other,
+            gone=user,
+            gone_is_mentee=mentorship.mentee_id == user.id,
+            was_proposal=mentorship.status == "proposed",
+            link=mail.absolute_url("main.index"),
+        )
+        mail.enqueue(
+            other.email, f"{user.full_name} has left MentorMatch", body, "account-deleted"
+        )
+    return len(open_ones)
+
+
+def _forget(user: User, old_email: str, old_name: str) -> None:
+    """Remove what describes the person; keep the row (and its id) as a tombstone."""
+    for profile in (user.mentee_profile, user.mentor_profile):
+        if profile is not None:
+            db.session.delete(profile)
+    db.session.execute(
+        delete(PairRule).where(or_(PairRule.mentee_id == user.id, PairRule.mentor_id == user.id))
+    )
+    # Decline and end reasons are written about the pair; they go with either side.
+    db.session.execute(
+        update(Mentorship)
+        .where(or_(Mentorship.mentee_id == user.id, Mentorship.mentor_id == user.id))
+        .values(response_reason=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
+    # Unmatched reasons name the mentors who were full; the counts and codes stay.
+    if user.role == Role.MENTOR.value and old_name:
+        db.session.execute(
+            update(RoundUnmatched)
+            .where(RoundUnmatched.message.contains(old_name, autoescape=True))
+            .values(message=func.replace(RoundUnmatched.message, old_name, DELETED_NAME))
+            .execution_options(synchronize_session=False)
+        )
+    user.email = deleted_email(user.id)
+    user.full_name = DELETED_NAME
+    user.password_hash = None
+    user.active = False
+    user.invited_at = None
+    user.session_token = new_session_token()  # signs every session out
