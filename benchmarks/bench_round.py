@@ -92,10 +92,13 @@ def main() -> None:
             else:
                 print(f"baseline scipy linear_sum_assignment (solve only): {base_time:.2f} s, "
                       f"matched {base_matched:,}, total {base_total:.3f}")  # fmt: skip
+                same = base_matched == summary["matched"] and (
+                    abs(base_total - summary["total_score"]) < 1e-3
+                )
                 print(
                     f"ratio baseline solve / our whole round: {base_time / ours:.1f}x; "
-                    f"same optimum: {base_matched == summary['matched'] and abs(base_total - summary['total_score']) < 1e-3}"
-                )  # noqa: E501
+                    f"same optimum: {same}"
+                )
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"peak RSS of this process: {peak:,.0f} MB")
             db.engine.dispose()

@@ -205,15 +205,15 @@ def report(label: str, recorder: Recorder, duration: float) -> None:
     print(f"\n{label}: {total:,} requests in {duration:.0f} s = {total / duration:.1f} req/s; "
           f"errors: {len(recorder.errors)}")  # fmt: skip
     if every:
-        print(
-            f"  all        p50 {percentile(every, 0.5) * 1000:6.1f} ms  "
-            f"p95 {percentile(every, 0.95) * 1000:6.1f} ms  p99 {percentile(every, 0.99) * 1000:6.1f} ms"
-        )  # noqa: E501
+        p50, p95, p99 = (percentile(every, q) * 1000 for q in (0.5, 0.95, 0.99))
+        print(f"  all        p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms")
     for kind, values in sorted(recorder.latencies.items()):
+        p50, p95 = (percentile(values, q) * 1000 for q in (0.5, 0.95))
+        mean = statistics.mean(values) * 1000
         print(
-            f"  {kind:<14} n={len(values):<6} p50 {percentile(values, 0.5) * 1000:6.1f} ms  "
-            f"p95 {percentile(values, 0.95) * 1000:6.1f} ms  mean {statistics.mean(values) * 1000:6.1f} ms"
-        )  # noqa: E501
+            f"  {kind:<14} n={len(values):<6} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+            f"mean {mean:6.1f} ms"
+        )
     if recorder.errors:
         print("  first errors:", recorder.errors[:5])
 

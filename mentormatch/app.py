@@ -59,6 +59,7 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
 def register_extensions(app: Flask) -> None:
     from mentormatch import models  # noqa: F401 - registers the tables for Alembic
     from mentormatch.services.accounts import load_user_from_session
+    from mentormatch.web.security import init_security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -68,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user_from_session)
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:

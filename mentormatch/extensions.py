@@ -1,5 +1,7 @@
 """Unbound extension instances: the one place that holds application state."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage and on/off come from each app's config (mentormatch.web.security); a moving window
+# so that a burst at the end of one window and the start of the next cannot double a limit.
+limiter = Limiter(
+    key_func=get_remote_address, strategy="moving-window", in_memory_fallback_enabled=True
+)

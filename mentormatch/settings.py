@@ -53,6 +53,18 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_MIN_INTERVAL": 60,
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
     "CSV_UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    # Any request body; keep it at least CSV_UPLOAD_MAX_BYTES + 64 KB.
+    "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+    # Rate limits (Flask-Limiter): counters in Redis when REDIS_URL is set, else in memory.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": None,
+    "LOGIN_LIMIT_PER_EMAIL": "5 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
+    "PASSWORD_RESET_LIMIT_PER_EMAIL": "5 per hour",
+    "PASSWORD_RESET_LIMIT_PER_ADDRESS": "20 per hour",
+    "REGISTER_LIMIT_PER_ADDRESS": "20 per hour",
+    # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none; never more than real).
+    "TRUSTED_PROXIES": 0,
     # "json" in production: one JSON object per log line, with the request id.
     "LOG_FORMAT": "text",
     "LOG_LEVEL": "INFO",

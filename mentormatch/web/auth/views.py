@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from mentormatch.extensions import limiter
 from mentormatch.services import accounts, invitations, password_reset
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.tokens import TokenError
@@ -25,6 +26,14 @@ from mentormatch.web.auth.forms import (
     SetPasswordForm,
 )
 from mentormatch.web.forms import EmptyForm, apply_errors
+from mentormatch.web.security import (
+    client_address,
+    configured_limit,
+    email_key,
+    failed_attempt,
+    no_email_submitted,
+    signed_in_user_key,
+)
 from mentormatch.web.urls import home_url, is_safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -36,6 +45,9 @@ def _start_session(user) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(
+    configured_limit("REGISTER_LIMIT_PER_ADDRESS"), key_func=client_address, methods=["POST"]
+)
 def register():
     if current_user.is_authenticated:
         return redirect(home_url(current_user.role))
@@ -60,7 +72,22 @@ def register():
     return render_template("auth/register.html", form=form), status
 
 
+# Failed attempts only, per account and per address: signing in never counts, so only
+# someone who keeps getting it wrong waits (whether or not the account exists).
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    configured_limit("LOGIN_LIMIT_PER_ADDRESS"),
+    key_func=client_address,
+    methods=["POST"],
+    deduct_when=failed_attempt,
+)
+@limiter.limit(
+    configured_limit("LOGIN_LIMIT_PER_EMAIL"),
+    key_func=email_key,
+    methods=["POST"],
+    deduct_when=failed_attempt,
+    exempt_when=no_email_submitted,
+)
 def login():
     next_url = request.args.get("next")
     if current_user.is_authenticated:
@@ -94,6 +121,12 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    configured_limit("LOGIN_LIMIT_PER_EMAIL"),
+    key_func=signed_in_user_key,
+    methods=["POST"],
+    deduct_when=failed_attempt,
+)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -112,6 +145,15 @@ def change_password():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(
+    configured_limit("PASSWORD_RESET_LIMIT_PER_ADDRESS"), key_func=client_address, methods=["POST"]
+)
+@limiter.limit(
+    configured_limit("PASSWORD_RESET_LIMIT_PER_EMAIL"),
+    key_func=email_key,
+    methods=["POST"],
+    exempt_when=no_email_submitted,
+)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -1,0 +1,188 @@
+"""Browser and transport hardening: security headers on every response, cookie flags, the
+upload size limit, the proxy in front, and the rate limiter's storage.
+
+Settings read here (with their defaults below, used until ``settings.DEFAULTS`` names them):
+``RATELIMIT_ENABLED``, ``RATELIMIT_STORAGE_URI`` (else ``REDIS_URL``, else memory), the
+``*_LIMIT_*`` strings in ``LIMIT_DEFAULTS``, ``MAX_CONTENT_LENGTH`` and ``TRUSTED_PROXIES``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from flask import Flask, Request, Response, current_app, request
+from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from mentormatch.extensions import limiter
+from mentormatch.web.errors import render_error
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    )
+)
+# No page uses any of these; a script injected some day gets none of them either.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+HSTS = "max-age=31536000; includeSubDomains"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Pages with a token in their address send the stricter no-referrer themselves.
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+FORM_OVERHEAD_BYTES = 64 * 1024
+NUL_MESSAGE = (
+    "What you sent contains a null character, an invisible control character that sometimes "
+    "comes along when text is copied from another program. Type that text again (or paste it "
+    "as plain text) and send it once more."
+)
+# Flask-Limiter strings ("N per M minutes"), by setting name. Login limits count failed
+# attempts only; the others count every submission.
+LIMIT_DEFAULTS = {
+    "LOGIN_LIMIT_PER_EMAIL": "5 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
+    "PASSWORD_RESET_LIMIT_PER_EMAIL": "5 per hour",
+    "PASSWORD_RESET_LIMIT_PER_ADDRESS": "20 per hour",
+    "REGISTER_LIMIT_PER_ADDRESS": "20 per hour",
+}
+
+
+def init_security(app: Flask) -> None:
+    _configure_proxy(app)
+    _configure_cookies(app)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Never below what the CSV import accepts, with room for the rest of its form.
+        csv_limit = int(app.config.get("CSV_UPLOAD_MAX_BYTES") or 0) + FORM_OVERHEAD_BYTES
+        app.config["MAX_CONTENT_LENGTH"] = max(MAX_CONTENT_LENGTH, csv_limit)
+    _configure_limiter(app)
+    app.request_class = HardenedRequest
+    app.register_error_handler(NulCharacter, lambda error: render_error(400, NUL_MESSAGE))
+    app.before_request(_refuse_nul_in_the_address)
+    app.after_request(_add_security_headers)
+
+
+def is_production(app: Flask) -> bool:
+    return app.config.get("ENV") == "production"
+
+
+def _configure_proxy(app: Flask) -> None:
+    """Behind N trusted proxies, take the client's address and scheme from their headers, so
+    that per-address limits count people, not the proxy, and HTTPS is recognised."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+def _configure_cookies(app: Flask) -> None:
+    secure = (
+        bool(app.config.get("SESSION_COOKIE_SECURE"))
+        or is_production(app)
+        or app.config.get("PREFERRED_URL_SCHEME") == "https"
+    )
+    # Strict is stricter still; anything else (None, "None", typos) becomes Lax.
+    same_site = "Strict" if app.config.get("SESSION_COOKIE_SAMESITE") == "Strict" else "Lax"
+    for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        app.config[f"{prefix}_HTTPONLY"] = True
+        app.config[f"{prefix}_SAMESITE"] = same_site
+        app.config[f"{prefix}_SECURE"] = secure
+
+
+def _configure_limiter(app: Flask) -> None:
+    # Set every value explicitly: the one limiter instance is re-bound to each app, and
+    # Flask-Limiter would otherwise carry a previous app's choice over to the next.
+    app.config["RATELIMIT_ENABLED"] = bool(app.config.get("RATELIMIT_ENABLED", True))
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
+    )
+    for name, default in LIMIT_DEFAULTS.items():
+        app.config.setdefault(name, default)
+    limiter.init_app(app)
+
+
+class NulCharacter(BadRequest):
+    """No text we store may hold NUL: PostgreSQL refuses it, and no person types it."""
+
+
+def _has_nul(pairs) -> bool:
+    return any("\x00" in name or "\x00" in value for name, value in pairs)
+
+
+class HardenedRequest(Request):
+    """Refuses a form holding a NUL character the moment the form is read, whoever reads it
+    first (the CSRF check, a rate limit, the view), so a blueprint's smaller size limit
+    still applies when it reads the form itself."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        if _has_nul(self.form.items(multi=True)):
+            self.__dict__["form"] = ImmutableMultiDict()  # nothing hostile reaches later code
+            raise NulCharacter()
+
+
+def _refuse_nul_in_the_address() -> None:
+    if _has_nul(request.args.items(multi=True)):
+        raise NulCharacter()
+
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure or is_production(current_app):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+# --- what the rate limits count -------------------------------------------------------------
+
+
+def configured_limit(name: str) -> Callable[[], str]:
+    """The limit string of setting ``name``, read at request time."""
+    return lambda: str(current_app.config.get(name, LIMIT_DEFAULTS[name]))
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def submitted_email() -> str:
+    try:
+        email = request.form.get("email", "")
+    except HTTPException:  # too large, or a NUL: the view answers that, not the limiter
+        return ""
+    return " ".join(str(email).split()).lower()
+
+
+def email_key() -> str:
+    """One bucket per submitted address, whether or not an account has it (so the limit
+    tells nothing about which accounts exist); hashed so the storage holds no addresses."""
+    return "email:" + hashlib.sha256(submitted_email().encode()).hexdigest()
+
+
+def signed_in_user_key() -> str:
+    """For guesses at the current password by someone holding a signed-in browser."""
+    return f"user:{current_user.id}"
+
+
+def no_email_submitted() -> bool:
+    return not submitted_email()
+
+
+def failed_attempt(response: Response) -> bool:
+    """A login that did not sign anyone in is answered 400 (the form again, with its error)."""
+    return response.status_code == 400
