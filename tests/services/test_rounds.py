@@ -245,4 +245,3 @@ def test_weights_from_the_command_line():
     }  # fmt: skip
     with pytest.raises(ValidationError, match="name=value"):
         parse_weights("colour=1")
-

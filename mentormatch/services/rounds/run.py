@@ -165,9 +165,7 @@ def stability(problem: MatchingProblem, result, mentee_ids, mentor_ids) -> dict:
     return {
         "computed": True,
         "blocking_pairs": int(blocking.count),
-        "examples": [
-            [int(mentee_ids[i]), int(mentor_ids[j])] for i, j in blocking.pairs[:50]
-        ],
+        "examples": [[int(mentee_ids[i]), int(mentor_ids[j])] for i, j in blocking.pairs[:50]],
         "stable_matched": int((stable.mentor_of >= 0).sum()),
         "stable_total_score": float(stable.total_score),
         "stable_mentor_of": stable.mentor_of.tolist(),
