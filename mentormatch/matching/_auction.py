@@ -44,7 +44,17 @@ def _min_two(seat_price, lo, hi):
 
 @njit(cache=True)
 def auction(
-    indptr, indices, weights, seat_ptr, seat_price, seat_holder, own_seat, eps0, eps_min, budget
+    indptr,
+    indices,
+    weights,
+    seat_ptr,
+    seat_price,
+    seat_holder,
+    own_seat,
+    eps0,
+    eps_min,
+    budget,
+    check_first=False,
 ):
     """Forward auction with epsilon-scaling; arrays updated in place.
 
@@ -52,6 +62,8 @@ def auction(
     seat keep it in the first phase (warm start); when eps shrinks, only the placements that
     break eps-complementary slackness for the new eps are undone (prices are kept).
     Returns the number of bids made (stops early once `budget` is spent).
+    check_first: apply that eps-complementary-slackness check before the first phase too (a
+    warm restart after pricing: a placement stays unless a new arc beats it by more than eps).
     """
     n = own_seat.shape[0]
     m = seat_ptr.shape[0] - 1
@@ -64,7 +76,7 @@ def auction(
     queue = np.empty(n + 1, np.int64)
     bids = 0
     eps = eps0
-    first = True
+    first = not check_first
     while True:
         if not first:
             # keep every placement that already satisfies eps-complementary slackness for

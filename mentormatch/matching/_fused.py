@@ -40,6 +40,12 @@ class FeatureTables:
         self.max_nb = int(self.n_research.max()) if len(self.n_research) else 0
         self.source = source
         self.ws, self.wr, self.wq = source._w
+        self._groups = None
+
+    def groups(self) -> MentorGroups:
+        if self._groups is None:
+            self._groups = MentorGroups(self)
+        return self._groups
 
     def row_tables(self, rows: np.ndarray):
         src = self.source
@@ -171,13 +177,21 @@ def _fused_rows(
                 out_k[i, k] = keys[order[k]]
 
 
-def scan_features(problem, tables: FeatureTables, iw, mentor_ok, min_score, u, v, r, col_k=None):
+def scan_features(
+    problem, tables: FeatureTables, iw, mentor_ok, min_score, u, v, r, col_k=None, pruned=True,
+    sel=None,
+):  # fmt: skip
     """`solver._scan` for a `FeatureScores` source: one fused pass over all free rows.
 
     With col_k (per mentor), also returns each mentor's col_k[j] best rows as a fourth item:
-    (row positions, mentors, reduced costs).
+    (row positions, mentors, reduced costs). pruned: skip mentor groups by their bound
+    (`pruned_scan`; same top-r output); False scores every pair (`fused_scan`).
+    sel: scan only these positions of the free mentees (rows of the output, in that order).
     """
     free = problem.free_mentees
+    if sel is not None:
+        free = free[sel]
+        u = u[sel]
     nt = numba.get_num_threads()
     m = problem.n_mentors
     if col_k is not None:
@@ -198,10 +212,26 @@ def scan_features(problem, tables: FeatureTables, iw, mentor_ok, min_score, u, v
     counts = np.zeros(nf, np.int64)
     use_allowed = problem.allowed is not None
     allowed = problem.allowed if use_allowed else np.zeros((1, 1), dtype=bool)
+    if pruned:
+        grp = tables.groups()
+        g_minv, c_minv = grp.min_prices(v, mentor_ok)
+        first = not u.any() and not v.any()
     for start in range(0, nf, BLOCK_ROWS):
         rows = free[start : start + BLOCK_ROWS]
         sl = slice(start, start + len(rows))
         spec_rows, reg_rows, res_e = tables.row_tables(rows)
+        if pruned:
+            pruned_scan(
+                spec_rows, reg_rows, res_e, rows, tables.combo_spec, tables.combo_sub,
+                tables.max_nb, grp.perm, grp.p_combo, grp.p_state, grp.p_res, grp.p_nb,
+                grp.g_ptr, grp.g_state, grp.g_nblo, grp.g_nbhi, grp.g_or, g_minv, grp.c_ptr,
+                grp.c_id, grp.c_nblo, grp.c_nbhi, grp.c_or, c_minv, first, tables.ws,
+                tables.wr, tables.wq, float(min_score), iw.unit, iw.factor, iw.offset, u[sl], v,
+                mentor_ok, r,
+                problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
+                out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
+            )  # fmt: skip
+            continue
         fused_scan(
             spec_rows, reg_rows, res_e, rows, tables.combo, tables.combo_spec, tables.combo_sub,
             tables.state, tables.research, tables.n_research, tables.max_nb,
@@ -220,3 +250,248 @@ def scan_features(problem, tables: FeatureTables, iw, mentor_ok, min_score, u, v
     first = np.searchsorted(mentor, mentor, side="left")
     keep = (np.arange(len(mentor)) - first) < col_k[mentor]
     return out_c, out_k, counts, (rows_c[keep], mentor[keep], keys_c[keep])
+
+
+# -- pruned scans: mentors grouped by (combo, state), whole groups skipped by a bound --------
+#
+# Soundness of the skip (the only thing that makes a pruned scan differ from a full one):
+# inside a group every mentor has the same combo c and state t, so a pair's score is
+#     s_ij = (wsp[c] + wrg[t]) + wqr[x, nb_j]
+# evaluated in that order, and x = |A & B_j| <= X_g := |A & OR_g| (OR_g: the union of the
+# group's research masks; also x <= min(na, nb_j)), so wqr[x, nb_j] <= pm[min(X_g, na, nb_j),
+# nb_j] where pm[x, nb] := max over x' <= x of wqr[x', nb] (a prefix maximum, so no
+# monotonicity of wqr in x is assumed). IEEE addition, multiplication by a positive
+# constant, division and rint are monotone (a <= b implies fl(a op c) <= fl(b op c)), so
+#     s_ij <= B_g := (wsp[c] + wrg[t]) + max over nb in [nb_lo, nb_hi] of pm[.., nb]  and
+#     w_ij = rint(s_ij / unit) * factor + offset <= W_g := rint(B_g / unit) * factor + offset.
+# With min_v_g the lowest price of a usable mentor of the group, every reduced cost
+# u_i + v_j - w_ij >= u_i + min_v_g - W_g, so a group with u_i + min_v_g >= W_g holds no
+# violated pair (and, when the row's heap of r is full, a group whose lower bound is above the
+# heap's worst key holds nothing that would enter it). The same argument one level up uses
+# wrg[t] <= max over states of wrg and the combo's union of masks (it covers its groups).
+
+
+class MentorGroups:
+    """Mentors sorted by (combo, state, index); groups are the runs of equal (combo, state)."""
+
+    def __init__(self, tables: FeatureTables) -> None:
+        m = len(tables.combo)
+        self.perm = np.lexsort((np.arange(m), tables.state, tables.combo)).astype(np.int64)
+        p = self.perm
+        self.p_combo = tables.combo[p].astype(np.int64)
+        self.p_state = tables.state[p].astype(np.int64)
+        self.p_res = tables.research[p]
+        self.p_nb = tables.n_research[p].astype(np.int64)
+        if m == 0:
+            self.g_start = np.zeros(0, np.int64)
+            self.g_ptr = np.zeros(1, np.int64)
+            self.c_start = np.zeros(0, np.int64)
+            self.c_ptr = np.zeros(1, np.int64)
+            z = np.zeros(0, np.int64)
+            self.g_or = self.c_or = np.zeros(0, np.uint64)
+            self.g_state = self.g_nblo = self.g_nbhi = self.c_id = self.c_nblo = self.c_nbhi = z
+            return
+        key = self.p_combo * 64 + self.p_state
+        self.g_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).astype(np.int64)
+        self.g_ptr = np.r_[self.g_start, m].astype(np.int64)
+        self.g_state = self.p_state[self.g_start]
+        self.g_nblo = np.minimum.reduceat(self.p_nb, self.g_start)
+        self.g_nbhi = np.maximum.reduceat(self.p_nb, self.g_start)
+        g_combo = self.p_combo[self.g_start]
+        self.c_start = np.flatnonzero(np.r_[True, g_combo[1:] != g_combo[:-1]]).astype(np.int64)
+        self.c_ptr = np.r_[self.c_start, len(self.g_start)].astype(np.int64)
+        self.c_id = g_combo[self.c_start]
+        self.c_nblo = np.minimum.reduceat(self.g_nblo, self.c_start)
+        self.c_nbhi = np.maximum.reduceat(self.g_nbhi, self.c_start)
+        self.g_or = np.bitwise_or.reduceat(self.p_res, self.g_start)
+        self.c_or = np.bitwise_or.reduceat(self.g_or, self.c_start)
+
+    def min_prices(self, v: np.ndarray, mentor_ok: np.ndarray):
+        """Lowest price of a usable mentor per group and per combo (INF: none usable)."""
+        if len(self.perm) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        vp = np.where(mentor_ok[self.perm], v[self.perm], INF).astype(np.int64)
+        g_minv = np.minimum.reduceat(vp, self.g_start)
+        return g_minv, np.minimum.reduceat(g_minv, self.c_start)
+
+
+INF = np.int64(1) << np.int64(62)
+
+
+@njit(cache=True, inline="always")
+def _bound_w(b, unit, factor, offset):
+    return np.int64(np.rint(b / unit)) * factor + offset
+
+
+@njit(cache=True, inline="always")
+def _forbidden(fcols, fp, fe, j):
+    lo = fp
+    hi = fe
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if fcols[mid] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < fe and fcols[lo] == j
+
+
+@njit(cache=True, inline="always")
+def _research_bound(pm, stride, na, xg, nblo, nbhi):
+    """max over nb in [nblo, nbhi] of pm[min(xg, na, nb), nb] (see the note above)."""
+    best = -np.inf
+    for nb in range(nblo, nbhi + 1):
+        x = min(xg, min(na, nb))
+        if pm[x * stride + nb] > best:
+            best = pm[x * stride + nb]
+    return best
+
+
+@njit(cache=True, parallel=True)
+def pruned_scan(
+    spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_combo, p_state,
+    p_res, p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or,
+    c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
+    fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
+):  # fmt: skip
+    """`fused_scan` over grouped mentors, skipping groups that cannot matter (bound above).
+
+    Same out_c / out_k as `fused_scan` (the heap keeps the r smallest (rc, j) whatever the
+    visiting order); count[i] > 0 exactly when row i has a violated pair (it counts the ones
+    found, which may be fewer than all once the heap is full). With sort_combos, combos are
+    visited by increasing lower bound and the scan of a row stops at the first combo that
+    cannot enter the full heap (the first candidate scan, u = v = 0). Column heaps (col_k)
+    see only the pairs visited.
+    """
+    b = spec_rows.shape[0]
+    nt = ck.shape[0]
+    per = (b + nt - 1) // nt
+    for t in prange(nt):
+        _pruned_rows(
+            t * per, min(b, (t + 1) * per), t, spec_rows, reg_rows, res_e, rows, combo_spec,
+            combo_sub, max_nb, perm, p_combo, p_state, p_res, p_nb, g_ptr, g_state, g_nblo,
+            g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos, ws, wr,
+            wq, min_score, unit, factor, offset, u, v, mentor_ok, r, fptr, fcols, allowed,
+            use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _pruned_rows(
+    lo, hi, t, spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_combo,
+    p_state, p_res, p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo,
+    c_nbhi, c_or, c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v,
+    mentor_ok, r, fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc,
+    csize,
+):  # fmt: skip
+    nc = combo_spec.shape[0]
+    ns = reg_rows.shape[1]
+    stride = max_nb + 1
+    n_combo = c_id.shape[0]
+    use_cols = ck.shape[1] == perm.shape[0] and perm.shape[0] > 0
+    wsp = np.empty(nc, np.float64)
+    wrg = np.empty(ns, np.float64)
+    wqr = np.empty(stride * stride, np.float64)
+    pm = np.empty(stride * stride, np.float64)
+    c_lb = np.empty(n_combo, np.int64)
+    keys = np.empty(max(r, 1), np.int64)
+    cols = np.empty(max(r, 1), np.int64)
+    for i in range(lo, hi):
+        a = res_e[i]
+        _row_setup(
+            spec_rows[i], reg_rows[i], a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
+        )
+        na = np.int64(_popcount(a))
+        for nb in range(stride):
+            pm[nb] = wqr[nb]
+        for x in range(1, stride):
+            for nb in range(stride):
+                pm[x * stride + nb] = max(pm[(x - 1) * stride + nb], wqr[x * stride + nb])
+        wrg_max = wrg[0]
+        for s in range(1, ns):
+            if wrg[s] > wrg_max:
+                wrg_max = wrg[s]
+        ui = u[i]
+        for k in range(n_combo):
+            xc = np.int64(_popcount(a & c_or[k]))
+            rqc = _research_bound(pm, stride, na, xc, c_nblo[k], c_nbhi[k])
+            wb = _bound_w((wsp[c_id[k]] + wrg_max) + rqc, unit, factor, offset)
+            c_lb[k] = ui + c_minv[k] - wb if c_minv[k] < INF else INF
+        c_order = np.argsort(c_lb, kind="mergesort") if sort_combos else np.arange(n_combo)
+        size = 0
+        row = rows[i]
+        fp = fptr[row]
+        fe = fptr[row + 1]
+        c = 0
+        for kk in range(n_combo):
+            k = c_order[kk]
+            lb = c_lb[k]
+            if lb >= 0 or (r > 0 and size == r and lb > keys[0]):
+                if sort_combos:
+                    break
+                continue
+            cid = c_id[k]
+            base_sp = wsp[cid]
+            for g in range(c_ptr[k], c_ptr[k + 1]):
+                gm = g_minv[g]
+                if gm >= INF:
+                    continue
+                st = g_state[g]
+                xg = np.int64(_popcount(a & g_or[g]))
+                rqg = _research_bound(pm, stride, na, xg, g_nblo[g], g_nbhi[g])
+                head = base_sp + wrg[st]
+                wg = _bound_w(head + rqg, unit, factor, offset)
+                glb = ui + gm - wg
+                if glb >= 0 or (r > 0 and size == r and glb > keys[0] and not use_cols):
+                    continue
+                for p in range(g_ptr[g], g_ptr[g + 1]):
+                    j = perm[p]
+                    if not mentor_ok[j]:
+                        continue
+                    vj = v[j]
+                    if ui + vj - wg >= 0:
+                        continue
+                    x = np.int64(_popcount(a & p_res[p]))
+                    s = head + wqr[x * stride + p_nb[p]]
+                    if s < min_score:
+                        continue
+                    rc = ui + vj - (np.int64(np.rint(s / unit)) * factor + offset)
+                    if rc >= 0:
+                        continue
+                    if fp < fe and _forbidden(fcols, fp, fe, j):
+                        continue
+                    if use_allowed and not allowed[row, j]:
+                        continue
+                    c += 1
+                    if use_cols and col_k[j] > 0:
+                        kc = col_k[j]
+                        sz = csize[t, j]
+                        if sz < kc:
+                            ck[t, j, sz] = rc
+                            cc[t, j, sz] = pos0 + i
+                            _sift_up_max(ck[t, j], cc[t, j], sz)
+                            csize[t, j] = sz + 1
+                        elif rc < ck[t, j, 0] or (rc == ck[t, j, 0] and pos0 + i < cc[t, j, 0]):
+                            ck[t, j, 0] = rc
+                            cc[t, j, 0] = pos0 + i
+                            _sift_down_max(ck[t, j], cc[t, j], kc, 0)
+                    if r == 0:
+                        continue
+                    if size < r:
+                        keys[size] = rc
+                        cols[size] = j
+                        _sift_up_max(keys, cols, size)
+                        size += 1
+                    elif rc < keys[0] or (rc == keys[0] and j < cols[0]):
+                        keys[0] = rc
+                        cols[0] = j
+                        _sift_down_max(keys, cols, size, 0)
+        count[i] = c
+        for k in range(r):
+            out_c[i, k] = -1
+            out_k[i, k] = 0
+        if size > 0:
+            order = np.argsort(cols[:size])
+            for k in range(size):
+                out_c[i, k] = cols[order[k]]
+                out_k[i, k] = keys[order[k]]

@@ -524,3 +524,32 @@ def round_block(block, unit, out):
     for i in prange(b):
         for j in range(m):
             out[i, j] = np.int32(np.rint(block[i, j] / unit))
+
+
+@njit(cache=True)
+def merge_rows(indptr, indices, weights, new_cols, new_w, new_indptr):
+    """Per row, merge the CSR arcs with new_cols[i, :] (both ascending by mentor; -1 pads
+    the new ones at the end; no mentor in both). Returns the merged indices and weights."""
+    nf = indptr.shape[0] - 1
+    out_i = np.empty(new_indptr[nf], np.int64)
+    out_w = np.empty(new_indptr[nf], np.int64)
+    r = new_cols.shape[1]
+    for i in range(nf):
+        a = indptr[i]
+        ae = indptr[i + 1]
+        b = 0
+        o = new_indptr[i]
+        while True:
+            has_b = b < r and new_cols[i, b] >= 0
+            if a < ae and (not has_b or indices[a] < new_cols[i, b]):
+                out_i[o] = indices[a]
+                out_w[o] = weights[a]
+                a += 1
+            elif has_b:
+                out_i[o] = new_cols[i, b]
+                out_w[o] = new_w[i, b]
+                b += 1
+            else:
+                break
+            o += 1
+    return out_i, out_w

@@ -118,7 +118,145 @@ def _feature_violations(
     return count, worst
 
 
-def _violations_from_features(problem, iw, u, v, ok_mentor, min_score):
+_INF = np.int64(1) << np.int64(62)
+
+
+@njit(cache=True, inline="always")
+def _jaccard_bound(na, xg, lo, hi):
+    """An upper bound of fl(|A & B| / max(|A | B|, 1)) for |A| = na, |B| = nb in [lo, hi] and
+    |A & B| <= xg: max over nb of fl(x / max(na + nb - x, 1)) with x = min(xg, na, nb).
+
+    As reals x / (na + nb - x) grows with x (for 0 <= x <= min(na, nb)) and |A | B| =
+    na + nb - |A & B|, so the real Jaccard is at most that value; correctly rounded division
+    is monotone, so the computed one is too."""
+    best = 0.0
+    for nb in range(lo, hi + 1):
+        x = min(xg, min(na, nb))
+        val = np.float64(x) / max(np.float64(na + nb - x), 1.0)
+        if val > best:
+            best = val
+    return best
+
+
+@njit(cache=True, parallel=True)
+def _grouped_violations(
+    spec_rows, reg_rows, res_e, rows, ms, msub, mst, res_m, ws, wr, wq, min_score, unit,
+    factor, offset, u, v, ok, fptr, fcols, allowed, use_allowed, order, g_ptr, g_minv, g_nblo,
+    g_nbhi, g_or, k_ptr, k_minv, k_nblo, k_nbhi, k_or,
+):  # fmt: skip
+    """`_feature_violations` skipping groups of mentors that cannot hold a violated pair.
+
+    Mentors (in `order`) are grouped by (specialty, subspecialty, state) -> groups g, and the
+    groups by (specialty, subspecialty) -> kinds k. Why a skipped group holds no violation:
+    for every mentor j of group g the specialty value sp and the region value rg are the same
+    (they depend on those three codes only), and the research value is
+    fl(inter / max(union, 1)) <= fl(min(na, nb_j) / max(na, nb_j, 1)) <= R_g (the reals obey
+    the same inequalities, and correctly rounded division is monotone), with R_g taken at the
+    group's research-count range and |A & B_j| <= |A & OR_g| (OR_g: the union of the group's
+    research masks), see `_jaccard_bound`. Float multiplication by a weight >= 0, addition and rint
+    are monotone, so s_ij = ws*sp + wr*rg + wq*J <= S_g := ws*sp + wr*rg + wq*R_g and
+    w_ij <= W_g := rint(S_g / unit) * factor + offset (factor > 0). Since v_j >= min_v_g
+    (the lowest price of a usable mentor of g), u_i + v_j - w_ij >= u_i + min_v_g - W_g; when
+    that is >= 0 no pair of the group is violated and skipping it changes neither the count
+    nor the worst violation. A kind is skipped the same way with rg replaced by the row's
+    largest region value (rg <= rg_max). Every other pair is scored and checked in full.
+    """
+    b = spec_rows.shape[0]
+    n_kind = k_ptr.shape[0] - 1
+    count = np.zeros(b, np.int64)
+    worst = np.zeros(b, np.int64)
+    for i in prange(b):
+        c = 0
+        wv = 0
+        a = res_e[i]
+        na = np.int64(_popcount(a))
+        row = rows[i]
+        fp = fptr[row]
+        fe = fptr[row + 1]
+        ui = u[i]
+        rg_max = reg_rows[i, 0]
+        for t in range(1, reg_rows.shape[1]):
+            if reg_rows[i, t] > rg_max:
+                rg_max = reg_rows[i, t]
+        for k in range(n_kind):
+            if k_minv[k] >= _INF:
+                continue
+            j0 = order[g_ptr[k_ptr[k]]]
+            sp = spec_rows[i, ms[j0]]
+            if msub[j0] >= 0:
+                sp2 = spec_rows[i, msub[j0]]
+                if sp2 > sp:
+                    sp = sp2
+            jk = _jaccard_bound(na, np.int64(_popcount(a & k_or[k])), k_nblo[k], k_nbhi[k])
+            sk = ws * sp + wr * rg_max + wq * jk
+            if ui + k_minv[k] - (np.int64(np.rint(sk / unit)) * factor + offset) >= 0:
+                continue
+            for g in range(k_ptr[k], k_ptr[k + 1]):
+                if g_minv[g] >= _INF:
+                    continue
+                rg = reg_rows[i, mst[order[g_ptr[g]]]]
+                jg = _jaccard_bound(na, np.int64(_popcount(a & g_or[g])), g_nblo[g], g_nbhi[g])
+                sg = ws * sp + wr * rg + wq * jg
+                if ui + g_minv[g] - (np.int64(np.rint(sg / unit)) * factor + offset) >= 0:
+                    continue
+                for p in range(g_ptr[g], g_ptr[g + 1]):
+                    j = order[p]
+                    if not ok[j]:
+                        continue
+                    inter = np.float64(_popcount(a & res_m[j]))
+                    union = np.float64(_popcount(a | res_m[j]))
+                    s = ws * sp + wr * rg + wq * (inter / max(union, 1.0))
+                    if s < min_score:
+                        continue
+                    slack = u[i] + v[j] - (np.int64(np.rint(s / unit)) * factor + offset)
+                    if slack >= 0:
+                        continue
+                    lo = fp
+                    hi = fe
+                    while lo < hi:
+                        mid = (lo + hi) >> 1
+                        if fcols[mid] < j:
+                            lo = mid + 1
+                        else:
+                            hi = mid
+                    if lo < fe and fcols[lo] == j:
+                        continue
+                    if use_allowed and not allowed[row, j]:
+                        continue
+                    c += 1
+                    if -slack > wv:
+                        wv = -slack
+        count[i] = c
+        worst[i] = wv
+    return count, worst
+
+
+def _mentor_groups(mt, v, ok_mentor):
+    """Mentors sorted by (specialty, subspecialty, state, index): group and kind boundaries,
+    research-count ranges and the lowest usable price of each (`_grouped_violations`)."""
+    m = len(mt.specialty)
+    order = np.lexsort((np.arange(m), mt.state, mt.subspecialty, mt.specialty)).astype(np.int64)
+    nb = np.bitwise_count(mt.research.astype(np.uint64)).astype(np.int64)
+    kind = (mt.specialty[order] * 1024 + mt.subspecialty[order] + 1).astype(np.int64)
+    key = kind * 1024 + mt.state[order]
+    g_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    g_ptr = np.r_[g_start, m].astype(np.int64)
+    vo = np.where(ok_mentor[order], v[order], _INF).astype(np.int64)
+    g_minv = np.minimum.reduceat(vo, g_start)
+    g_nblo = np.minimum.reduceat(nb[order], g_start)
+    g_nbhi = np.maximum.reduceat(nb[order], g_start)
+    g_or = np.bitwise_or.reduceat(mt.research.astype(np.uint64)[order], g_start)
+    gk = kind[g_start]
+    k_start = np.flatnonzero(np.r_[True, gk[1:] != gk[:-1]])
+    k_ptr = np.r_[k_start, len(g_start)].astype(np.int64)
+    return (
+        order, g_ptr, g_minv, g_nblo, g_nbhi, g_or, k_ptr, np.minimum.reduceat(g_minv, k_start),
+        np.minimum.reduceat(g_nblo, k_start), np.maximum.reduceat(g_nbhi, k_start),
+        np.bitwise_or.reduceat(g_or, k_start),
+    )  # fmt: skip
+
+
+def _violations_from_features(problem, iw, u, v, ok_mentor, min_score, pruned=True):
     src = problem.source
     mt = src.mentors
     free = problem.free_mentees
@@ -128,8 +266,24 @@ def _violations_from_features(problem, iw, u, v, ok_mentor, min_score):
     sim = specialty_similarity()
     violations = 0
     worst = 0
+    pruned = pruned and problem.n_mentors > 0
+    if pruned:
+        groups = _mentor_groups(mt, np.asarray(v, np.int64), ok_mentor)
     for start in range(0, len(free), 8192):
         rows = free[start : start + 8192]
+        if pruned:
+            cnt, wv = _grouped_violations(
+                np.ascontiguousarray(mentee_specialty_rows(src.mentees, rows, sim)),
+                np.ascontiguousarray(mentee_region_rows(src.mentees, rows)),
+                np.ascontiguousarray(src.mentees.research[rows]), rows,
+                mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
+                min_score, iw.unit, iw.factor, iw.offset, u[start : start + len(rows)], v,
+                ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed,
+                use_allowed, *groups,
+            )  # fmt: skip
+            violations += int(cnt.sum())
+            worst = max(worst, int(wv.max()) if len(wv) else 0)
+            continue
         cnt, wv = _feature_violations(
             np.ascontiguousarray(mentee_specialty_rows(src.mentees, rows, sim)),
             np.ascontiguousarray(mentee_region_rows(src.mentees, rows)),

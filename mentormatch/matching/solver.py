@@ -8,10 +8,14 @@ guess loses seats and score (engine-notes.md). So:
 2. Solve exactly on the candidates: a forward auction with epsilon-scaling (`_auction`)
    proposes prices and placements; only the placements that are exactly tight are kept, and
    successive shortest paths (`_kernels.ssp_solve`) place the rest, keeping exact dual prices
-   u (mentees) and v (mentors).
-3. Pricing: scan every allowed pair in row blocks; a pair with u_i + v_j < w_ij could improve
-   the matching. Add each mentee's most violated ones and re-solve, warm-started: only the
-   mentees with a new violated arc are taken out and placed again.
+   u (mentees) and v (mentors). When the first candidates cannot place everyone (the auction
+   spends a small bid budget in a price war), the unplaced mentees get arcs to the mentors
+   with free seats before the real auction starts (`_State.warm_start`).
+3. Pricing: scan every allowed pair in row blocks (for scores from features, groups of
+   mentors whose score bound cannot beat u_i + v_j are skipped: `_fused.pruned_scan`, same
+   result as the full scan); a pair with u_i + v_j < w_ij could improve the matching. Add
+   each mentee's most violated ones and re-solve, warm-started: only the mentees with a new
+   violated arc are taken out and placed again.
 4. When a scan finds nothing, the duals prove optimality over all pairs (`check_optimal`
    verifies the same statement independently).
 
@@ -43,9 +47,17 @@ REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
 AUCTION_BUDGET = 200
 AUCTION_EPS_MIN = 16
 REWARM_RELEASE_MAX = 64
+REWARM_RELEASE_SHARE = 50  # up to 1/50 of the rows go straight back to the exact core
+REWARM_KEEP = True  # a warm restart keeps placements that pass the eps check (see rewarm)
 CACHE_PAIRS = 64_000_000
+AUGMENT_ROUNDS = 40  # first auction: small budgets, arcs to free seats in between
+AUGMENT_BUDGET = 8  # bids per mentee before the unplaced ones get arcs to free seats
+AUGMENT_MIN_BIDS = 10_000
+AUGMENT_K = 32  # arcs per unplaced mentee and augmentation
+AUGMENT_COL = 16  # and per free seat of a mentor
 COL_FACTOR = 2  # column-side candidates per seat (scores from features)
 COL_MAX = 64  # int32 cache of rounded scores up to 256 MB
+COL_PAIRS_MAX = 500_000_000  # column-side candidates only up to this many free pairs
 
 
 @dataclass(frozen=True)
@@ -132,12 +144,20 @@ def solve(
         # scores from features: one fused pass also keeps each mentor's best mentees, so a
         # mentor nobody ranks in their top k still gets candidate arcs (without them the
         # candidate graph lacks seats and the first solve is slow)
-        col_k = np.where(mentor_ok, np.minimum(COL_FACTOR * rescap, COL_MAX), 0)
-        cols, rcs, _, extra = _fused.scan_features(
-            problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k, col_k
-        )
-        indptr, indices, weights = _csr_from_lists(cols, -rcs)
-        indptr, indices, weights = _add_arcs(indptr, indices, weights, m, *extra)
+        if nf * m <= COL_PAIRS_MAX:
+            col_k = np.where(mentor_ok, np.minimum(COL_FACTOR * rescap, COL_MAX), 0)
+            cols, rcs, _, extra = _fused.scan_features(
+                problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k, col_k
+            )
+            indptr, indices, weights = _csr_from_lists(cols, -rcs)
+            indptr, indices, weights = _add_arcs(indptr, indices, weights, m, *extra)
+        else:
+            # at this size the column heaps cost as much as the scan itself; the first
+            # auction's augmentation gives the mentors nobody ranks their arcs instead
+            cols, rcs, _ = _fused.scan_features(
+                problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k
+            )
+            indptr, indices, weights = _csr_from_lists(cols, -rcs)
     else:
         cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k, q)
         indptr, indices, weights = _csr_from_lists(cols, -rcs)
@@ -150,7 +170,27 @@ def solve(
     rounds = 0
     added_total = 0
     t1 = time.perf_counter()
-    order = state.warm_start(indptr, indices, weights, rescap) if nf else np.arange(0)
+    augment = None
+    if tables is not None:
+
+        def augment(rows, free_seats):
+            # the unplaced mentees' best arcs to the mentors that still have a free seat, and
+            # each such mentor's best unplaced mentees (so that every free seat gets arcs)
+            mask = mentor_ok & (free_seats > 0)
+            c, rc, _, (er, ec, erc) = _fused.scan_features(
+                problem, tables, iw, mask, min_score, zeros_u, zeros_v, AUGMENT_K,
+                np.where(mask, AUGMENT_COL * free_seats, 0), sel=rows,
+            )  # fmt: skip
+            ok = c >= 0
+            add_r = np.concatenate([np.repeat(rows, ok.sum(axis=1)), rows[er]])
+            return add_r, np.concatenate([c[ok], ec]), np.concatenate([rc[ok], erc])
+
+    if nf:
+        order, indptr, indices, weights = state.warm_start(
+            indptr, indices, weights, rescap, augment
+        )
+    else:
+        order = np.arange(0)
     t_solve += time.perf_counter() - t1
     while True:
         rounds += 1
@@ -169,7 +209,7 @@ def solve(
         added_total += int((new_cols >= 0).sum())
         # the scan returns reduced costs; the arc weight is w = u_i + v_j - rc (exact integers)
         new_w = u[:, None] + v[np.maximum(new_cols, 0)] - new_rcs
-        indptr, indices, weights = _merge(indptr, indices, weights, new_cols, new_w)
+        indptr, indices, weights = _merge_fast(indptr, indices, weights, new_cols, new_w)
         t1 = time.perf_counter()
         order = state.rewarm(indptr, indices, weights, rescap, rows_new, v)
         t_solve += time.perf_counter() - t1
@@ -222,18 +262,64 @@ class _State:
     def fresh(cls, nf: int, m: int, seat_ptr: np.ndarray) -> _State:
         return cls(nf, m, seat_ptr)
 
-    def warm_start(self, indptr, indices, weights, cap) -> np.ndarray:
-        """Auction prices and placements (`_auction`); returns the mentees left to place."""
+    def warm_start(self, indptr, indices, weights, cap, augment=None):
+        """Auction prices and placements (`_auction`).
+
+        Returns (the mentees left to place, and the candidate arcs indptr, indices, weights,
+        which `augment` may have extended).
+
+        When the candidate arcs cannot place every mentee who could be placed (a Hall
+        violator: at 100,000 x 20,000 the first candidates matched only 96.5% of the mentees
+        that all seats could take), the auction turns into a price war that climbs by small
+        steps towards the huge "coverage" constant and spends its whole bid budget. So the
+        auction first runs on a small budget; when that runs out, `augment(rows, mask)` gives
+        the still unplaced mentees arcs to the mentors that have a never-taken seat, and the
+        auction continues from its prices. Only the proposal changes; exactness still comes
+        from the shortest-path core and pricing.
+        """
         n_seats = len(self.seats)
         if len(indices) == 0 or n_seats == 0:
-            return np.arange(len(self.mentor_of), dtype=np.int64)
+            return np.arange(len(self.mentor_of), dtype=np.int64), indptr, indices, weights
+        n = len(self.mentor_of)
+        m = len(cap)
         seat_price = np.zeros(n_seats, np.int64)
         seat_holder = np.full(n_seats, -1, np.int64)
-        own_seat = np.full(len(self.mentor_of), _auction.NO_SEAT, np.int64)
+        own_seat = np.full(n, _auction.NO_SEAT, np.int64)
         spread = int(weights.max() - weights.min())
-        return self._auction_then_state(
-            indptr, indices, weights, cap, seat_price, seat_holder, own_seat, max(1, spread // 4)
+        eps0 = max(1, spread // 4)
+        if augment is not None:
+            seat_mentor = np.repeat(np.arange(m), np.diff(self.seat_ptr))
+            for _ in range(AUGMENT_ROUNDS):
+                budget = max(AUGMENT_BUDGET * n, AUGMENT_MIN_BIDS)
+                bids = _auction.auction(
+                    indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
+                    eps0, eps0, budget,
+                )  # fmt: skip
+                if bids < budget:
+                    break
+                rows = np.flatnonzero(own_seat < 0)
+                free_seats = np.bincount(seat_mentor[seat_holder < 0], minlength=m)
+                if len(rows) == 0 or not free_seats.any():
+                    break
+                add_r, add_c, add_rc = augment(rows, free_seats)
+                if len(add_r) == 0:
+                    break
+                indptr, indices, weights = _add_arcs(
+                    indptr, indices, weights, m, add_r, add_c, add_rc
+                )
+                own_seat[own_seat == _auction.UNMATCHED_SEAT] = _auction.NO_SEAT
+                self.augmented = getattr(self, "augmented", 0) + len(add_r)
+            if getattr(self, "augmented", 0):
+                # the price war before each augmentation inflated some prices far beyond the
+                # score range (which would make every row violate pricing); the augmented
+                # arcs can now place everyone, so the real auction starts from zero prices
+                seat_price[:] = 0
+                seat_holder[:] = -1
+                own_seat[:] = _auction.NO_SEAT
+        excess = self._auction_then_state(
+            indptr, indices, weights, cap, seat_price, seat_holder, own_seat, eps0
         )
+        return excess, indptr, indices, weights
 
     def rewarm(self, indptr, indices, weights, cap, rows, v) -> np.ndarray:
         """Warm restart after pricing: current prices and placements, `rows` unplaced.
@@ -241,28 +327,32 @@ class _State:
         A few rows go straight back to the shortest-path core (`release`); many rows get an
         auction first, which moves many prices at once much faster than one path at a time.
         """
-        if len(rows) <= max(REWARM_RELEASE_MAX, len(self.mentor_of) // 100):
+        if len(rows) <= max(REWARM_RELEASE_MAX, len(self.mentor_of) // REWARM_RELEASE_SHARE):
             return self.release(rows, v)
         seat_price = np.repeat(v, np.diff(self.seat_ptr)).astype(np.int64)
         seat_holder = self.seats.copy()
         own_seat = np.where(self.mentor_of >= 0, self.seat_pos, _auction.NO_SEAT)
         own_seat[self.mentor_of == _kernels.UNMATCHED] = _auction.UNMATCHED_SEAT
-        placed = rows[self.mentor_of[rows] >= 0]
-        seat_holder[self.seat_pos[placed]] = -1
-        own_seat[rows] = _auction.NO_SEAT
+        if not REWARM_KEEP:
+            placed = rows[self.mentor_of[rows] >= 0]
+            seat_holder[self.seat_pos[placed]] = -1
+            own_seat[rows] = _auction.NO_SEAT
+        # else: every placement stays unless the first phase's eps-slackness check (against
+        # the new arcs) undoes it, so rows whose violations are small do not move at all
         spread = int(weights.max() - weights.min()) if len(weights) else 0
         return self._auction_then_state(
             indptr, indices, weights, cap, seat_price, seat_holder, own_seat,
-            max(1, spread // REWARM_EPS_DIVISOR),
+            max(1, spread // REWARM_EPS_DIVISOR), REWARM_KEEP,
         )  # fmt: skip
 
     def _auction_then_state(
-        self, indptr, indices, weights, cap, seat_price, seat_holder, own_seat, eps0
-    ):
+        self, indptr, indices, weights, cap, seat_price, seat_holder, own_seat, eps0,
+        check_first=False,
+    ):  # fmt: skip
         budget = AUCTION_BUDGET * len(own_seat) + 10_000
         self.auction_bids = _auction.auction(
             indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
-            eps0, min(eps0, AUCTION_EPS_MIN), budget,
+            eps0, min(eps0, AUCTION_EPS_MIN), budget, check_first,
         )  # fmt: skip
         for zero_nonfull in (False, True):
             excess = _auction.warm_state(
@@ -400,6 +490,18 @@ def _merge(indptr, indices, weights, new_cols, new_w):
     new_indptr = np.zeros(nf + 1, np.int64)
     np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
     return new_indptr, cols[order], w[order]
+
+
+def _merge_fast(indptr, indices, weights, new_cols, new_w):
+    """`_merge` in one compiled pass (both sides are sorted by mentor within a row)."""
+    add_counts = (new_cols >= 0).sum(axis=1)
+    new_indptr = np.zeros(len(indptr), np.int64)
+    np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
+    out_i, out_w = _kernels.merge_rows(
+        indptr, indices, weights, np.ascontiguousarray(new_cols, np.int64),
+        np.ascontiguousarray(new_w, np.int64), new_indptr,
+    )  # fmt: skip
+    return new_indptr, out_i, out_w
 
 
 def _add_arcs(indptr, indices, weights, m, rows, cols, rcs):
