@@ -128,6 +128,9 @@ def solve(
     iw = integer_weights(
         problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
     )
+    if m == 0:
+        # No mentor at all: every mentee stays unmatched, and zero prices prove it.
+        return _unmatched_result(problem, iw)
     k = default_k(problem) if k is None else max(1, min(int(k), m))
     max_add = k if max_add is None else max(1, int(max_add))
     mentor_ok = rescap > 0
@@ -234,6 +237,18 @@ def solve(
         objective=problem.objective,
         duals=Duals(u_full, v, iw),
         stats=stats,
+    )
+
+
+def _unmatched_result(problem: MatchingProblem, iw: IntegerWeights) -> MatchingResult:
+    mentor_of = problem.locked_mentor_of.copy()
+    return MatchingResult(
+        mentor_of=mentor_of,
+        total_score=matched_total(problem, mentor_of),
+        n_matched=int((mentor_of >= 0).sum()),
+        objective=problem.objective,
+        duals=Duals(np.zeros(problem.n_mentees, np.int64), np.zeros(0, np.int64), iw),
+        stats=SolveStats(0, 0, 0, 0.0, 0.0, 0.0, 0),
     )
 
 

@@ -54,6 +54,8 @@ def blocking_pairs(
     (not locked) mentee scoring strictly below s_ij.
     """
     mentor_of = np.asarray(getattr(result, "mentor_of", result))
+    if problem.n_mentors == 0:
+        return BlockingPairs(0, np.zeros((0, 2), np.int64))  # nobody to prefer
     cur = _current_scores(problem, mentor_of)
     free = problem.free_mentees
     rescap = problem.residual_capacity

@@ -245,3 +245,17 @@ def test_weights_from_the_command_line():
     }  # fmt: skip
     with pytest.raises(ValidationError, match="name=value"):
         parse_weights("colour=1")
+
+
+@pytest.mark.parametrize("who", ["nobody", "no mentors", "no mentees"])
+def test_a_round_with_nobody_to_match_finishes_empty(app, who):
+    with app.app_context():
+        if who == "no mentors":
+            add_mentee("ana")
+        elif who == "no mentees":
+            add_mentor("dr_im")
+        db.session.commit()
+        matching_round = run("empty")
+        assert matching_round.status == "proposed", matching_round.error
+        assert matching_round.summary["matched"] == 0
+        assert pairs_of(matching_round.id) == set()
