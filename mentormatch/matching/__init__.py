@@ -25,6 +25,7 @@ from .scoring import (
     encode_mentors,
     explain_pair,
     iter_score_blocks,
+    pair_components,
     top_k_mentors,
 )
 from .solver import ENGINE_VERSION, Duals, MatchingResult, SolveStats, solve
@@ -59,6 +60,7 @@ __all__ = [
     "explain_pair",
     "explain_unmatched",
     "iter_score_blocks",
+    "pair_components",
     "solve",
     "solve_stable",
     "top_k_mentors",

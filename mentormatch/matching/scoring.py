@@ -293,6 +293,34 @@ def compute_components(
     return ScoreComponents(specialty, region, research, total)
 
 
+def pair_components(
+    mentees: MenteeFeatures,
+    mentors: MentorFeatures,
+    weights: ScoreWeights,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> ScoreComponents:
+    """The components of the pairs (rows[k], cols[k]) only: 1-D arrays, the same floats as
+    `compute_components` gives for those cells, without building any row x mentor block."""
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    picked = np.arange(len(rows))
+    spec_rows = mentee_specialty_rows(mentees, rows, specialty_similarity())
+    specialty = spec_rows[picked, mentors.specialty[cols]]
+    sub = mentors.subspecialty[cols]
+    specialty = np.where(
+        sub >= 0, np.maximum(specialty, spec_rows[picked, np.maximum(sub, 0)]), specialty
+    )
+    region = mentee_region_rows(mentees, rows)[picked, mentors.state[cols]]
+    a, b = mentees.research[rows], mentors.research[cols]
+    inter = np.bitwise_count(a & b).astype(np.float64)
+    union = np.bitwise_count(a | b).astype(np.float64)
+    research = inter / np.maximum(union, 1.0)
+    ws, wr, wq = weights.normalised()
+    total = ws * specialty + wr * region + wq * research
+    return ScoreComponents(specialty, region, research, total)
+
+
 def compute_scores(
     mentees: MenteeFeatures,
     mentors: MentorFeatures,

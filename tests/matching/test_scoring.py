@@ -121,3 +121,17 @@ def test_top_k_in_blocks():
     full = compute_scores(mentees, mentors)
     assert np.allclose(vals, -np.sort(-full, axis=1)[:, :5])
     assert np.allclose(np.take_along_axis(full, cols, axis=1), vals)
+
+
+def test_pair_components_are_the_cells_of_compute_components():
+    from mentormatch.matching import ScoreWeights, compute_components, pair_components
+    from mentormatch.matching.synthetic import cohort
+
+    mentees, mentors = cohort(60, 25, seed=4)
+    weights = ScoreWeights(0.6, 0.1, 0.3)
+    rng = np.random.default_rng(4)
+    rows, cols = rng.integers(0, 60, 200), rng.integers(0, 25, 200)
+    full = compute_components(mentees, mentors, weights)
+    pairs = pair_components(mentees, mentors, weights, rows, cols)
+    for name in ("specialty", "region", "research", "total"):
+        assert np.array_equal(getattr(pairs, name), getattr(full, name)[rows, cols])

@@ -24,8 +24,8 @@ from mentormatch.matching import (
     MatchingProblem,
     blocking_pairs,
     check_optimal,
-    compute_components,
     explain_unmatched,
+    pair_components,
     solve,
     solve_stable,
 )
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 # Stability needs every mentee's full preference list: only for rounds up to this many pairs.
 STABILITY_MAX_PAIRS = 50_000_000
 HISTOGRAM_BINS = 10
-COMPONENT_BLOCK_ROWS = 1024
 
 
 def _now() -> datetime:
@@ -65,19 +64,13 @@ def build_problem(inputs: RoundInputs, settings: RoundSettings) -> MatchingProbl
     )
 
 
-def pair_components(inputs: RoundInputs, settings: RoundSettings, mentor_of: np.ndarray):
-    """(specialty, region, research, total) of each matched pair, computed in row blocks."""
+def matched_components(inputs: RoundInputs, settings: RoundSettings, mentor_of: np.ndarray):
+    """(specialty, region, research, total) of each matched pair, pair by pair."""
     matched = np.flatnonzero(mentor_of >= 0)
-    out = np.zeros((4, len(matched)))
-    weights = settings.score_weights()
-    for start in range(0, len(matched), COMPONENT_BLOCK_ROWS):
-        rows = matched[start : start + COMPONENT_BLOCK_ROWS]
-        comp = compute_components(inputs.mentees, inputs.mentors, weights, rows)
-        cols = mentor_of[rows]
-        picked = np.arange(len(rows))
-        for k, part in enumerate((comp.specialty, comp.region, comp.research, comp.total)):
-            out[k, start : start + len(rows)] = part[picked, cols]
-    return matched, out
+    comp = pair_components(
+        inputs.mentees, inputs.mentors, settings.score_weights(), matched, mentor_of[matched]
+    )
+    return matched, np.vstack([comp.specialty, comp.region, comp.research, comp.total])
 
 
 def _group_table(keys: list[str], matched: np.ndarray, scores: np.ndarray) -> list[dict]:
@@ -226,7 +219,7 @@ def _execute(round_id: int) -> None:
 
     report_progress(round_id, "saving", 80)
     t0 = time.perf_counter()
-    matched_rows, comps = pair_components(inputs, settings, result.mentor_of)
+    matched_rows, comps = matched_components(inputs, settings, result.mentor_of)
     locked_rows = {i for i, _ in inputs.locked}
     timings["components"] = time.perf_counter() - t0
     summary = summarise(
