@@ -55,6 +55,7 @@ def auction(
     eps_min,
     budget,
     check_first=False,
+    floor=-1,
 ):
     """Forward auction with epsilon-scaling; arrays updated in place.
 
@@ -64,6 +65,14 @@ def auction(
     Returns the number of bids made (stops early once `budget` is spent).
     check_first: apply that eps-complementary-slackness check before the first phase too (a
     warm restart after pricing: a placement stays unless a new arc beats it by more than eps).
+    floor: the reserve price every seat started at (scarce seats), or -1. A seat emptied when
+    eps shrank goes back to it at the end of the phase, and the unmatched mentees bid again.
+
+    "Unmatched" is every mentee's outside option of value 0: a bid never sets a seat's price
+    above the bidder's weight (its value stays >= 0; the price still rises by >= 1 since
+    the seat was worth best1 > best2 >= 0), and an unmatched mentee bids again as soon as any
+    arc is worth > 0 to it (no eps slack: warm_state keeps it unmatched only if u_i == 0).
+    Prices fall only at phase ends, so every phase, and the auction, ends.
     """
     n = own_seat.shape[0]
     m = seat_ptr.shape[0] - 1
@@ -94,57 +103,82 @@ def auction(
                         best = val
                     if s >= 0 and seat_ptr[j] <= s < seat_ptr[j + 1]:
                         mine = weights[a] - seat_price[s]
-                if mine < best - eps:
+                if mine < best - eps or (s == UNMATCHED_SEAT and best > 0):
                     if s >= 0:
                         seat_holder[s] = -1
                     own_seat[i] = NO_SEAT
-        head = 0
-        tail = 0
-        for i in range(n):
-            if own_seat[i] == NO_SEAT:
-                queue[tail] = i
-                tail += 1
-        cnt = tail
-        while cnt > 0:
-            if bids >= budget:
-                return bids
-            i = queue[head]
-            head = head + 1 if head < n else 0
-            cnt -= 1
-            best1 = np.int64(0)
-            best2 = np.int64(0)
-            j1 = -1
-            a1 = -1
-            for a in range(indptr[i], indptr[i + 1]):
-                val = weights[a] - minp[indices[a]]
-                if val > best1:
-                    best2 = best1
-                    best1 = val
-                    j1 = indices[a]
-                    a1 = a
-                elif val > best2:
-                    best2 = val
-            if j1 < 0:
-                own_seat[i] = UNMATCHED_SEAT
-                continue
-            lo, hi = seat_ptr[j1], seat_ptr[j1 + 1]
-            s, p2 = _min_two(seat_price, lo, hi)
-            if hi - lo > 1:
-                alt = weights[a1] - p2
-                if alt > best2:
-                    best2 = alt
-            bids += 1
-            seat_price[s] = weights[a1] - best2 + eps
-            h = seat_holder[s]
-            if h >= 0:
-                own_seat[h] = NO_SEAT
-                queue[tail] = h
-                tail = tail + 1 if tail < n else 0
-                cnt += 1
-            seat_holder[s] = i
-            own_seat[i] = s
-            s2, _ = _min_two(seat_price, lo, hi)
-            minp[j1] = seat_price[s2]
+        while True:
+            head = 0
+            tail = 0
+            for i in range(n):
+                if own_seat[i] == NO_SEAT:
+                    queue[tail] = i
+                    tail += 1
+            cnt = tail
+            while cnt > 0:
+                if bids >= budget:
+                    return bids
+                i = queue[head]
+                head = head + 1 if head < n else 0
+                cnt -= 1
+                best1 = np.int64(0)
+                best2 = np.int64(0)
+                j1 = -1
+                a1 = -1
+                for a in range(indptr[i], indptr[i + 1]):
+                    val = weights[a] - minp[indices[a]]
+                    if val > best1:
+                        best2 = best1
+                        best1 = val
+                        j1 = indices[a]
+                        a1 = a
+                    elif val > best2:
+                        best2 = val
+                if j1 < 0:
+                    own_seat[i] = UNMATCHED_SEAT
+                    continue
+                lo, hi = seat_ptr[j1], seat_ptr[j1 + 1]
+                s, p2 = _min_two(seat_price, lo, hi)
+                if hi - lo > 1:
+                    alt = weights[a1] - p2
+                    if alt > best2:
+                        best2 = alt
+                bids += 1
+                # never above the bidder's own weight (see the docstring: outside option)
+                seat_price[s] = min(weights[a1] - best2 + eps, weights[a1])
+                h = seat_holder[s]
+                if h >= 0:
+                    own_seat[h] = NO_SEAT
+                    queue[tail] = h
+                    tail = tail + 1 if tail < n else 0
+                    cnt += 1
+                seat_holder[s] = i
+                own_seat[i] = s
+                s2, _ = _min_two(seat_price, lo, hi)
+                minp[j1] = seat_price[s2]
+            if floor < 0:
+                break
+            # outside-option auction (reserve price `floor`): a seat left empty at a price
+            # above the floor (its holder moved on when eps shrank) goes back to the floor,
+            # and the unmatched mentees look again; seats are only emptied by that check, so
+            # this happens at most once per phase
+            reset = False
+            for j in range(m):
+                lo, hi = seat_ptr[j], seat_ptr[j + 1]
+                changed = False
+                for s in range(lo, hi):
+                    if seat_holder[s] < 0 and seat_price[s] > floor:
+                        seat_price[s] = floor
+                        changed = True
+                if changed:
+                    s2, _ = _min_two(seat_price, lo, hi)
+                    minp[j] = seat_price[s2]
+                    reset = True
+            if not reset:
+                break
+            for i in range(n):
+                if own_seat[i] == UNMATCHED_SEAT:
+                    own_seat[i] = NO_SEAT
         first = False
         if eps <= eps_min:
             return bids

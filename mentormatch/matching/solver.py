@@ -45,6 +45,8 @@ from .weights import IntegerWeights, integer_weights
 ENGINE_VERSION = "1.0.0"
 REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
 AUCTION_BUDGET = 200
+RESERVE_EPS_DIVISOR = 256  # first eps of the auction from a reserve price (seats < mentees)
+RESERVE_EPS_MIN = 128  # and its last (smaller: many more bids, and no fewer mentees to the core)
 AUCTION_EPS_MIN = 16
 REWARM_RELEASE_MAX = 64
 REWARM_RELEASE_SHARE = 50  # up to 1/50 of the rows go straight back to the exact core
@@ -190,7 +192,7 @@ def solve(
 
     if nf:
         order, indptr, indices, weights = state.warm_start(
-            indptr, indices, weights, rescap, augment
+            indptr, indices, weights, rescap, augment, _reserve_price(problem, iw, weights, nf)
         )
     else:
         order = np.arange(0)
@@ -277,7 +279,7 @@ class _State:
     def fresh(cls, nf: int, m: int, seat_ptr: np.ndarray) -> _State:
         return cls(nf, m, seat_ptr)
 
-    def warm_start(self, indptr, indices, weights, cap, augment=None):
+    def warm_start(self, indptr, indices, weights, cap, augment=None, price0=0):
         """Auction prices and placements (`_auction`).
 
         Returns (the mentees left to place, and the candidate arcs indptr, indices, weights,
@@ -291,24 +293,36 @@ class _State:
         the still unplaced mentees arcs to the mentors that have a never-taken seat, and the
         auction continues from its prices. Only the proposal changes; exactness still comes
         from the shortest-path core and pricing.
+
+        Seats scarcer than mentees under "coverage" (`price0` > 0): every seat is filled at the
+        optimum and its price ends near the coverage constant, which a climb from zero reaches
+        only after a price war by the mentees who cannot all be placed (20,000 x 4,000 with
+        10,031 seats: the whole 4 M bid budget, 16,000 mentees left to the core). So every
+        seat starts at a reserve price just below the lightest candidate arc, and the auction
+        treats "unmatched" as each mentee's outside option of value 0 (`_auction.auction`,
+        `floor`): a mentee whose every arc is worth <= 0 stays unmatched with u_i = 0.
         """
         n_seats = len(self.seats)
         if len(indices) == 0 or n_seats == 0:
             return np.arange(len(self.mentor_of), dtype=np.int64), indptr, indices, weights
         n = len(self.mentor_of)
         m = len(cap)
-        seat_price = np.zeros(n_seats, np.int64)
+        seat_price = np.full(n_seats, price0, np.int64)
         seat_holder = np.full(n_seats, -1, np.int64)
         own_seat = np.full(n, _auction.NO_SEAT, np.int64)
         spread = int(weights.max() - weights.min())
         eps0 = max(1, spread // 4)
+        floor = price0 if price0 > 0 else -1
+        self.floor = floor
+        if floor >= 0:
+            eps0 = max(1, spread // RESERVE_EPS_DIVISOR)
         if augment is not None:
             seat_mentor = np.repeat(np.arange(m), np.diff(self.seat_ptr))
             for _ in range(AUGMENT_ROUNDS):
                 budget = max(AUGMENT_BUDGET * n, AUGMENT_MIN_BIDS)
                 bids = _auction.auction(
                     indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
-                    eps0, eps0, budget,
+                    eps0, eps0, budget, False, floor,
                 )  # fmt: skip
                 if bids < budget:
                     break
@@ -328,11 +342,12 @@ class _State:
                 # the price war before each augmentation inflated some prices far beyond the
                 # score range (which would make every row violate pricing); the augmented
                 # arcs can now place everyone, so the real auction starts from zero prices
-                seat_price[:] = 0
+                # (from the reserve price when seats are scarce)
+                seat_price[:] = price0
                 seat_holder[:] = -1
                 own_seat[:] = _auction.NO_SEAT
         excess = self._auction_then_state(
-            indptr, indices, weights, cap, seat_price, seat_holder, own_seat, eps0
+            indptr, indices, weights, cap, seat_price, seat_holder, own_seat, eps0, False, floor
         )
         return excess, indptr, indices, weights
 
@@ -357,17 +372,18 @@ class _State:
         spread = int(weights.max() - weights.min()) if len(weights) else 0
         return self._auction_then_state(
             indptr, indices, weights, cap, seat_price, seat_holder, own_seat,
-            max(1, spread // REWARM_EPS_DIVISOR), REWARM_KEEP,
+            max(1, spread // REWARM_EPS_DIVISOR), REWARM_KEEP, getattr(self, "floor", -1),
         )  # fmt: skip
 
     def _auction_then_state(
         self, indptr, indices, weights, cap, seat_price, seat_holder, own_seat, eps0,
-        check_first=False,
+        check_first=False, floor=-1,
     ):  # fmt: skip
         budget = AUCTION_BUDGET * len(own_seat) + 10_000
         self.auction_bids = _auction.auction(
             indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
-            eps0, min(eps0, AUCTION_EPS_MIN), budget, check_first,
+            eps0, min(eps0, AUCTION_EPS_MIN if floor < 0 else RESERVE_EPS_MIN), budget,
+            check_first, floor,
         )  # fmt: skip
         for zero_nonfull in (False, True):
             excess = _auction.warm_state(
@@ -420,6 +436,14 @@ class _State:
             self.state,
         )
         return rows.astype(np.int64)
+
+
+def _reserve_price(problem, iw: IntegerWeights, weights: np.ndarray, nf: int) -> int:
+    """The first auction's starting seat price (see `_State.warm_start`)."""
+    seats = int(problem.residual_capacity.sum())
+    if problem.objective != "coverage" or seats >= nf or len(weights) == 0:
+        return 0
+    return max(0, int(weights.min()) - 1)
 
 
 def _q_cache(problem, iw: IntegerWeights) -> np.ndarray | None:

@@ -8,12 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentormatch.matching import (
+    FeatureScores,
     InvalidProblem,
     MatchingProblem,
     check_feasible,
     check_optimal,
     solve,
 )
+from mentormatch.matching.synthetic import cohort
 
 from .conftest import oracle, problems
 
@@ -157,3 +159,30 @@ def test_certificate_rejects_a_suboptimal_or_infeasible_result():
 def test_lazy_source_needs_valid_problem():
     with pytest.raises(InvalidProblem):
         MatchingProblem(np.zeros((2, 2)), [1, 1], objective="fairness")
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "seed", "min_score"),
+    [(300, 60, 1, None), (400, 50, 2, None), (250, 70, 3, 0.3), (500, 40, 4, None)],
+)
+@pytest.mark.parametrize("k", [None, 2])
+def test_scarce_seats_from_features_match_oracle(n, m, seed, min_score, k):
+    # seats < mentees under "coverage": the first auction starts every seat at a reserve
+    # price (the lightest candidate arc) so the unplaceable mentees do not fight a price war
+    # up to the coverage constant; the result must still be the exact optimum
+    mentees, mentors = cohort(n, m, seed)
+    cap = np.random.default_rng(seed).integers(1, 5, m)
+    assert cap.sum() < n
+    problem = MatchingProblem(FeatureScores(mentees, mentors), cap, min_score=min_score)
+    assert_optimal(problem, solve(problem, k=k))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.booleans())
+def test_scarce_seats_with_ties_match_oracle(seed, k, with_min_score):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(10, 60)), int(rng.integers(2, 10))
+    scores = rng.choice([0.0, 0.1, 0.3, 0.7, 1.0], size=(n, m))
+    cap = rng.integers(1, 4, m)
+    problem = MatchingProblem(scores, cap, min_score=0.1 if with_min_score else None)
+    assert_optimal(problem, solve(problem, k=k))
