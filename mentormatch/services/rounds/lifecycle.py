@@ -219,7 +219,9 @@ def publish_round(round_id: int, actor_id: int | None = None) -> int:
         )
     )  # fmt: skip
     conflicts: list[PublishConflict] = []
-    for pair in pairs:
+    # Seats are taken in mentor order and proposals inserted in mentee order, so that two
+    # publishes running at once lock the same rows in the same order and cannot deadlock.
+    for pair in sorted(pairs, key=lambda p: (p.mentor_id, p.mentee_id)):
         gone = _no_longer_available(pair)
         if gone:
             conflicts.append(PublishConflict(pair.mentee.email, pair.mentor.email, gone))
@@ -232,7 +234,8 @@ def publish_round(round_id: int, actor_id: int | None = None) -> int:
             conflicts.append(
                 PublishConflict(pair.mentee.email, pair.mentor.email, "the mentor is full")
             )
-        else:
+    if not conflicts:
+        for pair in sorted(pairs, key=lambda p: p.mentee_id):
             db.session.add(
                 Mentorship(
                     mentee_id=pair.mentee_id,
