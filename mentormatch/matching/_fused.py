@@ -18,7 +18,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from ._kernels import _sift_down_max, _sift_up_max
+from ._kernels import _emit_sorted, _keep_best, _sift_down_max, _sift_up_max
 from .scoring import _popcount, mentee_region_rows, mentee_specialty_rows
 
 BLOCK_ROWS = 8192
@@ -157,24 +157,12 @@ def _fused_rows(
                     _sift_down_max(ck[t, j], cc[t, j], kc, 0)
             if r == 0:
                 continue
-            if size < r:
-                keys[size] = rc
-                cols[size] = j
-                _sift_up_max(keys, cols, size)
-                size += 1
-            elif rc < keys[0]:
-                keys[0] = rc
-                cols[0] = j
-                _sift_down_max(keys, cols, size, 0)
+            size = _keep_best(keys, cols, size, r, rc, j)
         count[i] = c
         for k in range(r):
             out_c[i, k] = -1
             out_k[i, k] = 0
-        if size > 0:
-            order = np.argsort(cols[:size])
-            for k in range(size):
-                out_c[i, k] = cols[order[k]]
-                out_k[i, k] = keys[order[k]]
+        _emit_sorted(keys, cols, size, out_c, out_k, i)
 
 
 def scan_features(
@@ -490,8 +478,4 @@ def _pruned_rows(
         for k in range(r):
             out_c[i, k] = -1
             out_k[i, k] = 0
-        if size > 0:
-            order = np.argsort(cols[:size])
-            for k in range(size):
-                out_c[i, k] = cols[order[k]]
-                out_k[i, k] = keys[order[k]]
+        _emit_sorted(keys, cols, size, out_c, out_k, i)

@@ -407,6 +407,31 @@ def _sift_up_max(keys, cols, pos):
     cols[pos] = col
 
 
+@njit(cache=True, inline="always")
+def _keep_best(keys, cols, size, r, rc, j):
+    """Offer arc (rc, j) to a row's heap of the r most negative reduced costs; new size."""
+    if size < r:
+        keys[size] = rc
+        cols[size] = j
+        _sift_up_max(keys, cols, size)
+        return size + 1
+    if rc < keys[0]:
+        keys[0] = rc
+        cols[0] = j
+        _sift_down_max(keys, cols, size, 0)
+    return size
+
+
+@njit(cache=True, inline="always")
+def _emit_sorted(keys, cols, size, out_c, out_k, i):
+    """Write a row's kept arcs to row i of the outputs, in mentor order."""
+    if size > 0:
+        order = np.argsort(cols[:size])
+        for k in range(size):
+            out_c[i, k] = cols[order[k]]
+            out_k[i, k] = keys[order[k]]
+
+
 @njit(cache=True, parallel=True)
 def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u, v, mentor_ok, r):
     """For each row, the r most negative reduced costs u_i + v_j - w_ij < 0 (ties: lower j).
@@ -439,21 +464,9 @@ def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u
             c += 1
             if r == 0:
                 continue
-            if size < r:
-                keys[size] = rc
-                cols[size] = j
-                _sift_up_max(keys, cols, size)
-                size += 1
-            elif rc < keys[0]:
-                keys[0] = rc
-                cols[0] = j
-                _sift_down_max(keys, cols, size, 0)
+            size = _keep_best(keys, cols, size, r, rc, j)
         count[i] = c
-        if size > 0:
-            order = np.argsort(cols[:size])
-            for k in range(size):
-                out_c[i, k] = cols[order[k]]
-                out_k[i, k] = keys[order[k]]
+        _emit_sorted(keys, cols, size, out_c, out_k, i)
     return out_c, out_k, count
 
 
@@ -499,21 +512,9 @@ def price_block_q(q, factor, offset, u, v, mentor_ok, r):
             c += 1
             if r == 0:
                 continue
-            if size < r:
-                keys[size] = rc
-                cols[size] = j
-                _sift_up_max(keys, cols, size)
-                size += 1
-            elif rc < keys[0]:
-                keys[0] = rc
-                cols[0] = j
-                _sift_down_max(keys, cols, size, 0)
+            size = _keep_best(keys, cols, size, r, rc, j)
         count[i] = c
-        if size > 0:
-            order = np.argsort(cols[:size])
-            for k in range(size):
-                out_c[i, k] = cols[order[k]]
-                out_k[i, k] = keys[order[k]]
+        _emit_sorted(keys, cols, size, out_c, out_k, i)
     return out_c, out_k, count
 
 
