@@ -5,9 +5,25 @@ from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.mentorship import Mentorship
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
 from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
+from mentormatch.models.statuses import (
+    OPEN_MENTORSHIP_STATUSES,
+    ROUND_IN_PROGRESS,
+    MentorshipStatus,
+    PairRuleKind,
+    PairRuleSource,
+    ProgressStage,
+    RoundStatus,
+)
 from mentormatch.models.user import Role, User
 
 __all__ = [
+    "OPEN_MENTORSHIP_STATUSES",
+    "ROUND_IN_PROGRESS",
+    "MentorshipStatus",
+    "PairRuleKind",
+    "PairRuleSource",
+    "ProgressStage",
+    "RoundStatus",
     "AuditEntry",
     "MatchingRound",
     "MenteeProfile",

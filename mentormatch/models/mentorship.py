@@ -12,32 +12,32 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
+from mentormatch.models.statuses import OPEN_MENTORSHIP_STATUSES, MentorshipStatus, sql_in
 from mentormatch.models.user import User, utcnow
-
-OPEN_STATUSES = ("proposed", "accepted")
-STATUSES = ("proposed", "accepted", "declined", "expired", "ended")
 
 
 class Mentorship(db.Model):
     __tablename__ = "mentorships"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('proposed', 'accepted', 'declined', 'expired', 'ended')",
+            sql_in(MentorshipStatus),
             name="status_known",
         ),
         Index(
             "uq_mentorships_open_mentee",
             "mentee_id",
             unique=True,
-            sqlite_where=text("status IN ('proposed', 'accepted')"),
-            postgresql_where=text("status IN ('proposed', 'accepted')"),
+            sqlite_where=text(sql_in(OPEN_MENTORSHIP_STATUSES)),
+            postgresql_where=text(sql_in(OPEN_MENTORSHIP_STATUSES)),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
+    status: Mapped[str] = mapped_column(
+        String(10), default=MentorshipStatus.PROPOSED.value, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -22,24 +22,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
+from mentormatch.models.statuses import PairRuleKind, RoundStatus, sql_in
 from mentormatch.models.user import User, utcnow
-
-ROUND_STATUSES = ("draft", "running", "proposed", "published", "closed", "failed")
-PROGRESS_STAGES = ("queued", "loading", "scoring", "solving", "saving", "done")
 
 
 class MatchingRound(db.Model):
     __tablename__ = "matching_rounds"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('draft', 'running', 'proposed', 'published', 'closed', 'failed')",
+            sql_in(RoundStatus),
             name="status_known",
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=RoundStatus.DRAFT.value, index=True)
     # weights, objective, min_score, mentee selection: everything needed to reproduce the run
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -113,7 +111,7 @@ class PairRule(db.Model):
 
     __tablename__ = "pair_rules"
     __table_args__ = (
-        CheckConstraint("kind IN ('lock', 'forbid')", name="kind_known"),
+        CheckConstraint(sql_in(PairRuleKind, "kind"), name="kind_known"),
         UniqueConstraint("mentee_id", "mentor_id", name="uq_pair_rules_pair"),
     )
 

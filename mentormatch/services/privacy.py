@@ -25,7 +25,7 @@ from mentormatch.models import (
     RoundUnmatched,
     User,
 )
-from mentormatch.models.mentorship import OPEN_STATUSES
+from mentormatch.models.statuses import OPEN_MENTORSHIP_STATUSES
 from mentormatch.models.user import new_session_token
 from mentormatch.services import audit, mail, seats
 from mentormatch.services.errors import NotFound, ValidationError
@@ -222,7 +222,7 @@ def _close_open_mentorships(user: User) -> int:
             select(Mentorship)
             .where(
                 or_(Mentorship.mentee_id == user.id, Mentorship.mentor_id == user.id),
-                Mentorship.status.in_(OPEN_STATUSES),
+                Mentorship.status.in_(OPEN_MENTORSHIP_STATUSES),
             )
             .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
             .order_by(Mentorship.id)

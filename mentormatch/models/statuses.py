@@ -1,0 +1,60 @@
+"""Every status a row can be in, named once. Stored values are the enum values (plain text)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class RoundStatus(enum.StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    PROPOSED = "proposed"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    FAILED = "failed"
+
+
+class ProgressStage(enum.StrEnum):
+    QUEUED = "queued"
+    LOADING = "loading"
+    SCORING = "scoring"
+    SOLVING = "solving"
+    SAVING = "saving"
+    DONE = "done"
+
+
+class MentorshipStatus(enum.StrEnum):
+    """A mentorship from the mentor's proposal to its end (a proposal is a mentorship that is
+    still ``PROPOSED``)."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    ENDED = "ended"
+
+
+# A mentee holds at most one open mentorship (a partial unique index on these statuses).
+OPEN_MENTORSHIP_STATUSES = (MentorshipStatus.PROPOSED, MentorshipStatus.ACCEPTED)
+# A round still being prepared or solved: not yet a proposal a coordinator can act on.
+ROUND_IN_PROGRESS = (RoundStatus.DRAFT, RoundStatus.RUNNING)
+
+
+class PairRuleKind(enum.StrEnum):
+    LOCK = "lock"
+    FORBID = "forbid"
+
+
+class PairRuleSource(enum.StrEnum):
+    """Who made a pair rule: a coordinator, or a mentorship's outcome."""
+
+    COORDINATOR = "coordinator"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    ENDED = "ended"
+
+
+def sql_in(values, column: str = "status") -> str:
+    """``status IN ('a', 'b')`` for CHECK constraints and partial indexes."""
+    return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"
