@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_round.py [--mentees 10000 --mentors 2000] [--database URL]
 
-Seeds a realistic demo cohort (services.demo.seed_demo) into a fresh, migrated SQLite file
+Seeds a realistic demo cohort (demo.seeding.seed_demo) into a fresh, migrated SQLite file
 (or the database given), then times one round end to end as a coordinator runs it
 (services.rounds.lifecycle.run_round_now): load the participants, score, solve with the
 certified exact engine, explain, and save the proposed pairs. Stage times come from the
@@ -30,9 +30,9 @@ from scipy.optimize import linear_sum_assignment
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mentormatch.app import create_app  # noqa: E402
+from mentormatch.demo import seeding  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.matching import compute_scores  # noqa: E402
-from mentormatch.services import demo  # noqa: E402
 from mentormatch.services.rounds import lifecycle  # noqa: E402
 from mentormatch.services.rounds.inputs import load_inputs  # noqa: E402
 from mentormatch.services.rounds.settings import parse_settings  # noqa: E402
@@ -67,11 +67,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database or f"sqlite:///{Path(tmp) / 'round.sqlite3'}"
-        app = create_app({"ENV": "testing", "DATABASE_URL": url, "MAIL_SEND_INLINE": False})
+        app = create_app({"ENV": "testing", "DATABASE_URL": url})
         with app.app_context():
             upgrade()
             started = time.perf_counter()
-            demo.seed_demo(mentees=args.mentees, mentors=args.mentors, seed=args.seed)
+            seeding.seed_demo(mentees=args.mentees, mentors=args.mentors, seed=args.seed)
             print(f"seeded {args.mentees:,} mentees and {args.mentors:,} mentors "
                   f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
             settings = parse_settings({"name": "benchmark"})

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_seed.py [--mentees 100000 --mentors 20000]
 
-Measured: ``services.demo.seed_demo`` (generate the people, bulk-insert users then profiles,
+Measured: ``demo.seeding.seed_demo`` (generate the people, bulk-insert users then profiles,
 one transaction) on a freshly migrated SQLite file. Baseline, measured in the same run on its
 own fresh file: one ``db.session.add`` of a User with its profile and one commit per person,
 on a slice of ``--baseline`` people (a sixth of them mentors), extrapolated per person to the
@@ -24,9 +24,9 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mentormatch.app import create_app  # noqa: E402
+from mentormatch.demo import generator, seeding  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.models import MenteeProfile, MentorProfile, User  # noqa: E402
-from mentormatch.services import cohort, demo  # noqa: E402
 from mentormatch.services.passwords import hash_password  # noqa: E402
 
 
@@ -44,11 +44,11 @@ def count(model) -> int:
 def bulk_seed(app, mentees: int, mentors: int, seed: int) -> float:
     with app.app_context():
         started = time.perf_counter()
-        report = demo.seed_demo(mentees=mentees, mentors=mentors, seed=seed)
+        report = seeding.seed_demo(mentees=mentees, mentors=mentors, seed=seed)
         elapsed = time.perf_counter() - started
         assert report.mentees_created == mentees and report.mentors_created == mentors
         assert count(MenteeProfile) == mentees + 1 and count(MentorProfile) == mentors + 1
-        assert count(User) == mentees + mentors + len(demo.DEMO_LOGINS)
+        assert count(User) == mentees + mentors + len(seeding.DEMO_LOGINS)
         db.engine.dispose()
     return elapsed
 
@@ -56,11 +56,11 @@ def bulk_seed(app, mentees: int, mentors: int, seed: int) -> float:
 def naive_orm_seed(app, mentees: int, mentors: int, seed: int) -> float:
     """The obvious way: one add and one commit per person."""
     with app.app_context():
-        password_hash = hash_password(demo.DEMO_PASSWORD)
+        password_hash = hash_password(seeding.DEMO_PASSWORD)
         started = time.perf_counter()
         for kind, total, make, profile_model, relation in (
-            ("mentee", mentees, cohort.mentee, MenteeProfile, "mentee_profile"),
-            ("mentor", mentors, cohort.mentor, MentorProfile, "mentor_profile"),
+            ("mentee", mentees, generator.mentee, MenteeProfile, "mentee_profile"),
+            ("mentor", mentors, generator.mentor, MentorProfile, "mentor_profile"),
         ):
             for number in range(1, total + 1):
                 person = make(seed, number)
@@ -102,7 +102,7 @@ def main() -> None:
 
     started = time.perf_counter()
     for _ in range(3):
-        hash_password(demo.DEMO_PASSWORD)
+        hash_password(seeding.DEMO_PASSWORD)
     hash_seconds = (time.perf_counter() - started) / 3
 
     naive_per_person = naive / args.baseline
@@ -110,7 +110,7 @@ def main() -> None:
     rows = 2 * people  # a user row and a profile row per person
     print(f"seed-demo, SQLite, {args.mentees:,} mentees + {args.mentors:,} mentors")
     print(
-        f"  bulk (services.demo.seed_demo): {bulk:8.1f} s  "
+        f"  bulk (demo.seeding.seed_demo): {bulk:8.1f} s  "
         f"{people / bulk:10,.0f} people/s  {rows / bulk:10,.0f} rows/s"
     )
     print(

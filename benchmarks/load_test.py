@@ -171,17 +171,18 @@ def prepare(database: str, mentees: int, mentors: int) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     from mentormatch.app import create_app
+    from mentormatch.demo import seeding
     from mentormatch.extensions import db
     from mentormatch.models import Mentorship, User
-    from mentormatch.services import demo
     from mentormatch.services.rounds import lifecycle
     from mentormatch.services.rounds.settings import parse_settings
 
+    # The proposals' mail is delivered (to the log, kept quiet) while publishing, before the run.
     app = create_app({"ENV": "development", "DATABASE_URL": database,
-                      "MAIL_SEND_INLINE": False, "ROUNDS_EXECUTOR": "inline"})  # fmt: skip
+                      "TASK_EXECUTOR": "inline", "LOG_LEVEL": "ERROR"})  # fmt: skip
     with app.app_context():
         upgrade()
-        demo.seed_demo(mentees=mentees, mentors=mentors, seed=11)
+        seeding.seed_demo(mentees=mentees, mentors=mentors, seed=11)
         matching_round = lifecycle.run_round_now(parse_settings({"name": "load test"}), None)
         lifecycle.publish_round(matching_round.id)
         mentor_ids = set(db.session.scalars(select(Mentorship.mentor_id)))
@@ -236,8 +237,8 @@ def report(label: str, recorder: Recorder, duration: float) -> None:
 def start_server(database: str, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MENTORMATCH_")}
-    env.update(MENTORMATCH_ENV="development", MENTORMATCH_DATABASE_URL=database,
-               MENTORMATCH_MAIL_SEND_INLINE="false")  # fmt: skip
+    # Mail of the answers goes out from a thread of each web worker (TASK_EXECUTOR "thread").
+    env.update(MENTORMATCH_ENV="development", MENTORMATCH_DATABASE_URL=database)
     process = subprocess.Popen(  # noqa: S603 - our own command on loopback
         [sys.executable, "-m", "mentormatch", "serve", "--bind", f"{HOST}:{port}",
          "--workers", str(workers)],
@@ -271,7 +272,7 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true", help="also run with 1 worker")
     args = parser.parse_args()
 
-    from mentormatch.services.demo import DEMO_PASSWORD
+    from mentormatch.demo.seeding import DEMO_PASSWORD
 
     THINK[:] = args.think
 

@@ -1,3 +1,3 @@
-from mentormatch.cli import main
+from mentormatch.entry import main
 
 main()

@@ -1,4 +1,5 @@
-"""The application factory."""
+"""The application factory: settings first, then logging, extensions, blueprints, error
+handlers, template helpers and commands. Processes get their app from mentormatch.entry."""
 
 from __future__ import annotations
 
@@ -10,11 +11,36 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from mentormatch import (
+    codes,
+    models,  # noqa: F401 - registers the tables for Alembic
+)
+from mentormatch.commands import COMMANDS
 from mentormatch.extensions import csrf, db, login_manager, migrate
 from mentormatch.logs import configure_logging
+from mentormatch.services.accounts import load_user_from_session
+from mentormatch.services.profiles import completeness
 from mentormatch.settings import load_settings
+from mentormatch.web.account.views import bp as account_bp
+from mentormatch.web.audit.views import bp as audit_bp
+from mentormatch.web.auth.views import bp as auth_bp
+from mentormatch.web.coordinator.views import bp as coordinator_bp
+from mentormatch.web.errors import register_error_handlers
+from mentormatch.web.forms import EmptyForm
+from mentormatch.web.health.views import bp as health_bp
+from mentormatch.web.imports.views import bp as imports_bp
+from mentormatch.web.main.views import bp as main_bp
+from mentormatch.web.mentee.views import bp as mentee_bp
+from mentormatch.web.mentor.views import bp as mentor_bp
+from mentormatch.web.people.views import bp as people_bp
+from mentormatch.web.rounds.views import bp as rounds_bp
+from mentormatch.web.security import init_security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BLUEPRINTS = (
+    main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp, health_bp, imports_bp,
+    rounds_bp, account_bp, audit_bp,
+)  # fmt: skip
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -57,10 +83,6 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from mentormatch import models  # noqa: F401 - registers the tables for Alembic
-    from mentormatch.services.accounts import load_user_from_session
-    from mentormatch.web.security import init_security
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
@@ -73,39 +95,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from mentormatch.web.account.views import bp as account_bp
-    from mentormatch.web.audit.views import bp as audit_bp
-    from mentormatch.web.auth.views import bp as auth_bp
-    from mentormatch.web.coordinator.views import bp as coordinator_bp
-    from mentormatch.web.health.views import bp as health_bp
-    from mentormatch.web.imports.views import bp as imports_bp
-    from mentormatch.web.main.views import bp as main_bp
-    from mentormatch.web.mentee.views import bp as mentee_bp
-    from mentormatch.web.mentor.views import bp as mentor_bp
-    from mentormatch.web.people.views import bp as people_bp
-    from mentormatch.web.rounds.views import bp as rounds_bp
-
-    for blueprint in (
-        main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp, health_bp,
-    ):  # fmt: skip
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    app.register_blueprint(imports_bp)
-    app.register_blueprint(rounds_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(audit_bp)
-
-
-def register_error_handlers(app: Flask) -> None:
-    from mentormatch.web.errors import register_error_handlers as register
-
-    register(app)
 
 
 def register_template_context(app: Flask) -> None:
-    from mentormatch import codes
-    from mentormatch.services.profiles import completeness
-    from mentormatch.web.forms import EmptyForm
-
     @app.context_processor
     def _inject() -> dict[str, Any]:
         return {
@@ -120,6 +114,5 @@ def register_template_context(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from mentormatch.cli import register_commands as register
-
-    register(app)
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -22,6 +22,9 @@ ENV_PREFIX = "MENTORMATCH_"
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused outside dev/test
 RELAXED_ENVIRONMENTS = frozenset({"development", "testing"})
 MIN_SECRET_KEY_LENGTH = 32
+TASK_EXECUTORS = ("inline", "thread", "rq")
+# Settings that no longer exist, and what replaced them: refused, so none is silently ignored.
+REPLACED_SETTINGS = {"ROUNDS_EXECUTOR": "TASK_EXECUTOR", "MAIL_SEND_INLINE": "TASK_EXECUTOR"}
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
@@ -44,18 +47,18 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SMTP_USERNAME": None,
     "MAIL_SMTP_PASSWORD": None,
     "MAIL_SMTP_TIMEOUT": 30,
-    # Send right after the change that queued the mail; production sends from cron instead.
-    "MAIL_SEND_INLINE": True,
     "MAIL_MAX_ATTEMPTS": 5,
     "MAIL_RETRY_DELAYS": [60, 300, 1800, 7200],
     "MAIL_CLAIM_SECONDS": 600,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "PASSWORD_RESET_MIN_INTERVAL": 60,
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
+    # The CSV import page's file; its request may be this plus the rest of the form.
     "CSV_UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
-    # Any request body; keep it at least CSV_UPLOAD_MAX_BYTES + 64 KB.
+    # Any other request body.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
-    # Rate limits (Flask-Limiter): counters in Redis when REDIS_URL is set, else in memory.
+    # Rate limits (Flask-Limiter strings): counters in Redis when REDIS_URL is set, else in
+    # memory. Login limits count failed attempts only; the others count every submission.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": None,
     "LOGIN_LIMIT_PER_EMAIL": "5 per 15 minutes",
@@ -70,9 +73,10 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     # Redis for the job queue (and rate-limit storage); None: everything in-process.
     "REDIS_URL": None,
-    # Rounds run outside the request: "thread" (in-process), "inline" (tests, CLI) or "rq"
-    # (a `mentormatch worker`; chosen automatically when REDIS_URL is set).
-    "ROUNDS_EXECUTOR": None,
+    # Where background work (rounds, mail after the commit that queued it) runs: "inline" (in
+    # the caller: tests), "thread" (a background thread of this process) or "rq" (a
+    # `mentormatch worker`). None: "rq" when REDIS_URL is set, else "thread".
+    "TASK_EXECUTOR": None,
     # A running round silent for this long has lost its worker and is shown as failed.
     "ROUND_STALE_SECONDS": 15 * 60,
     # Proposals: days a mentor has to answer, and when before the deadline to remind them.
@@ -131,10 +135,35 @@ def load_settings(
     settings.update(from_env)
     settings.update(overrides)
     settings["ENV"] = env
-    if not settings.get("ROUNDS_EXECUTOR"):
-        settings["ROUNDS_EXECUTOR"] = "rq" if settings.get("REDIS_URL") else "thread"
+    check_replaced_settings(settings)
+    choose_task_executor(settings)
     check_secret_key(settings)
     return settings
+
+
+def check_replaced_settings(settings: dict[str, Any]) -> None:
+    for old, new in REPLACED_SETTINGS.items():
+        if old in settings:
+            raise ConfigurationError(
+                f"The {old} setting was replaced by {new}: remove {old} (from "
+                f"config/{settings['ENV']}.toml or MENTORMATCH_{old}) and set {new} if the "
+                f"default does not suit (one of {', '.join(TASK_EXECUTORS)})."
+            )
+
+
+def choose_task_executor(settings: dict[str, Any]) -> None:
+    executor = settings.get("TASK_EXECUTOR") or ("rq" if settings.get("REDIS_URL") else "thread")
+    if executor not in TASK_EXECUTORS:
+        raise ConfigurationError(
+            f"TASK_EXECUTOR must be one of {', '.join(TASK_EXECUTORS)}, not {executor!r}: fix "
+            "MENTORMATCH_TASK_EXECUTOR or task_executor in the config file."
+        )
+    if executor == "rq" and not settings.get("REDIS_URL"):
+        raise ConfigurationError(
+            "TASK_EXECUTOR is 'rq', which needs a Redis: set MENTORMATCH_REDIS_URL (for "
+            "example redis://127.0.0.1:6379/0), or choose 'thread'."
+        )
+    settings["TASK_EXECUTOR"] = executor
 
 
 def check_secret_key(settings: dict[str, Any]) -> None:

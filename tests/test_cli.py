@@ -5,8 +5,8 @@ import sys
 
 from click.testing import CliRunner
 
-from mentormatch.cli import main
-from mentormatch.services.demo import DEMO_LOGINS
+from mentormatch.demo.seeding import DEMO_LOGINS
+from mentormatch.entry import main
 from tests.helpers import TEST_PASSWORD
 
 

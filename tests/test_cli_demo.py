@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import func, select
 
+from mentormatch.demo.seeding import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.extensions import db
 from mentormatch.models import User
-from mentormatch.services.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def _users(app) -> int:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from mentormatch.app import create_app
+from mentormatch.demo import seeding
 from mentormatch.extensions import db
 from mentormatch.models import MatchingRound, OutboxMessage, RoundPair
-from mentormatch.services import demo
 from mentormatch.services.rounds import lifecycle
 from mentormatch.services.rounds.settings import parse_settings
 from tests.helpers import add_mentee, add_mentor
@@ -29,7 +29,7 @@ def queue_app(database_url, clean_redis):  # noqa: F811
         "ENV": "testing",
         "DATABASE_URL": database_url,
         "REDIS_URL": clean_redis,
-        "ROUNDS_EXECUTOR": "rq",
+        "TASK_EXECUTOR": "rq",
         "ROUND_STALE_SECONDS": 2,
     }
     app = create_app(config)
@@ -115,7 +115,7 @@ def test_mail_is_delivered_by_the_worker(queue_app):
 @pytest.mark.slow
 def test_a_worker_killed_mid_round_leaves_it_failed_and_retryable(queue_app):
     with queue_app.app_context():
-        demo.seed_demo(mentees=2500, mentors=500, seed=3)
+        seeding.seed_demo(mentees=2500, mentors=500, seed=3)
         round_id = lifecycle.create_and_start(parse_settings({"name": "killed"}), None).id
     worker = run_worker(queue_app)
     try:

@@ -1,1 +1,24 @@
-"""Thin click commands, one module per area; each calls one service."""
+"""The `mentormatch` command's own commands (create_app adds them to Flask's): thin click
+commands, one module per area, each calling one service."""
+
+from mentormatch.commands import (
+    accounts,
+    demo,
+    mail,
+    profiles_csv,
+    proposals,
+    rounds,
+    serve,
+    worker,
+)
+
+COMMANDS = (
+    *accounts.COMMANDS,
+    *demo.COMMANDS,
+    *mail.COMMANDS,
+    *profiles_csv.COMMANDS,
+    *proposals.COMMANDS,
+    *rounds.COMMANDS,
+    *serve.COMMANDS,
+    *worker.COMMANDS,
+)

@@ -7,23 +7,23 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from mentormatch.services import demo
+from mentormatch.demo import seeding
 from mentormatch.services.errors import ValidationError
 
-_COUNT = click.IntRange(0, demo.MAX_COHORT)
+_COUNT = click.IntRange(0, seeding.MAX_COHORT)
 
 
 @click.command("seed-demo")
 @click.option(
-    "--mentees", type=_COUNT, default=demo.DEFAULT_MENTEES, show_default=True,
+    "--mentees", type=_COUNT, default=seeding.DEFAULT_MENTEES, show_default=True,
     help="How many synthetic mentees the cohort has.",
 )  # fmt: skip
 @click.option(
-    "--mentors", type=_COUNT, default=demo.DEFAULT_MENTORS, show_default=True,
+    "--mentors", type=_COUNT, default=seeding.DEFAULT_MENTORS, show_default=True,
     help="How many synthetic mentors the cohort has.",
 )  # fmt: skip
 @click.option(
-    "--seed", type=click.IntRange(min=0), default=demo.DEFAULT_SEED, show_default=True,
+    "--seed", type=click.IntRange(min=0), default=seeding.DEFAULT_SEED, show_default=True,
     help="The same seed always gives the same people.",
 )  # fmt: skip
 @with_appcontext
@@ -35,7 +35,7 @@ def seed_demo_command(mentees: int, mentors: int, seed: int) -> None:
     """
     started = time.perf_counter()
     try:
-        report = demo.seed_demo(mentees=mentees, mentors=mentors, seed=seed)
+        report = seeding.seed_demo(mentees=mentees, mentors=mentors, seed=seed)
     except ValidationError as exc:
         for field, message in exc.errors:
             click.echo(f"Error ({field}): {message}", err=True)

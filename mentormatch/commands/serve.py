@@ -6,6 +6,10 @@ import os
 
 import click
 
+# gunicorn imports this in each of its worker processes: the entry module builds the app
+# (a string, so that this command, which create_app registers, never imports mentormatch.entry).
+APP_FACTORY = "mentormatch.entry:build_app()"
+
 
 def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, 8)
@@ -19,8 +23,10 @@ def default_workers() -> int:
 @click.option("--timeout", type=int, default=60, show_default=True, help="Seconds per request.")
 def serve_command(bind: str, workers: int | None, timeout: int) -> None:
     """Serve with gunicorn (pip install 'mentormatch[production]'). Put a TLS proxy in front."""
+    # gunicorn is the optional [production] extra: imported only when this command runs.
     try:
         from gunicorn.app.base import BaseApplication
+        from gunicorn.util import import_app
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise click.UsageError(
             "gunicorn is not installed: pip install 'mentormatch[production]'"
@@ -50,9 +56,7 @@ def serve_command(bind: str, workers: int | None, timeout: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self):
-            from mentormatch.app import create_app
-
-            return create_app()
+            return import_app(APP_FACTORY)
 
     click.echo(f"Serving on http://{bind} with {options['workers']} workers")
     MentorMatchServer().run()

@@ -31,8 +31,8 @@ def max_age() -> int:
 
 
 def queue_invitation(user: User) -> None:
-    """Queue the invitation email and set ``user.invited_at``; the caller commits, then calls
-    ``mail.deliver_queued()``. A user not yet flushed is flushed (the link needs the id)."""
+    """Queue the invitation email and set ``user.invited_at``; the caller commits (and the mail
+    goes out after the commit). A user not yet flushed is flushed (the link needs the id)."""
     link = mail.absolute_url(
         "auth.accept_invitation", token=tokens.make_token(user, tokens.INVITATION)
     )

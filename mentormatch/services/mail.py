@@ -2,7 +2,10 @@
 
 A mail is first a row in ``outbox_messages``, added to the session of the change that causes it
 (``enqueue`` never commits), so a rolled-back change sends nothing and a committed one cannot
-lose its mail. The sender then delivers due rows, through SMTP or, in development, to the log.
+lose its mail. Once that transaction commits, a session hook hands the new rows to the
+"mail.deliver" task (mentormatch.tasks: inline, a thread or the job queue); the scheduled
+sender (`mentormatch mail send`) delivers whatever is still due, retries included. Delivery
+goes through SMTP or, in development, to the log.
 
 Each delivery claims its row with a conditional UPDATE (``status`` still pending, ``attempts``
 as read) committed before the mail goes out, so two senders never send the same row. The claim
@@ -23,15 +26,19 @@ from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Protocol
 
 from flask import current_app, render_template
-from sqlalchemy import inspect, select, update
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
+from mentormatch import tasks
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage
 from mentormatch.models.user import utcnow
 
-# Used when the app's config does not set them (settings.DEFAULTS may carry the same values).
 BACKENDS = ("smtp", "log")
+DELIVER_TASK = "mail.deliver"
+DELIVER_TIMEOUT = 10 * 60  # seconds the job queue gives one delivery run
 _QUEUED_KEY = "mentormatch.outbox.queued"
+_IDS_PER_QUERY = 500  # well below every database's limit on bound parameters
 _ERROR_MAX_LENGTH = 1000
 
 
@@ -51,11 +58,40 @@ def render_body(template: str, **context: Any) -> str:
 
 
 def enqueue(to: str, subject: str, body: str, kind: str) -> OutboxMessage:
-    """Add a mail to the current transaction; the caller commits (then ``deliver_queued``)."""
+    """Add a mail to the current transaction; it is delivered after the caller commits."""
     message = OutboxMessage(to_address=to, subject=subject, body_text=body, kind=kind)
     db.session.add(message)
     db.session.info.setdefault(_QUEUED_KEY, []).append(message)
     return message
+
+
+def leave_to_scheduled_sender() -> None:
+    """Deliver the mail this transaction queued so far with the next `mentormatch mail send`,
+    not right after the commit (a batch too large to send at once)."""
+    db.session.info.pop(_QUEUED_KEY, None)
+
+
+@event.listens_for(db.session, "after_commit")
+def _deliver_after_commit(session: Session) -> None:
+    """Hand the mail of the transaction that just committed to the delivery task. Never
+    raises: the change is saved, and the outbox keeps the mail for the scheduled sender."""
+    if session.in_nested_transaction():
+        return  # a savepoint: its mail is saved only when the whole transaction commits
+    queued = session.info.pop(_QUEUED_KEY, [])
+    # Rows added inside a savepoint that was rolled back have no identity: nothing to send.
+    ids = [inspect(message).identity[0] for message in queued if inspect(message).has_identity]
+    if not ids:
+        return
+    try:
+        tasks.enqueue(DELIVER_TASK, ids)
+    except Exception:  # noqa: BLE001 - e.g. Redis is down; `mentormatch mail send` delivers it
+        current_app.logger.exception("Could not start the mail delivery; the outbox keeps it")
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_mail_of_ended_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed (handed over above) or rolled back
+        session.info.pop(_QUEUED_KEY, None)
 
 
 # --- delivery -----------------------------------------------------------------------------
@@ -174,44 +210,22 @@ def deliver_pending(now: datetime | None = None, limit: int | None = None) -> De
     return _deliver(due_messages(now, limit), now)
 
 
-def deliver_queued() -> DeliveryReport:
-    """After the caller's commit: deliver the mail this session queued, if MAIL_SEND_INLINE.
-
-    Never raises for a delivery problem: the change is already saved and the mail stays in the
-    outbox for the sender to retry.
-    """
-    queued = db.session.info.pop(_QUEUED_KEY, [])
-    if not queued:
-        return DeliveryReport()
-    if current_app.config.get("REDIS_URL"):
-        # A queue worker delivers it (`mentormatch worker`), never this request.
-        try:
-            from mentormatch import queue
-
-            queue.enqueue_mail_delivery()
-        except Exception:  # noqa: BLE001 - the mail waits in the outbox for the cron sender
-            current_app.logger.exception("Could not queue mail delivery; the outbox keeps it")
-        return DeliveryReport()
-    if not setting("MAIL_SEND_INLINE"):
-        return DeliveryReport()
-    # Messages of a rolled-back transaction have no identity: there is nothing to send.
-    ids = [message.id for message in queued if inspect(message).has_identity]
-    if not ids:
-        return DeliveryReport()
+@tasks.task(DELIVER_TASK, queue=tasks.MAIL_QUEUE, timeout=DELIVER_TIMEOUT)
+def deliver(message_ids: list[int]) -> DeliveryReport:
+    """Deliver these messages if they are still pending and due: the task a commit starts."""
     now = utcnow()
-    try:
+    due: list[tuple[int, int]] = []
+    for start in range(0, len(message_ids), _IDS_PER_QUERY):
         rows = db.session.execute(
-            select(OutboxMessage.id, OutboxMessage.attempts).where(
-                OutboxMessage.id.in_(ids), OutboxMessage.status == "pending"
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(
+                OutboxMessage.id.in_(message_ids[start : start + _IDS_PER_QUERY]),
+                OutboxMessage.status == "pending",
             )
+            .order_by(OutboxMessage.id)
         )
-        return _deliver([(row.id, row.attempts) for row in rows], now)
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception(
-            "Inline mail delivery stopped; `mentormatch mail send` retries"
-        )
-        return DeliveryReport()
+        due.extend((row.id, row.attempts) for row in rows)
+    return _deliver(due, now)
 
 
 def deliver_message(

@@ -55,7 +55,6 @@ def request_reset(email: str) -> None:
     )
     mail.enqueue(user.email, SUBJECT, body, KIND)
     db.session.commit()
-    mail.deliver_queued()
 
 
 def _recently_sent(address: str) -> bool:

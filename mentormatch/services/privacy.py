@@ -212,7 +212,6 @@ def delete_account(user_id: int, actor: User | None) -> None:
     _forget(user, user.email, user.full_name)
     audit.anonymise_actor(user)
     db.session.commit()
-    mail.deliver_queued()
 
 
 def _close_open_mentorships(user: User) -> int:

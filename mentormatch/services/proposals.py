@@ -97,7 +97,6 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
             "accepted",
         )
     db.session.commit()
-    mail.deliver_queued()
     db.session.refresh(mentorship)
     return mentorship
 
@@ -127,7 +126,6 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
         "declined",
     )
     db.session.commit()
-    mail.deliver_queued()
     db.session.refresh(mentorship)
     return mentorship
 
@@ -166,7 +164,6 @@ def end(mentorship_id: int, user: User) -> Mentorship:
             "ended",
         )  # fmt: skip
     db.session.commit()
-    mail.deliver_queued()
     db.session.refresh(mentorship)
     return mentorship
 
@@ -213,7 +210,6 @@ def expire_due(now: datetime | None = None) -> SweepReport:
         )
         db.session.commit()  # one proposal at a time: a failure later keeps these done
         done += 1
-    mail.deliver_queued()
     return SweepReport(done=done, already_done=len(due) - done)
 
 
@@ -259,7 +255,6 @@ def remind_due(now: datetime | None = None) -> SweepReport:
         )
         db.session.commit()
         done += 1
-    mail.deliver_queued()
     return SweepReport(done=done, already_done=len(due) - done)
 
 

@@ -118,9 +118,8 @@ def _warm_up_matching_engine(database_url: str) -> float:
         {
             "ENV": "testing",
             "DATABASE_URL": database_url,
-            "ROUNDS_EXECUTOR": "inline",
+            "TASK_EXECUTOR": "inline",
             "REDIS_URL": None,
-            "MAIL_SEND_INLINE": False,
         }
     )
     with app.app_context():
@@ -153,10 +152,9 @@ def _serve(url: str) -> Iterator[LiveServer]:
             "ENV": "testing",
             "DATABASE_URL": url,
             "WTF_CSRF_ENABLED": True,
-            "ROUNDS_EXECUTOR": "thread",
+            "TASK_EXECUTOR": "thread",  # rounds and mail in a background thread
             "MAIL_BACKEND": "log",
-            "REDIS_URL": None,  # mail goes out inline (to the log), not to a queue
-            "MAIL_SEND_INLINE": True,
+            "REDIS_URL": None,
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)

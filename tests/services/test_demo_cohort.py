@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from mentormatch import codes
 from mentormatch.countries import country_names, language_names
+from mentormatch.demo import generator, seeding, tables
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, User
-from mentormatch.services import accounts, cohort, cohort_data, demo
+from mentormatch.services import accounts
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.profile_fields import parse_mentee, parse_mentor
 from mentormatch.services.profiles import completeness
@@ -20,12 +21,12 @@ from mentormatch.services.profiles import completeness
 YEAR = dt.date.today().year
 
 
-def _mentees(seed: int, count: int) -> list[cohort.GeneratedPerson]:
-    return [cohort.mentee(seed, number, YEAR) for number in range(1, count + 1)]
+def _mentees(seed: int, count: int) -> list[generator.GeneratedPerson]:
+    return [generator.mentee(seed, number, YEAR) for number in range(1, count + 1)]
 
 
-def _mentors(seed: int, count: int) -> list[cohort.GeneratedPerson]:
-    return [cohort.mentor(seed, number) for number in range(1, count + 1)]
+def _mentors(seed: int, count: int) -> list[generator.GeneratedPerson]:
+    return [generator.mentor(seed, number) for number in range(1, count + 1)]
 
 
 def _as_form_input(profile: dict) -> dict:
@@ -59,9 +60,9 @@ def test_emails_are_unique_lowercase_and_name_the_person():
     assert all(e == e.lower() and e.isascii() for e in emails)
     first = people[0]
     assert first.email.endswith(".1-1@demo-mentee.mentormatch.org")
-    assert first.email.startswith(cohort.email_slug(first.full_name.split()[0]) + ".")
-    assert cohort.email_slug("María José") == "mariajose"
-    assert cohort.email_slug("O'Brien") == "obrien"
+    assert first.email.startswith(generator.email_slug(first.full_name.split()[0]) + ".")
+    assert generator.email_slug("María José") == "mariajose"
+    assert generator.email_slug("O'Brien") == "obrien"
 
 
 def test_every_generated_profile_passes_the_shared_validation_unchanged():
@@ -122,25 +123,25 @@ def test_mentors_are_spread_over_the_states_with_realistic_capacities():
 
 
 def test_the_data_covers_every_value_the_generator_can_draw():
-    countries = set(cohort_data.HOME_COUNTRY_WEIGHTS)
+    countries = set(tables.HOME_COUNTRY_WEIGHTS)
     assert countries <= set(country_names())
-    assert countries <= set(cohort_data.MEDICAL_SCHOOLS)
-    assert countries <= set(cohort_data.LANGUAGES_BY_COUNTRY)
-    assert countries <= set(cohort_data.NAME_TRADITION)
-    assert set(cohort_data.NAME_TRADITION.values()) <= set(cohort_data.NAMES)
+    assert countries <= set(tables.MEDICAL_SCHOOLS)
+    assert countries <= set(tables.LANGUAGES_BY_COUNTRY)
+    assert countries <= set(tables.NAME_TRADITION)
+    assert set(tables.NAME_TRADITION.values()) <= set(tables.NAMES)
     spoken = {
         code
-        for always, sometimes in cohort_data.LANGUAGES_BY_COUNTRY.values()
+        for always, sometimes in tables.LANGUAGES_BY_COUNTRY.values()
         for code in always + sometimes
     }
     assert spoken <= set(language_names())
-    assert set(cohort_data.MENTOR_STATE_WEIGHTS) == set(codes.STATES)
-    assert set(cohort_data.STATE_SITES) == set(codes.STATES)
-    assert set(cohort_data.PREFERRED_STATE_WEIGHTS) <= set(codes.STATES)
-    assert set(cohort_data.RESEARCH_INSTITUTES) <= set(codes.STATES)
-    assert set(cohort_data.RESEARCH_TAGS) == set(codes.SPECIALTY_CODES)
-    assert set(cohort_data.MENTEE_SPECIALTY_WEIGHTS) <= set(codes.SPECIALTY_CODES)
-    assert set(cohort_data.MENTOR_SPECIALTY_WEIGHTS) <= set(codes.SPECIALTY_CODES)
+    assert set(tables.MENTOR_STATE_WEIGHTS) == set(codes.STATES)
+    assert set(tables.STATE_SITES) == set(codes.STATES)
+    assert set(tables.PREFERRED_STATE_WEIGHTS) <= set(codes.STATES)
+    assert set(tables.RESEARCH_INSTITUTES) <= set(codes.STATES)
+    assert set(tables.RESEARCH_TAGS) == set(codes.SPECIALTY_CODES)
+    assert set(tables.MENTEE_SPECIALTY_WEIGHTS) <= set(codes.SPECIALTY_CODES)
+    assert set(tables.MENTOR_SPECIALTY_WEIGHTS) <= set(codes.SPECIALTY_CODES)
 
 
 # --- writing the cohort ----------------------------------------------------------------------
@@ -148,31 +149,31 @@ def test_the_data_covers_every_value_the_generator_can_draw():
 
 def test_seeding_writes_the_cohort_and_a_rerun_duplicates_nobody(app):
     with app.app_context():
-        first = demo.seed_demo(mentees=150, mentors=40, seed=3)
+        first = seeding.seed_demo(mentees=150, mentors=40, seed=3)
         assert (first.mentees_created, first.mentors_created) == (150, 40)
         assert (first.mentees_skipped, first.mentors_skipped) == (0, 0)
         # the generated people plus one demo mentee and one demo mentor
         assert (_count(MenteeProfile), _count(MentorProfile)) == (151, 41)
-        assert _count(User) == 150 + 40 + len(demo.DEMO_LOGINS)
+        assert _count(User) == 150 + 40 + len(seeding.DEMO_LOGINS)
 
-        again = demo.seed_demo(mentees=150, mentors=40, seed=3)
+        again = seeding.seed_demo(mentees=150, mentors=40, seed=3)
         assert (again.mentees_created, again.mentors_created) == (0, 0)
         assert (again.mentees_skipped, again.mentors_skipped) == (150, 40)
-        assert _count(User) == 150 + 40 + len(demo.DEMO_LOGINS)
+        assert _count(User) == 150 + 40 + len(seeding.DEMO_LOGINS)
 
-        larger = demo.seed_demo(mentees=170, mentors=40, seed=3)
+        larger = seeding.seed_demo(mentees=170, mentors=40, seed=3)
         assert (larger.mentees_created, larger.mentees_skipped) == (20, 150)
-        other_seed = demo.seed_demo(mentees=10, mentors=5, seed=4)
+        other_seed = seeding.seed_demo(mentees=10, mentors=5, seed=4)
         assert (other_seed.mentees_created, other_seed.mentors_created) == (10, 5)
-        assert _count(User) == 170 + 10 + 40 + 5 + len(demo.DEMO_LOGINS)
+        assert _count(User) == 170 + 10 + 40 + 5 + len(seeding.DEMO_LOGINS)
 
 
 def test_stored_profiles_are_the_generated_ones(app):
     with app.app_context():
-        demo.seed_demo(mentees=30, mentors=10, seed=9)
+        seeding.seed_demo(mentees=30, mentors=10, seed=9)
         for person, model, role in (
-            (cohort.mentee(9, 17, YEAR), MenteeProfile, "mentee"),
-            (cohort.mentor(9, 4), MentorProfile, "mentor"),
+            (generator.mentee(9, 17, YEAR), MenteeProfile, "mentee"),
+            (generator.mentor(9, 4), MentorProfile, "mentor"),
         ):
             user = accounts.find_by_email(person.email)
             assert (user.full_name, user.role, user.active) == (person.full_name, role, True)
@@ -183,13 +184,13 @@ def test_stored_profiles_are_the_generated_ones(app):
 
 def test_everyone_seeded_can_log_in_with_the_demo_password(app, auth):
     with app.app_context():
-        report = demo.seed_demo(mentees=5, mentors=3, seed=2)
+        report = seeding.seed_demo(mentees=5, mentors=3, seed=2)
     generated = [
-        ("mentee", cohort.mentee(2, 5, YEAR).email),
-        ("mentor", cohort.mentor(2, 3).email),
+        ("mentee", generator.mentee(2, 5, YEAR).email),
+        ("mentor", generator.mentor(2, 3).email),
     ]
     for role, email in [(login.role, login.email) for login in report.logins] + generated:
-        response = auth.login(email, demo.DEMO_PASSWORD)
+        response = auth.login(email, seeding.DEMO_PASSWORD)
         assert response.headers["Location"] == f"/{role}/", email
         auth.logout()
     assert auth.login(generated[0][1], "wrong-password-here").status_code != 302
@@ -197,7 +198,7 @@ def test_everyone_seeded_can_log_in_with_the_demo_password(app, auth):
 
 def test_demo_mentee_and_mentor_have_complete_profiles(app):
     with app.app_context():
-        demo.seed_demo(mentees=0, mentors=0)
+        seeding.seed_demo(mentees=0, mentors=0)
         mentee = accounts.find_by_email("mentee@demo.mentormatch.org")
         mentor = accounts.find_by_email("mentor@demo.mentormatch.org")
         assert completeness(mentee.mentee_profile).percent == 100
@@ -216,7 +217,7 @@ def test_a_demo_login_with_an_empty_profile_gets_the_demo_profile(app):
         assert (
             accounts.find_by_email("mentee@demo.mentormatch.org").mentee_profile.specialty is None
         )
-        demo.ensure_demo_accounts()
+        seeding.ensure_demo_accounts()
         user = accounts.find_by_email("mentee@demo.mentormatch.org")
         assert user.mentee_profile.specialty == "internal-medicine"
         assert user.full_name == "Earlier Demo"  # the account itself is left alone
@@ -225,7 +226,7 @@ def test_a_demo_login_with_an_empty_profile_gets_the_demo_profile(app):
 def test_impossible_sizes_are_refused_with_what_to_do(app):
     with app.app_context():
         with pytest.raises(ValidationError) as caught:
-            demo.seed_demo(mentees=-1, mentors=5, seed=-2)
+            seeding.seed_demo(mentees=-1, mentors=5, seed=-2)
         fields = [field for field, _ in caught.value.errors]
         assert fields == ["mentees", "seed"]
         assert _count(User) == 0

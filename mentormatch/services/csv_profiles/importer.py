@@ -436,9 +436,9 @@ def _save(layout: Layout, rows: list[_Row], actor_id: int | None) -> None:
         actor_id, audit.PROFILES_IMPORTED, None, kind=layout.kind, created=len(new_users),
         updated=sum(row.user is not None and row.changed for row in rows),
     )  # fmt: skip
+    if len(new_users) > INLINE_INVITATIONS_MAX:
+        mail.leave_to_scheduled_sender()
     db.session.commit()
-    if len(new_users) <= INLINE_INVITATIONS_MAX:
-        mail.deliver_queued()
 
 
 def iter_problem_lines(report: ImportReport) -> Iterator[str]:

@@ -14,12 +14,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from mentormatch import codes
+from mentormatch import codes, tasks
 from mentormatch.extensions import db
 from mentormatch.models import MatchingRound, Mentorship, PairRule, Role, RoundPair, User
 from mentormatch.services import audit, mail, seats
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
-from mentormatch.services.rounds import jobs
+from mentormatch.services.rounds import run
 from mentormatch.services.rounds.settings import RoundSettings
 
 STARTABLE = ("draft", "proposed", "failed")
@@ -139,7 +139,7 @@ def start_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
     if result.rowcount == 0:
         current = get_round(round_id)
         raise TransitionError(f"Round {round_id} is {current.status}; it cannot be started now.")
-    jobs.submit(round_id)
+    tasks.enqueue(run.RUN_TASK, round_id)
     return get_round(round_id)
 
 
@@ -157,25 +157,15 @@ def create_and_start(settings: RoundSettings, created_by_id: int | None) -> Matc
     db.session.add(matching_round)
     audit.record(created_by_id, audit.ROUND_STARTED, matching_round)
     db.session.commit()
-    jobs.submit(matching_round.id)
+    tasks.enqueue(run.RUN_TASK, matching_round.id)
     return get_round(matching_round.id)
 
 
 def run_round_now(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
-    """Create and run a round in this process (the command line's `round run`)."""
-    matching_round = create_round(settings, created_by_id)
-    db.session.execute(
-        update(MatchingRound)
-        .where(MatchingRound.id == matching_round.id)
-        .values(status="running", started_at=_now(), progress_at=_now())
-    )
-    audit.record(created_by_id, audit.ROUND_STARTED, matching_round)
-    db.session.commit()
-    from mentormatch.services.rounds import run
-
-    run.execute(matching_round.id)
-    db.session.expire_all()
-    return get_round(matching_round.id)
+    """Create and run a round in this process (the command line's `round run`): the path of
+    every round, with the inline executor."""
+    with tasks.run_inline():
+        return create_and_start(settings, created_by_id)
 
 
 def publish_round(round_id: int, actor_id: int | None = None) -> int:
@@ -260,7 +250,6 @@ def publish_round(round_id: int, actor_id: int | None = None) -> int:
         _queue_proposal_mails(pair, deadline)
     audit.record(actor_id, audit.ROUND_PUBLISHED, ("round", round_id), proposals=len(pairs))
     db.session.commit()
-    mail.deliver_queued()
     return len(pairs)
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import numpy as np
 from sqlalchemy import delete, insert, select, update
 
+from mentormatch import tasks
 from mentormatch.countries import world_region
 from mentormatch.extensions import db
 from mentormatch.matching import (
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 # Stability needs every mentee's full preference list: only for rounds up to this many pairs.
 STABILITY_MAX_PAIRS = 50_000_000
 HISTOGRAM_BINS = 10
+RUN_TASK = "rounds.run"
+# A round of 100,000 mentees takes about a minute; allow generously more before RQ stops it.
+RUN_TIMEOUT = 30 * 60
 
 
 def _now() -> datetime:
@@ -165,6 +169,7 @@ def stability(problem: MatchingProblem, result, mentee_ids, mentor_ids) -> dict:
     }
 
 
+@tasks.task(RUN_TASK, queue=tasks.ROUNDS_QUEUE, timeout=RUN_TIMEOUT)
 def execute(round_id: int) -> None:
     """Run the round now (in this process). Never raises: failures are recorded on the round."""
     try:

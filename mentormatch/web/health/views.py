@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from mentormatch import tasks
 from mentormatch.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -23,9 +24,7 @@ def _check_redis() -> str:
     if not current_app.config.get("REDIS_URL"):
         return "not configured"
     try:
-        from mentormatch import queue
-
-        queue.connection().ping()
+        tasks.redis_connection().ping()
         return "ok"
     except Exception as exc:  # noqa: BLE001
         return f"error: {type(exc).__name__}"

@@ -21,10 +21,11 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select
 
+from mentormatch.demo import generator
+from mentormatch.demo.generator import GeneratedPerson
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, Role, User
 from mentormatch.models.user import new_session_token, utcnow
-from mentormatch.services import cohort
 from mentormatch.services.accounts import find_by_email
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.passwords import hash_password
@@ -158,14 +159,14 @@ def ensure_demo_accounts() -> tuple[DemoLogin, ...]:
     return DEMO_LOGINS
 
 
-def _batches(items: Iterable[cohort.GeneratedPerson]) -> Iterator[list[cohort.GeneratedPerson]]:
+def _batches(items: Iterable[GeneratedPerson]) -> Iterator[list[GeneratedPerson]]:
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):
         yield batch
 
 
 def _insert_new_people(
-    people: Iterable[cohort.GeneratedPerson],
+    people: Iterable[GeneratedPerson],
     role: Role,
     profile_table: Table,
     password_hash: str,
@@ -227,14 +228,14 @@ def seed_demo(
         _add_demo_accounts(password_hash)
         db.session.flush()
         mentees_created, mentees_skipped = _insert_new_people(
-            (cohort.mentee(seed, number, year) for number in range(1, mentees + 1)),
+            (generator.mentee(seed, number, year) for number in range(1, mentees + 1)),
             Role.MENTEE,
             MenteeProfile.__table__,
             password_hash,
             now,
         )
         mentors_created, mentors_skipped = _insert_new_people(
-            (cohort.mentor(seed, number) for number in range(1, mentors + 1)),
+            (generator.mentor(seed, number) for number in range(1, mentors + 1)),
             Role.MENTOR,
             MentorProfile.__table__,
             password_hash,
@@ -245,7 +246,11 @@ def seed_demo(
         db.session.rollback()
         raise
     example = (
-        cohort.mentee(seed, 1, year) if mentees else cohort.mentor(seed, 1) if mentors else None
+        generator.mentee(seed, 1, year)
+        if mentees
+        else generator.mentor(seed, 1)
+        if mentors
+        else None
     )
     return SeedReport(
         seed=seed,

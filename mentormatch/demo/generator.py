@@ -4,7 +4,7 @@ Each person is drawn from their own random stream, seeded by (kind, seed, number
 same seed always gives the same people, and a larger cohort with the same seed starts with
 the people of the smaller one. Profiles hold clean codes, exactly what
 ``profile_fields.parse_mentee`` / ``parse_mentor`` return for them, so they can be written
-straight to the profile tables. The shares behind the draws are in ``cohort_data``.
+straight to the profile tables. The shares behind the draws are in ``tables``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from random import Random
 from typing import Any, Generic, TypeVar
 
 from mentormatch import codes
-from mentormatch.services import cohort_data as data
+from mentormatch.demo import tables
 
 MENTEE_EMAIL_DOMAIN = "demo-mentee.mentormatch.org"
 MENTOR_EMAIL_DOMAIN = "demo-mentor.mentormatch.org"
@@ -64,48 +64,48 @@ class GeneratedPerson:
     profile: dict[str, Any]  # model column -> clean value
 
 
-_MENTEE_SPECIALTIES = Weighted(data.MENTEE_SPECIALTY_WEIGHTS)
-_MENTOR_SPECIALTIES = Weighted(data.MENTOR_SPECIALTY_WEIGHTS)
+_MENTEE_SPECIALTIES = Weighted(tables.MENTEE_SPECIALTY_WEIGHTS)
+_MENTOR_SPECIALTIES = Weighted(tables.MENTOR_SPECIALTY_WEIGHTS)
 _SUBSPECIALTIES = {
     parent: (share, Weighted(weights))
-    for parent, (share, weights) in data.MENTOR_SUBSPECIALTIES.items()
+    for parent, (share, weights) in tables.MENTOR_SUBSPECIALTIES.items()
 }
-_HOME_COUNTRIES = Weighted(data.HOME_COUNTRY_WEIGHTS)
+_HOME_COUNTRIES = Weighted(tables.HOME_COUNTRY_WEIGHTS)
 # An IMG mentor trained abroad; a US-born mentor is not an IMG.
 _MENTOR_HOME_COUNTRIES = Weighted(
-    {country: weight for country, weight in data.HOME_COUNTRY_WEIGHTS.items() if country != "US"}
+    {country: weight for country, weight in tables.HOME_COUNTRY_WEIGHTS.items() if country != "US"}
 )
 # Years since graduation: few graduate and apply the same year; most apply within 2-6 years.
 _YEARS_SINCE_GRADUATION = Weighted(
     {years: min(1.0, (years + 1) / 3) * 0.85**years for years in range(31)}
 )
-_MENTEE_STUDY_TYPES = Weighted(data.MENTEE_STUDY_TYPE_WEIGHTS)
-_MENTOR_STUDY_TYPES = Weighted(data.MENTOR_STUDY_TYPE_WEIGHTS)
-_PREFERRED_STATES = Weighted(data.PREFERRED_STATE_WEIGHTS)
-_PREFERRED_DIVISIONS = Weighted(data.PREFERRED_DIVISION_WEIGHTS)
+_MENTEE_STUDY_TYPES = Weighted(tables.MENTEE_STUDY_TYPE_WEIGHTS)
+_MENTOR_STUDY_TYPES = Weighted(tables.MENTOR_STUDY_TYPE_WEIGHTS)
+_PREFERRED_STATES = Weighted(tables.PREFERRED_STATE_WEIGHTS)
+_PREFERRED_DIVISIONS = Weighted(tables.PREFERRED_DIVISION_WEIGHTS)
 _REGION_COUNT = Weighted({1: 30, 2: 30, 3: 25, 4: 15})
-_STEP1 = Weighted(data.STEP1_WEIGHTS)
+_STEP1 = Weighted(tables.STEP1_WEIGHTS)
 _STEP2CK_AFTER_STEP1 = Weighted({"score": 78, "not-taken": 18, "failed": 4})
 _STEP2CK_BEFORE_STEP1 = Weighted({"not-taken": 90, "score": 10})
-_IMMIGRATION = Weighted(data.IMMIGRATION_WEIGHTS)
-_VISA_NEEDED = Weighted(data.VISA_NEEDED_WEIGHTS)
-_USCE_TYPES = Weighted(data.USCE_TYPE_WEIGHTS)
+_IMMIGRATION = Weighted(tables.IMMIGRATION_WEIGHTS)
+_VISA_NEEDED = Weighted(tables.VISA_NEEDED_WEIGHTS)
+_USCE_TYPES = Weighted(tables.USCE_TYPE_WEIGHTS)
 _USCE_COUNT_ABROAD = Weighted({0: 35, 1: 35, 2: 20, 3: 10})
 _USCE_COUNT_IN_US = Weighted({0: 15, 1: 35, 2: 30, 3: 20})
-_RESEARCH_EXPERIENCE = Weighted(data.RESEARCH_EXPERIENCE_WEIGHTS)
-_HOURS = Weighted(data.HOURS_PER_MONTH_WEIGHTS)
+_RESEARCH_EXPERIENCE = Weighted(tables.RESEARCH_EXPERIENCE_WEIGHTS)
+_HOURS = Weighted(tables.HOURS_PER_MONTH_WEIGHTS)
 _STUDY_TYPE_COUNT = Weighted({1: 45, 2: 35, 3: 20})
-_MENTOR_STATES = Weighted(data.MENTOR_STATE_WEIGHTS)
-_POSITIONS = Weighted(data.MENTOR_POSITION_WEIGHTS)
+_MENTOR_STATES = Weighted(tables.MENTOR_STATE_WEIGHTS)
+_POSITIONS = Weighted(tables.MENTOR_POSITION_WEIGHTS)
 _PROGRAMME_TYPES = {
-    position: Weighted(weights) for position, weights in data.PROGRAMME_TYPE_WEIGHTS.items()
+    position: Weighted(weights) for position, weights in tables.PROGRAMME_TYPE_WEIGHTS.items()
 }
 _VISA_SPONSORSHIP = {
-    programme: Weighted(weights) for programme, weights in data.VISA_SPONSORSHIP_WEIGHTS.items()
+    programme: Weighted(weights) for programme, weights in tables.VISA_SPONSORSHIP_WEIGHTS.items()
 }
-_CAPACITY = Weighted(data.MENTOR_CAPACITY_WEIGHTS)
-_RESIDENT_CAPACITY = Weighted(data.RESIDENT_CAPACITY_WEIGHTS)
-_HOSPITAL_SUFFIXES = data.COMMUNITY_HOSPITAL_SUFFIXES
+_CAPACITY = Weighted(tables.MENTOR_CAPACITY_WEIGHTS)
+_RESIDENT_CAPACITY = Weighted(tables.RESIDENT_CAPACITY_WEIGHTS)
+_HOSPITAL_SUFFIXES = tables.COMMUNITY_HOSPITAL_SUFFIXES
 
 _POSITION_WORDS = {
     "attending": "Attending physician",
@@ -131,7 +131,7 @@ def email_slug(name: str) -> str:
 
 
 def _person_name(rng: Random, country: str) -> tuple[str, str]:
-    first_names, last_names = data.NAMES[data.NAME_TRADITION[country]]
+    first_names, last_names = tables.NAMES[tables.NAME_TRADITION[country]]
     return rng.choice(first_names), rng.choice(last_names)
 
 
@@ -142,7 +142,7 @@ def _email(first: str, last: str, seed: int, number: int, domain: str) -> str:
 def _languages(rng: Random, country: str | None) -> list[str]:
     languages = ["en"]
     if country is not None:
-        always, sometimes = data.LANGUAGES_BY_COUNTRY[country]
+        always, sometimes = tables.LANGUAGES_BY_COUNTRY[country]
         languages.extend(always)
         if sometimes and rng.random() < (0.6 if always else 0.85):
             languages.append(rng.choice(sometimes))
@@ -155,16 +155,16 @@ def _research(
     """Topics that go with the specialties, some general topics, then study types."""
     topics = list(specialties)
     for specialty in specialties:
-        for topic in data.RELATED_TOPICS.get(specialty, ()):
+        for topic in tables.RELATED_TOPICS.get(specialty, ()):
             if rng.random() < 0.5:
                 topics.append(topic)
-    topics.extend(t for t, share in data.GENERAL_TOPIC_SHARES.items() if rng.random() < share)
+    topics.extend(t for t, share in tables.GENERAL_TOPIC_SHARES.items() if rng.random() < share)
     topics.extend(study_types.distinct(rng, study_type_count))
     return list(dict.fromkeys(topics))
 
 
 def _tags(rng: Random, specialty: str, most: int) -> list[str]:
-    tags = list(data.RESEARCH_TAGS[specialty])
+    tags = list(tables.RESEARCH_TAGS[specialty])
     rng.shuffle(tags)
     return tags[: rng.randint(0, most)]
 
@@ -192,7 +192,7 @@ def _exams(rng: Random) -> dict[str, Any]:
     score = None
     if step2ck == "score":
         low, high = codes.USMLE_STEP2CK_SCORE_RANGE
-        score = max(low, min(high, round(rng.gauss(data.STEP2CK_MEAN, data.STEP2CK_SD))))
+        score = max(low, min(high, round(rng.gauss(tables.STEP2CK_MEAN, tables.STEP2CK_SD))))
     oet_share = 0.8 if step2ck == "score" else 0.35 if passed_step1 else 0.05
     oet = "passed" if rng.random() < oet_share else "not-taken"
     if passed_step1 and step2ck == "score" and oet == "passed":
@@ -216,7 +216,7 @@ def _usce(rng: Random, abroad: bool) -> list[dict]:
     count = (_USCE_COUNT_ABROAD if abroad else _USCE_COUNT_IN_US).draw(rng)
     entries = []
     for kind in _USCE_TYPES.distinct(rng, count):
-        low, high = data.USCE_MONTHS[kind]
+        low, high = tables.USCE_MONTHS[kind]
         entries.append({"type": kind, "months": rng.randint(low, high)})
     return entries
 
@@ -258,19 +258,19 @@ def mentee(seed: int, number: int, year: int | None = None) -> GeneratedPerson:
     first, last = _person_name(rng, country)
     specialty = _MENTEE_SPECIALTIES.draw(rng)
     second = None
-    if rng.random() < data.MENTEE_SECOND_CHOICE_SHARE:
+    if rng.random() < tables.MENTEE_SECOND_CHOICE_SHARE:
         second = _MENTEE_SPECIALTIES.distinct(rng, 1, exclude={specialty})[0]
     graduated = year - _YEARS_SINCE_GRADUATION.draw(rng)
-    degree = "other" if rng.random() < 0.01 else data.DEGREE_BY_COUNTRY.get(country, "md")
-    school = rng.choice(data.MEDICAL_SCHOOLS[country])
+    degree = "other" if rng.random() < 0.01 else tables.DEGREE_BY_COUNTRY.get(country, "md")
+    school = rng.choice(tables.MEDICAL_SCHOOLS[country])
     immigration = "us-citizen" if country == "US" else _IMMIGRATION.draw(rng)
     citizen_like = immigration in ("us-citizen", "permanent-resident")
-    anywhere = rng.random() < data.REGIONS_ANYWHERE_SHARE
+    anywhere = rng.random() < tables.REGIONS_ANYWHERE_SHARE
     experience = _RESEARCH_EXPERIENCE.draw(rng)
-    low, high = data.PUBLICATIONS[experience]
+    low, high = tables.PUBLICATIONS[experience]
     publications = low + int((high - low + 1) * rng.random() ** 2)
     research_specialties = [specialty] + ([second] if second and rng.random() < 0.3 else [])
-    goals = _pick_by_share(rng, data.MENTEE_GOAL_SHARES) or ["residency-match"]
+    goals = _pick_by_share(rng, tables.MENTEE_GOAL_SHARES) or ["residency-match"]
     profile: dict[str, Any] = {
         "home_country": country,
         "medical_school": school,
@@ -293,7 +293,7 @@ def mentee(seed: int, number: int, year: int | None = None) -> GeneratedPerson:
         "publications": publications,
         "first_author_publications": int(publications * rng.random() * 0.7),
         "languages": _languages(rng, country),
-        "prefers_img_mentor": rng.random() < data.PREFERS_IMG_MENTOR_SHARE,
+        "prefers_img_mentor": rng.random() < tables.PREFERS_IMG_MENTOR_SHARE,
         "hours_per_month": _HOURS.draw(rng),
     }
     profile["support_sought"] = _support_sought(rng, profile)
@@ -313,12 +313,12 @@ def mentee(seed: int, number: int, year: int | None = None) -> GeneratedPerson:
 
 def _workplace(rng: Random, state: str, programme: str) -> tuple[str, str, str]:
     """(institution, city, programme type) in ``state``."""
-    academic, towns = data.STATE_SITES[state]
+    academic, towns = tables.STATE_SITES[state]
     if programme == "research-institute":
-        if state not in data.RESEARCH_INSTITUTES:
+        if state not in tables.RESEARCH_INSTITUTES:
             programme = "academic"
         else:
-            institution, city = rng.choice(data.RESEARCH_INSTITUTES[state]).split("|")
+            institution, city = rng.choice(tables.RESEARCH_INSTITUTES[state]).split("|")
             return institution, city, programme
     if programme == "academic":
         institution, city = rng.choice(academic).split("|")
@@ -328,9 +328,9 @@ def _workplace(rng: Random, state: str, programme: str) -> tuple[str, str, str]:
 
 
 def _support_offered(rng: Random, position: str, is_img: bool) -> list[str]:
-    shares = dict(data.MENTOR_SUPPORT_SHARES[position])
+    shares = dict(tables.MENTOR_SUPPORT_SHARES[position])
     if is_img:
-        for code, share in data.IMG_MENTOR_SUPPORT_SHARES.items():
+        for code, share in tables.IMG_MENTOR_SUPPORT_SHARES.items():
             shares[code] = max(share, shares.get(code, 0.0))
     offered = _pick_by_share(rng, shares)
     for code in sorted(shares, key=shares.__getitem__, reverse=True):
@@ -344,7 +344,7 @@ def _support_offered(rng: Random, position: str, is_img: bool) -> list[str]:
 def mentor(seed: int, number: int) -> GeneratedPerson:
     """Mentor ``number`` (1, 2, ...) of the cohort for ``seed``."""
     rng = _stream("mentor", seed, number)
-    is_img = rng.random() < data.MENTOR_IS_IMG_SHARE
+    is_img = rng.random() < tables.MENTOR_IS_IMG_SHARE
     country = _MENTOR_HOME_COUNTRIES.draw(rng) if is_img else "US"
     first, last = _person_name(rng, country)
     position = _POSITIONS.draw(rng)

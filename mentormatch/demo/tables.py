@@ -1,4 +1,4 @@
-"""Plain data behind the demo cohort generator (mentormatch.services.cohort).
+"""Plain data behind the demo cohort generator (mentormatch.demo.generator).
 
 Weights are relative shares, not percentages. They approximate what an IMG mentoring
 programme sees: residency applicants who trained abroad choose internal medicine far more
