@@ -53,7 +53,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
-    if app.config.get("LOG_FORMAT", "text") == "json":
+    if app.config["LOG_FORMAT"] == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(
@@ -67,8 +67,8 @@ def configure_logging(app: Flask) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     app.logger.removeHandler(default_handler)
-    logging.getLogger("mentormatch").setLevel(app.config.get("LOG_LEVEL", "INFO"))
-    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    logging.getLogger("mentormatch").setLevel(app.config["LOG_LEVEL"])
+    app.logger.setLevel(app.config["LOG_LEVEL"])
 
     @app.before_request
     def _start_request() -> None:

@@ -1,9 +1,10 @@
 """Browser and transport hardening: security headers on every response, cookie flags, the
-upload size limit, the proxy in front, and the rate limiter's storage.
+proxy in front, and the rate limiter's storage.
 
-Settings read here (with their defaults below, used until ``settings.DEFAULTS`` names them):
-``RATELIMIT_ENABLED``, ``RATELIMIT_STORAGE_URI`` (else ``REDIS_URL``, else memory), the
-``*_LIMIT_*`` strings in ``LIMIT_DEFAULTS``, ``MAX_CONTENT_LENGTH`` and ``TRUSTED_PROXIES``.
+Settings read here (their defaults are in ``mentormatch.settings``): ``RATELIMIT_ENABLED``,
+``RATELIMIT_STORAGE_URI`` (else ``REDIS_URL``, else memory), the ``*_LIMIT_*`` strings that
+``configured_limit`` reads, and ``TRUSTED_PROXIES``. The request size limits are Flask's own
+``MAX_CONTENT_LENGTH``, and the CSV import page's (``CSV_UPLOAD_MAX_BYTES``).
 """
 
 from __future__ import annotations
@@ -45,31 +46,16 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-MAX_CONTENT_LENGTH = 6 * 1024 * 1024
-FORM_OVERHEAD_BYTES = 64 * 1024
 NUL_MESSAGE = (
     "What you sent contains a null character, an invisible control character that sometimes "
     "comes along when text is copied from another program. Type that text again (or paste it "
     "as plain text) and send it once more."
 )
-# Flask-Limiter strings ("N per M minutes"), by setting name. Login limits count failed
-# attempts only; the others count every submission.
-LIMIT_DEFAULTS = {
-    "LOGIN_LIMIT_PER_EMAIL": "5 per 15 minutes",
-    "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
-    "PASSWORD_RESET_LIMIT_PER_EMAIL": "5 per hour",
-    "PASSWORD_RESET_LIMIT_PER_ADDRESS": "20 per hour",
-    "REGISTER_LIMIT_PER_ADDRESS": "20 per hour",
-}
 
 
 def init_security(app: Flask) -> None:
     _configure_proxy(app)
     _configure_cookies(app)
-    if app.config.get("MAX_CONTENT_LENGTH") is None:
-        # Never below what the CSV import accepts, with room for the rest of its form.
-        csv_limit = int(app.config.get("CSV_UPLOAD_MAX_BYTES") or 0) + FORM_OVERHEAD_BYTES
-        app.config["MAX_CONTENT_LENGTH"] = max(MAX_CONTENT_LENGTH, csv_limit)
     _configure_limiter(app)
     app.request_class = HardenedRequest
     app.register_error_handler(NulCharacter, lambda error: render_error(400, NUL_MESSAGE))
@@ -106,12 +92,10 @@ def _configure_cookies(app: Flask) -> None:
 def _configure_limiter(app: Flask) -> None:
     # Set every value explicitly: the one limiter instance is re-bound to each app, and
     # Flask-Limiter would otherwise carry a previous app's choice over to the next.
-    app.config["RATELIMIT_ENABLED"] = bool(app.config.get("RATELIMIT_ENABLED", True))
+    app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
     app.config["RATELIMIT_STORAGE_URI"] = (
-        app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
     )
-    for name, default in LIMIT_DEFAULTS.items():
-        app.config.setdefault(name, default)
     limiter.init_app(app)
 
 
@@ -152,8 +136,8 @@ def _add_security_headers(response: Response) -> Response:
 
 
 def configured_limit(name: str) -> Callable[[], str]:
-    """The limit string of setting ``name``, read at request time."""
-    return lambda: str(current_app.config.get(name, LIMIT_DEFAULTS[name]))
+    """The limit string of setting ``name`` (e.g. LOGIN_LIMIT_PER_EMAIL), read at request time."""
+    return lambda: str(current_app.config[name])
 
 
 def client_address() -> str:

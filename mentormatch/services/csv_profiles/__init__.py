@@ -3,7 +3,6 @@
 from mentormatch.services.csv_profiles.columns import KINDS
 from mentormatch.services.csv_profiles.exporter import iter_export, write_export
 from mentormatch.services.csv_profiles.importer import (
-    MAX_UPLOAD_BYTES,
     ImportReport,
     Problem,
     import_profiles,
@@ -13,7 +12,6 @@ from mentormatch.services.csv_profiles.importer import (
 
 __all__ = [
     "KINDS",
-    "MAX_UPLOAD_BYTES",
     "ImportReport",
     "Problem",
     "import_profiles",

@@ -36,7 +36,6 @@ from mentormatch.services.invitations import queue_invitation
 from mentormatch.services.profile_fields import MULTI_SEPARATOR, MenteeFields, MentorFields
 from mentormatch.services.profiles import apply_fields
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Sending more mail than this inside the import would keep a coordinator waiting for
 # minutes; larger batches stay in the outbox for the scheduled sender (`mentormatch mail send`).
 INLINE_INVITATIONS_MAX = 20

@@ -31,7 +31,7 @@ FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the other fields
 
 
 def _max_upload_bytes() -> int:
-    return int(current_app.config.get("CSV_UPLOAD_MAX_BYTES", csv_profiles.MAX_UPLOAD_BYTES))
+    return int(current_app.config["CSV_UPLOAD_MAX_BYTES"])
 
 
 def _render(form: ImportForm, report=None, status: int = 200):
