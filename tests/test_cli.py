@@ -4,7 +4,10 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from flask import Flask
+from gunicorn.util import import_app
 
+from mentormatch.commands.serve import APP_FACTORY
 from mentormatch.demo.seeding import DEMO_LOGINS
 from mentormatch.entry import main
 from tests.helpers import TEST_PASSWORD
@@ -64,3 +67,11 @@ def test_console_script_works_without_flask_app(tmp_path, monkeypatch):
     ).stdout
     for command in ("run", "db", "create-coordinator", "seed-demo"):
         assert command in helptext
+
+
+def test_gunicorn_gets_the_app_from_the_entry_module(tmp_path, monkeypatch):
+    monkeypatch.setenv("MENTORMATCH_ENV", "testing")
+    monkeypatch.setenv("MENTORMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    app = import_app(APP_FACTORY)  # what `mentormatch serve` has each gunicorn worker do
+    assert isinstance(app, Flask)
+    assert app.config["DATABASE_URL"].endswith("serve.sqlite3")

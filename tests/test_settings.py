@@ -78,3 +78,27 @@ def test_bad_toml_file_is_reported_with_its_path(tmp_path):
     (tmp_path / "broken.toml").write_text("this is = = not toml")
     with pytest.raises(ConfigurationError, match="broken.toml"):
         load_settings({"ENV": "broken"}, environ={}, config_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "executor"), [(None, "thread"), ("redis://127.0.0.1:6379/0", "rq")]
+)
+def test_background_work_runs_on_redis_when_there_is_one(config_dir, redis_url, executor):
+    settings = load_settings(
+        {"ENV": "testing", "REDIS_URL": redis_url}, environ={}, config_dir=config_dir
+    )
+    assert settings["TASK_EXECUTOR"] == executor
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"TASK_EXECUTOR": "celery"}, "TASK_EXECUTOR must be one of inline, thread, rq"),
+        ({"TASK_EXECUTOR": "rq"}, "set MENTORMATCH_REDIS_URL"),
+        ({"ROUNDS_EXECUTOR": "inline"}, "ROUNDS_EXECUTOR setting was replaced by TASK_EXECUTOR"),
+        ({"MAIL_SEND_INLINE": False}, "MAIL_SEND_INLINE setting was replaced by TASK_EXECUTOR"),
+    ],
+)
+def test_a_wrong_task_executor_is_refused_at_start(overrides, message):
+    with pytest.raises(ConfigurationError, match=message):
+        create_app({"ENV": "testing", **overrides})

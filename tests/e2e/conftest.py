@@ -97,12 +97,18 @@ class LiveServer:
         return [m for m in self._mail_log.messages if wanted in m.lower().splitlines()]
 
     def link_in_mail(self, address: str, path: str) -> str:
-        """The link to ``path`` (e.g. ``/auth/invitation/``) in the latest mail to ``address``."""
-        links = [
-            found
-            for mail in self.mails_to(address)
-            for found in re.findall(rf"{re.escape(self.url + path)}\S+", mail)
-        ]
+        """The link to ``path`` (e.g. ``/auth/invitation/``) in the latest mail to ``address``;
+        waits for it a while, since mail goes out from a background thread."""
+        deadline = time.monotonic() + ACTION_TIMEOUT_MS / 1000
+        while True:
+            links = [
+                found
+                for mail in self.mails_to(address)
+                for found in re.findall(rf"{re.escape(self.url + path)}\S+", mail)
+            ]
+            if links or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         headers = [m.splitlines()[1:3] for m in self._mail_log.messages]
         assert links, f"no mail to {address} with a {path} link; mails logged: {headers}"
         return links[-1]

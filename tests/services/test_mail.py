@@ -209,6 +209,23 @@ def test_delivery_after_the_commit_never_fails_the_action(app, smtp):
     assert "refused" in row["last_error"].lower()  # to be retried by the sender
 
 
+def test_mail_of_a_savepoint_waits_for_the_whole_transaction(app, smtp):
+    with app.app_context():
+        mail.enqueue("kept@example.org", "Kept", "Before the savepoints", "test")
+        released = db.session.begin_nested()
+        mail.enqueue("released@example.org", "Released", "In a released savepoint", "test")
+        released.commit()
+        assert smtp.received == []  # a savepoint is not the end of the transaction
+        undone = db.session.begin_nested()
+        mail.enqueue("undone@example.org", "Undone", "In a rolled-back savepoint", "test")
+        undone.rollback()
+        db.session.commit()
+    assert sorted(m.message["To"] for m in smtp.received) == [
+        "kept@example.org",
+        "released@example.org",
+    ]
+
+
 def test_the_cron_command_reports_retries(app, smtp, runner):
     queue(app, 2)
     smtp.data_reply = "451 4.3.0 Busy"
