@@ -152,13 +152,6 @@ def _filled(
     return profile
 
 
-def ensure_demo_accounts() -> tuple[DemoLogin, ...]:
-    """Create the demo accounts that are missing; leave existing ones alone."""
-    _add_demo_accounts(hash_password(DEMO_PASSWORD))
-    db.session.commit()
-    return DEMO_LOGINS
-
-
 def _batches(items: Iterable[GeneratedPerson]) -> Iterator[list[GeneratedPerson]]:
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):

@@ -103,11 +103,6 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
 
-    def __add__(self, other: DeliveryReport) -> DeliveryReport:
-        return DeliveryReport(
-            self.sent + other.sent, self.retrying + other.retrying, self.failed + other.failed
-        )
-
     def __str__(self) -> str:
         return f"sent {self.sent}, will retry {self.retrying}, failed {self.failed}"
 

@@ -217,7 +217,7 @@ def test_a_demo_login_with_an_empty_profile_gets_the_demo_profile(app):
         assert (
             accounts.find_by_email("mentee@demo.mentormatch.org").mentee_profile.specialty is None
         )
-        seeding.ensure_demo_accounts()
+        seeding.seed_demo(mentees=0, mentors=0)
         user = accounts.find_by_email("mentee@demo.mentormatch.org")
         assert user.mentee_profile.specialty == "internal-medicine"
         assert user.full_name == "Earlier Demo"  # the account itself is left alone
