@@ -47,7 +47,8 @@ class Task:
     timeout: int  # seconds RQ lets it run before stopping it
 
 
-_tasks: dict[str, Task] = {}
+# Every registered task by name (a test may swap one's function here).
+TASKS: dict[str, Task] = {}
 _threads: dict[str, ThreadPoolExecutor] = {}
 _threads_lock = threading.Lock()
 _inline: ContextVar[bool] = ContextVar("mentormatch_tasks_inline", default=False)
@@ -59,7 +60,7 @@ def task(name: str, *, queue: str, timeout: int) -> Callable[[F], F]:
         raise ValueError(f"Task {name!r}: queue must be one of {', '.join(QUEUES)}")
 
     def register(function: F) -> F:
-        _tasks[name] = Task(name, function, queue, timeout)
+        TASKS[name] = Task(name, function, queue, timeout)
         return function
 
     return register
@@ -94,10 +95,10 @@ def run_inline() -> Iterator[None]:
 
 def registered(name: str) -> Task:
     try:
-        return _tasks[name]
+        return TASKS[name]
     except KeyError:
         raise LookupError(
-            f"No task named {name!r}; the registered ones are {', '.join(sorted(_tasks))}"
+            f"No task named {name!r}; the registered ones are {', '.join(sorted(TASKS))}"
         ) from None
 
 

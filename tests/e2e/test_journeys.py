@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 
 import pytest
 from playwright.sync_api import expect
 
+from mentormatch import tasks
 from mentormatch.services import accounts
 from mentormatch.services.rounds import run as round_runner
 from tests.e2e.conftest import PHONE, SAMPLE_FILES
@@ -150,13 +152,13 @@ def round_gate(monkeypatch):
     """Holds each round's run until the test opens the gate, so the progress page is seen
     while the round is still running (a small round would otherwise finish first)."""
     gate = threading.Event()
-    original = round_runner.execute
+    task = tasks.registered(round_runner.RUN_TASK)
 
     def gated(round_id: int) -> None:
         gate.wait(timeout=ROUND_TIMEOUT_MS / 1000)
-        original(round_id)
+        task.function(round_id)
 
-    monkeypatch.setattr(round_runner, "execute", gated)
+    monkeypatch.setitem(tasks.TASKS, task.name, replace(task, function=gated))
     yield gate
     gate.set()
 
