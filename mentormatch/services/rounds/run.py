@@ -29,7 +29,14 @@ from mentormatch.matching import (
     solve,
     solve_stable,
 )
-from mentormatch.models import MatchingRound, RoundPair, RoundUnmatched, User
+from mentormatch.models import (
+    MatchingRound,
+    ProgressStage,
+    RoundPair,
+    RoundStatus,
+    RoundUnmatched,
+    User,
+)
 from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
 from mentormatch.services.rounds.settings import RoundSettings
 
@@ -44,7 +51,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def report_progress(round_id: int, stage: str, percent: int) -> None:
+def report_progress(round_id: int, stage: ProgressStage, percent: int) -> None:
     db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == round_id)
@@ -176,7 +183,7 @@ def execute(round_id: int) -> None:
             update(MatchingRound)
             .where(MatchingRound.id == round_id)
             .values(
-                status="failed",
+                status=RoundStatus.FAILED,
                 error=f"{type(exc).__name__}: {exc}",
                 finished_at=_now(),
                 progress_at=_now(),
@@ -191,17 +198,17 @@ def _execute(round_id: int) -> None:
     settings = RoundSettings.from_json(matching_round.settings)
     timings: dict[str, float] = {}
 
-    report_progress(round_id, "loading", 5)
+    report_progress(round_id, ProgressStage.LOADING, 5)
     t0 = time.perf_counter()
     inputs = load_inputs(settings)
     timings["load"] = time.perf_counter() - t0
 
-    report_progress(round_id, "scoring", 20)
+    report_progress(round_id, ProgressStage.SCORING, 20)
     t0 = time.perf_counter()
     problem = build_problem(inputs, settings)
     timings["score"] = time.perf_counter() - t0
 
-    report_progress(round_id, "solving", 35)
+    report_progress(round_id, ProgressStage.SOLVING, 35)
     t0 = time.perf_counter()
     result = solve(problem)
     timings["solve"] = time.perf_counter() - t0
@@ -217,7 +224,7 @@ def _execute(round_id: int) -> None:
     stable = stability(problem, result, inputs.mentee_ids, inputs.mentor_ids)
     timings["stability"] = time.perf_counter() - t0
 
-    report_progress(round_id, "saving", 80)
+    report_progress(round_id, ProgressStage.SAVING, 80)
     t0 = time.perf_counter()
     matched_rows, comps = matched_components(inputs, settings, result.mentor_of)
     locked_rows = {i for i, _ in inputs.locked}
@@ -308,12 +315,12 @@ def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, s
         update(MatchingRound)
         .where(MatchingRound.id == round_id)
         .values(
-            status="proposed",
+            status=RoundStatus.PROPOSED,
             summary=summary,
             engine_version=ENGINE_VERSION,
             input_fingerprint=inputs.fingerprint,
             finished_at=_now(),
-            progress_stage="done",
+            progress_stage=ProgressStage.DONE,
             progress_percent=100,
             progress_at=_now(),
             error=None,
