@@ -18,7 +18,7 @@ from mentormatch.models import (
 )
 from mentormatch.services import proposals
 from mentormatch.services.errors import ValidationError
-from mentormatch.services.rounds import pair_rules, publishing, transitions
+from mentormatch.services.rounds import lookup, pair_rules, publishing, transitions
 from mentormatch.services.rounds.settings import parse_settings, parse_weights
 from tests.helpers import add_mentee, add_mentor
 
@@ -94,6 +94,20 @@ def test_a_crash_leaves_the_round_failed_with_nothing_written(app, cohort, monke
         assert "out of memory" in matching_round.error
         assert db.session.scalar(select(func.count()).select_from(RoundPair)) == 0
         assert db.session.scalar(select(func.count()).select_from(RoundUnmatched)) == 0
+
+
+def test_a_silent_round_reads_as_failed_writes_nothing_and_runs_again(app, cohort):
+    with app.app_context():
+        created = transitions.create_round(parse_settings({"name": "Lost worker"}), None)
+        silent_since = datetime.now(UTC) - timedelta(seconds=app.config["ROUND_STALE_SECONDS"] + 1)
+        created.status = "running"
+        created.started_at = created.progress_at = silent_since
+        db.session.commit()
+        state = transitions.state_of(lookup.get_round(created.id))
+        assert state.status == "failed" and "worker running this round stopped" in state.error
+        db.session.rollback()  # reading wrote nothing: the row still says running
+        assert db.session.get(MatchingRound, created.id).status == "running"
+        assert transitions.start_round(created.id).status == "proposed"
 
 
 def test_publish_sends_proposals_takes_seats_and_cannot_happen_twice(app, cohort):

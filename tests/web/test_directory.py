@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, User
-from mentormatch.services import directory, pagination
+from mentormatch.services import pagination
 
 
 def add_person(role, name, **profile):
