@@ -12,6 +12,7 @@ from sqlalchemy import CheckConstraint, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
+from mentormatch.models.statuses import sql_in
 
 if TYPE_CHECKING:
     from mentormatch.models.profiles import MenteeProfile, MentorProfile
@@ -34,7 +35,7 @@ def new_session_token() -> str:
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('mentee', 'mentor', 'coordinator')", name="role_known"),
+        CheckConstraint(sql_in(Role, "role"), name="role_known"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 

@@ -13,16 +13,10 @@ from mentormatch.extensions import db
 from mentormatch.models import RoundPair, User
 from mentormatch.services.csv_profiles.columns import neutralise
 from mentormatch.services.rounds.lookup import get_round
+from mentormatch.services.rounds.settings import WEIGHT_NAMES
 
-EXPORT_COLUMNS = (
-    "mentee_email",
-    "mentor_email",
-    "score",
-    "specialty_score",
-    "region_score",
-    "research_score",
-    "locked",
-)
+PART_COLUMNS = tuple(f"{name}_score" for name in WEIGHT_NAMES)  # RoundPair's columns
+EXPORT_COLUMNS = ("mentee_email", "mentor_email", "score", *PART_COLUMNS, "locked")
 
 
 def iter_export_csv(round_id: int) -> Iterator[str]:
@@ -48,9 +42,7 @@ def _pair_rows(round_id: int) -> Iterator[dict[str, object]]:
             "mentee_email": mentee_email,
             "mentor_email": mentor_email,
             "score": f"{pair.score:.6f}",
-            "specialty_score": f"{pair.specialty_score:.6f}",
-            "region_score": f"{pair.region_score:.6f}",
-            "research_score": f"{pair.research_score:.6f}",
+            **{column: f"{getattr(pair, column):.6f}" for column in PART_COLUMNS},
             "locked": "yes" if pair.locked else "no",
         }
 

@@ -38,7 +38,7 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
-from mentormatch.services.rounds.settings import RoundSettings
+from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +72,14 @@ def build_problem(inputs: RoundInputs, settings: RoundSettings) -> MatchingProbl
 
 
 def matched_components(inputs: RoundInputs, settings: RoundSettings, mentor_of: np.ndarray):
-    """(specialty, region, research, total) of each matched pair, pair by pair."""
+    """Rows: each part of the score (in WEIGHT_NAMES order), then the total; one column per
+    matched pair."""
     matched = np.flatnonzero(mentor_of >= 0)
     comp = pair_components(
         inputs.mentees, inputs.mentors, settings.score_weights(), matched, mentor_of[matched]
     )
-    return matched, np.vstack([comp.specialty, comp.region, comp.research, comp.total])
+    parts = [getattr(comp, name) for name in WEIGHT_NAMES]
+    return matched, np.vstack([*parts, comp.total])
 
 
 def _group_table(keys: list[str], matched: np.ndarray, scores: np.ndarray) -> list[dict]:
@@ -119,8 +121,9 @@ def fairness(inputs: RoundInputs, mentor_of: np.ndarray, scores: np.ndarray) -> 
 def summarise(inputs, problem, result, comps, matched_rows, timings, extra) -> dict:
     n = len(inputs.mentee_ids)
     per_mentee = np.zeros(n)
-    per_mentee[matched_rows] = comps[3]
-    histogram, _ = np.histogram(comps[3], bins=HISTOGRAM_BINS, range=(0.0, 1.0))
+    totals = comps[-1]
+    per_mentee[matched_rows] = totals
+    histogram, _ = np.histogram(totals, bins=HISTOGRAM_BINS, range=(0.0, 1.0))
     img_prefs = np.array(inputs.mentee_prefers_img, dtype=bool)
     to_img = np.zeros(n, dtype=bool)
     if len(matched_rows):
@@ -137,10 +140,10 @@ def summarise(inputs, problem, result, comps, matched_rows, timings, extra) -> d
         "forbidden": len(inputs.forbidden),
         "coverage": result.n_matched / n if n else 0.0,
         "total_score": float(result.total_score),
-        "mean_score": float(comps[3].mean()) if len(matched_rows) else None,
+        "mean_score": float(totals.mean()) if len(matched_rows) else None,
         "component_means": {
             name: float(comps[k].mean()) if len(matched_rows) else None
-            for k, name in enumerate(("specialty", "region", "research"))
+            for k, name in enumerate(WEIGHT_NAMES)
         },
         "score_histogram": histogram.tolist(),
         "img_preference_met": int((img_prefs & to_img).sum()),
@@ -289,10 +292,8 @@ def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, s
             "round_id": round_id,
             "mentee_id": int(inputs.mentee_ids[i]),
             "mentor_id": int(mentor_ids[result.mentor_of[i]]),
-            "specialty_score": float(comps[0, k]),
-            "region_score": float(comps[1, k]),
-            "research_score": float(comps[2, k]),
-            "score": float(comps[3, k]),
+            **{f"{name}_score": float(comps[c, k]) for c, name in enumerate(WEIGHT_NAMES)},
+            "score": float(comps[-1, k]),
             "locked": int(i) in locked_rows,
         }
         for k, i in enumerate(matched_rows)
