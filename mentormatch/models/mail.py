@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.extensions import db
 from mentormatch.models.statuses import OutboxStatus, sql_in
-from mentormatch.models.user import utcnow
+from mentormatch.models.times import utcnow
 
 
 class OutboxMessage(db.Model):

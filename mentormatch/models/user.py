@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
 from mentormatch.models.statuses import sql_in
+from mentormatch.models.times import utcnow
 
 if TYPE_CHECKING:
     from mentormatch.models.profiles import MenteeProfile, MentorProfile
@@ -22,10 +23,6 @@ class Role(enum.StrEnum):
     MENTEE = "mentee"
     MENTOR = "mentor"
     COORDINATOR = "coordinator"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_session_token() -> str:

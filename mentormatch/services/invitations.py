@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app
 
 from mentormatch.models import User
-from mentormatch.models.user import utcnow
+from mentormatch.models.times import utcnow
 from mentormatch.services import mail, mail_messages, tokens
 from mentormatch.services.password_reset import describe_duration, set_password_once
 

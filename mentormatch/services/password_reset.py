@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, User
-from mentormatch.models.user import new_session_token, utcnow
+from mentormatch.models.times import utcnow
+from mentormatch.models.user import new_session_token
 from mentormatch.services import mail, mail_messages, tokens
 from mentormatch.services.accounts import find_by_email, normalise_email, password_problems
 from mentormatch.services.errors import ValidationError

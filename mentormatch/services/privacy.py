@@ -9,7 +9,7 @@ and mentorships end, their seats are freed, and the other side is told. One tran
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -26,6 +26,7 @@ from mentormatch.models import (
     RoundUnmatched,
     User,
 )
+from mentormatch.models.times import utcnow
 from mentormatch.models.user import new_session_token
 from mentormatch.services import audit, mail, mail_messages, seats
 from mentormatch.services.errors import NotFound, ValidationError
@@ -38,10 +39,6 @@ EXPORT_FORMAT = "mentormatch-personal-data/1"
 def deleted_email(user_id: int) -> str:
     """A unique address that can never receive mail (RFC 6761 reserves .invalid)."""
     return f"deleted-{user_id}@invalid"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _plain(value: Any) -> Any:
@@ -109,7 +106,7 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
     )  # fmt: skip
     return {
         "format": EXPORT_FORMAT,
-        "exported_at": _now().isoformat(),
+        "exported_at": utcnow().isoformat(),
         "account": _columns(user, leave_out=("password_hash", "session_token")),
         "profile": _columns(profile, leave_out=("id", "user_id", "seats_taken"))
         if profile is not None
@@ -228,7 +225,7 @@ def _close_open_mentorships(user: User) -> int:
             .order_by(Mentorship.id)
         )
     )
-    now = _now()
+    now = utcnow()
     for mentorship in open_ones:
         closed = db.session.execute(
             update(Mentorship)

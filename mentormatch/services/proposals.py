@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
@@ -27,6 +27,7 @@ from mentormatch.models import (
     RoundPair,
     User,
 )
+from mentormatch.models.times import as_utc, utcnow
 from mentormatch.services import audit, mail, mail_messages, seats
 from mentormatch.services.errors import NotFound, ServiceError
 
@@ -37,14 +38,9 @@ class AnswerError(ServiceError):
     """The proposal cannot take this answer (already answered, expired, not yours)."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def deadline_passed(expires_at: datetime | None) -> bool:
+    """True once a proposal's deadline is behind us (the expiry job may not have run yet)."""
+    return expires_at is not None and as_utc(expires_at) <= utcnow()
 
 
 def _load(mentorship_id: int) -> Mentorship:
@@ -82,8 +78,7 @@ def _answerable(mentorship: Mentorship, mentor_id: int) -> None:
         raise NotFound(f"No proposal {mentorship.id}.")  # not revealed to other mentors
     if mentorship.status != MentorshipStatus.PROPOSED:
         raise AnswerError(f"This proposal was already {mentorship.status}.")
-    expires = _aware(mentorship.expires_at)
-    if expires is not None and expires <= _now():
+    if deadline_passed(mentorship.expires_at):
         raise AnswerError("This proposal has expired; the mentee is back in the pool.")
 
 
@@ -95,7 +90,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         mentorship_id,
         MentorshipStatus.PROPOSED,
         status=MentorshipStatus.ACCEPTED,
-        responded_at=_now(),
+        responded_at=utcnow(),
     ):
         db.session.rollback()
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
@@ -126,7 +121,7 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
         mentorship_id,
         MentorshipStatus.PROPOSED,
         status=MentorshipStatus.DECLINED,
-        responded_at=_now(),
+        responded_at=utcnow(),
         response_reason=reason,
     ):
         db.session.rollback()
@@ -154,7 +149,7 @@ def end(mentorship_id: int, user: User) -> Mentorship:
     if not (is_party or user.role == Role.COORDINATOR):
         raise NotFound(f"No mentorship {mentorship_id}.")
     if not _transition(
-        mentorship_id, MentorshipStatus.ACCEPTED, status=MentorshipStatus.ENDED, ended_at=_now()
+        mentorship_id, MentorshipStatus.ACCEPTED, status=MentorshipStatus.ENDED, ended_at=utcnow()
     ):
         db.session.rollback()
         raise AnswerError(f"This mentorship is {mentorship.status}, not active.")
@@ -190,7 +185,7 @@ class SweepReport:
 
 def expire_due(now: datetime | None = None) -> SweepReport:
     """Expire every proposal past its deadline (safe to run at any frequency)."""
-    now = now or _now()
+    now = now or utcnow()
     due = list(
         db.session.scalars(
             select(Mentorship)
@@ -227,7 +222,7 @@ def expire_due(now: datetime | None = None) -> SweepReport:
 
 def remind_due(now: datetime | None = None) -> SweepReport:
     """Remind mentors once about proposals close to their deadline (idempotent)."""
-    now = now or _now()
+    now = now or utcnow()
     window = timedelta(days=int(current_app.config["PROPOSAL_REMIND_DAYS_BEFORE"]))
     due = list(
         db.session.scalars(
@@ -259,7 +254,7 @@ def remind_due(now: datetime | None = None) -> SweepReport:
             "reminder",
             mentee=mentorship.mentee,
             mentor=mentorship.mentor,
-            deadline=_aware(mentorship.expires_at).strftime("%d %B %Y"),
+            deadline=as_utc(mentorship.expires_at).strftime("%d %B %Y"),
             link=mail.absolute_url("mentor.home"),
         )
         db.session.commit()

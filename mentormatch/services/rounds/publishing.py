@@ -9,7 +9,7 @@ pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -25,6 +25,7 @@ from mentormatch.models import (
     RoundStatus,
     User,
 )
+from mentormatch.models.times import utcnow
 from mentormatch.services import audit, mail, mail_messages, seats
 from mentormatch.services.errors import ServiceError
 from mentormatch.services.rounds.transitions import refused
@@ -56,16 +57,12 @@ class PublishConflictError(ServiceError):
         )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def publish_round(round_id: int, actor_id: int | None = None) -> int:
     """Send every proposed pair to its mentor; returns the number of proposals sent."""
     claimed = db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == round_id, MatchingRound.status == RoundStatus.PROPOSED)
-        .values(status=RoundStatus.PUBLISHED, published_at=_now())
+        .values(status=RoundStatus.PUBLISHED, published_at=utcnow())
     )
     if claimed.rowcount == 0:
         raise refused(round_id, "only a proposed round can be published.")
@@ -74,7 +71,7 @@ def publish_round(round_id: int, actor_id: int | None = None) -> int:
     if conflicts:
         db.session.rollback()
         raise PublishConflictError(conflicts)
-    deadline = _now() + timedelta(days=int(current_app.config["PROPOSAL_DAYS"]))
+    deadline = utcnow() + timedelta(days=int(current_app.config["PROPOSAL_DAYS"]))
     for pair in sorted(pairs, key=lambda p: p.mentee_id):
         db.session.add(
             Mentorship(

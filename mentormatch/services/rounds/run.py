@@ -11,7 +11,6 @@ import logging
 import time
 import traceback
 from collections import defaultdict
-from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import delete, insert, select, update
@@ -37,6 +36,7 @@ from mentormatch.models import (
     RoundUnmatched,
     User,
 )
+from mentormatch.models.times import utcnow
 from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
 from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
 
@@ -47,15 +47,11 @@ STABILITY_MAX_PAIRS = 50_000_000
 HISTOGRAM_BINS = 10
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def report_progress(round_id: int, stage: ProgressStage, percent: int) -> None:
     db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == round_id)
-        .values(progress_stage=stage, progress_percent=percent, progress_at=_now())
+        .values(progress_stage=stage, progress_percent=percent, progress_at=utcnow())
     )
     db.session.commit()
 
@@ -188,8 +184,8 @@ def execute(round_id: int) -> None:
             .values(
                 status=RoundStatus.FAILED,
                 error=f"{type(exc).__name__}: {exc}",
-                finished_at=_now(),
-                progress_at=_now(),
+                finished_at=utcnow(),
+                progress_at=utcnow(),
             )
         )
         db.session.commit()
@@ -320,10 +316,10 @@ def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, s
             summary=summary,
             engine_version=ENGINE_VERSION,
             input_fingerprint=inputs.fingerprint,
-            finished_at=_now(),
+            finished_at=utcnow(),
             progress_stage=ProgressStage.DONE,
             progress_percent=100,
-            progress_at=_now(),
+            progress_at=utcnow(),
             error=None,
         )
     )

@@ -11,13 +11,14 @@ again, changing its settings or closing it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import update
 
 from mentormatch.extensions import db
 from mentormatch.models import ROUND_IN_PROGRESS, MatchingRound, ProgressStage, RoundStatus
+from mentormatch.models.times import as_utc, utcnow
 from mentormatch.services import audit
 from mentormatch.services.errors import ServiceError
 from mentormatch.services.rounds import jobs, run
@@ -32,14 +33,6 @@ class TransitionError(ServiceError):
     """The round is not in a state that allows this; the message says what it is in."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 # --- how a round stands, read now -----------------------------------------------------------
 
 
@@ -52,7 +45,7 @@ def went_silent(matching_round: MatchingRound) -> bool:
     if matching_round.status != RoundStatus.RUNNING:
         return False
     last = matching_round.progress_at or matching_round.started_at
-    return last is not None and _now() - _aware(last) > _silence_limit()
+    return last is not None and utcnow() - as_utc(last) > _silence_limit()
 
 
 def _silent_error() -> str:
@@ -129,11 +122,11 @@ def _running_values() -> dict:
     """What a round that has just been queued to run holds."""
     return {
         "status": RoundStatus.RUNNING,
-        "started_at": _now(),
+        "started_at": utcnow(),
         "finished_at": None,
         "progress_stage": ProgressStage.QUEUED,
         "progress_percent": 0,
-        "progress_at": _now(),
+        "progress_at": utcnow(),
         "error": None,
     }
 
@@ -175,7 +168,7 @@ def run_round_now(settings: RoundSettings, created_by_id: int | None) -> Matchin
     db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == matching_round.id)
-        .values(status=RoundStatus.RUNNING, started_at=_now(), progress_at=_now())
+        .values(status=RoundStatus.RUNNING, started_at=utcnow(), progress_at=utcnow())
     )
     audit.record(created_by_id, audit.ROUND_STARTED, matching_round)
     db.session.commit()
@@ -190,7 +183,7 @@ def close_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
     result = db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == round_id, MatchingRound.status.in_(CLOSABLE))
-        .values(status=RoundStatus.CLOSED, closed_at=_now())
+        .values(status=RoundStatus.CLOSED, closed_at=utcnow())
     )
     if result.rowcount == 0:
         raise refused(round_id, "it cannot be closed.")
