@@ -4,7 +4,7 @@
 
 Seeds a realistic demo cohort (demo.seeding.seed_demo) into a fresh, migrated SQLite file
 (or the database given), then times one round end to end as a coordinator runs it
-(services.rounds.lifecycle.run_round_now): load the participants, score, solve with the
+(services.rounds.transitions.run_round_now): load the participants, score, solve with the
 certified exact engine, explain, and save the proposed pairs. Stage times come from the
 round's own summary.
 
@@ -33,7 +33,7 @@ from mentormatch.app import create_app  # noqa: E402
 from mentormatch.demo import seeding  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.matching import compute_scores  # noqa: E402
-from mentormatch.services.rounds import lifecycle  # noqa: E402
+from mentormatch.services.rounds import transitions  # noqa: E402
 from mentormatch.services.rounds.inputs import load_inputs  # noqa: E402
 from mentormatch.services.rounds.settings import parse_settings  # noqa: E402
 
@@ -76,7 +76,7 @@ def main() -> None:
                   f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
             settings = parse_settings({"name": "benchmark"})
             started = time.perf_counter()
-            matching_round = lifecycle.run_round_now(settings, None)
+            matching_round = transitions.run_round_now(settings, None)
             ours = time.perf_counter() - started
             if matching_round.status != "proposed":
                 sys.exit(f"round failed: {matching_round.error}")

@@ -174,7 +174,7 @@ def prepare(database: str, mentees: int, mentors: int) -> list[tuple[str, str]]:
     from mentormatch.demo import seeding
     from mentormatch.extensions import db
     from mentormatch.models import Mentorship, User
-    from mentormatch.services.rounds import lifecycle
+    from mentormatch.services.rounds import publishing, transitions
     from mentormatch.services.rounds.settings import parse_settings
 
     # The proposals' mail is delivered (to the log, kept quiet) while publishing, before the run.
@@ -183,8 +183,8 @@ def prepare(database: str, mentees: int, mentors: int) -> list[tuple[str, str]]:
     with app.app_context():
         upgrade()
         seeding.seed_demo(mentees=mentees, mentors=mentors, seed=11)
-        matching_round = lifecycle.run_round_now(parse_settings({"name": "load test"}), None)
-        lifecycle.publish_round(matching_round.id)
+        matching_round = transitions.run_round_now(parse_settings({"name": "load test"}), None)
+        publishing.publish_round(matching_round.id)
         mentor_ids = set(db.session.scalars(select(Mentorship.mentor_id)))
         people = db.session.execute(select(User.email, User.role, User.id)).all()
         logins = [(e, r) for e, r, i in people if r == "mentor" and i in mentor_ids]

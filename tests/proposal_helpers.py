@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from mentormatch.extensions import db
 from mentormatch.models import User
-from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds import publishing, transitions
 from mentormatch.services.rounds.settings import parse_settings
 from tests.helpers import make_user
 
@@ -52,15 +52,15 @@ def person(app, role: str, name: str, **fields) -> Person:
 def run_round(app, name: str = "Spring", **settings) -> int:
     """A round run to 'proposed' (the test config runs rounds inline); returns its id."""
     with app.app_context():
-        created = lifecycle.create_round(parse_settings({"name": name, **settings}), None)
-        matching_round = lifecycle.start_round(created.id)
+        created = transitions.create_round(parse_settings({"name": name, **settings}), None)
+        matching_round = transitions.start_round(created.id)
         assert matching_round.status == "proposed", matching_round.error
         return matching_round.id
 
 
 def publish(app, round_id: int) -> int:
     with app.app_context():
-        return lifecycle.publish_round(round_id)
+        return publishing.publish_round(round_id)
 
 
 def proposal_id(app, mentee: Person, mentor: Person) -> int:

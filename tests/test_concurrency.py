@@ -5,7 +5,7 @@ barrier. The invariants are checked in SQL after each scenario.
 
 Coordinators publish through POST /coordinator/rounds/<id>/publish, each signed in with their
 own session. Were that route missing, the tests would call
-`services.rounds.lifecycle.publish_round` from the parallel threads instead, each with its own
+`services.rounds.publishing.publish_round` from the parallel threads instead, each with its own
 application context and database session on the same database file: still real concurrency."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db
-from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds import publishing
 from tests.helpers import TEST_PASSWORD, csrf_token_from, make_user
 from tests.proposal_helpers import (
     assert_capacity_invariants,
@@ -184,8 +184,8 @@ def publisher(live: LiveServer) -> Callable[[int], Callable[[], Published]]:
 def _publish_by_service(app, round_id: int) -> Published:
     with app.app_context():
         try:
-            sent = lifecycle.publish_round(round_id)
-        except lifecycle.PublishConflictError as exc:
+            sent = publishing.publish_round(round_id)
+        except publishing.PublishConflictError as exc:
             return Published(False, str(exc))
     return Published(True, f"Published: {sent} proposals")
 

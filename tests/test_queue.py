@@ -15,7 +15,7 @@ from mentormatch.app import create_app
 from mentormatch.demo import seeding
 from mentormatch.extensions import db
 from mentormatch.models import MatchingRound, OutboxMessage, RoundPair
-from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds import lookup, publishing, transitions
 from mentormatch.services.rounds.settings import parse_settings
 from tests.helpers import add_mentee, add_mentor
 from tests.redis_server import clean_redis, redis_url  # noqa: F401 - fixtures
@@ -87,7 +87,7 @@ def test_a_round_runs_on_the_worker_not_in_the_request(queue_app):
         add_mentee("ana")
         add_mentor("dr_im")
         db.session.commit()
-        started = lifecycle.create_and_start(parse_settings({"name": "queued"}), None)
+        started = transitions.create_and_start(parse_settings({"name": "queued"}), None)
         round_id = started.id
         assert started.status == "running"  # queued, nothing ran in this process
     burst(queue_app)
@@ -101,10 +101,10 @@ def test_mail_is_delivered_by_the_worker(queue_app):
         add_mentee("ana")
         add_mentor("dr_im")
         db.session.commit()
-        round_id = lifecycle.create_and_start(parse_settings({"name": "mail"}), None).id
+        round_id = transitions.create_and_start(parse_settings({"name": "mail"}), None).id
     burst(queue_app)
     with queue_app.app_context():
-        lifecycle.publish_round(round_id)
+        publishing.publish_round(round_id)
         statuses = set(db.session.scalars(select(OutboxMessage.status)))
         assert statuses == {"pending"}  # queued for the worker, not sent by the request
     burst(queue_app)
@@ -116,7 +116,7 @@ def test_mail_is_delivered_by_the_worker(queue_app):
 def test_a_worker_killed_mid_round_leaves_it_failed_and_retryable(queue_app):
     with queue_app.app_context():
         seeding.seed_demo(mentees=2500, mentors=500, seed=3)
-        round_id = lifecycle.create_and_start(parse_settings({"name": "killed"}), None).id
+        round_id = transitions.create_and_start(parse_settings({"name": "killed"}), None).id
     worker = run_worker(queue_app)
     try:
         deadline = time.monotonic() + WORKER_TIMEOUT
@@ -143,10 +143,10 @@ def test_a_worker_killed_mid_round_leaves_it_failed_and_retryable(queue_app):
         assert db.session.scalar(select(func.count()).select_from(RoundPair)) == 0
     time.sleep(2.5)  # ROUND_STALE_SECONDS = 2
     with queue_app.app_context():
-        failed = lifecycle.get_round(round_id)
+        failed = transitions.state_of(lookup.get_round(round_id))
         assert failed.status == "failed"
         assert "worker running this round stopped" in failed.error
         assert db.session.scalar(select(func.count()).select_from(RoundPair)) == 0
-        lifecycle.start_round(round_id)
+        transitions.start_round(round_id)
     burst(queue_app)
     assert round_status(queue_app, round_id) == "proposed"

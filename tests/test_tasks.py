@@ -14,7 +14,7 @@ from mentormatch.app import create_app
 from mentormatch.extensions import db
 from mentormatch.models import MatchingRound, OutboxMessage
 from mentormatch.services import mail
-from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds import transitions
 from mentormatch.services.rounds.settings import parse_settings
 from tests.helpers import add_mentee, add_mentor
 
@@ -44,7 +44,7 @@ def test_the_thread_executor_runs_a_round_after_the_request_returns(threaded_app
         add_mentee("ana")
         add_mentor("dr_im")
         db.session.commit()
-        started = lifecycle.create_and_start(parse_settings({"name": "threaded"}), None)
+        started = transitions.create_and_start(parse_settings({"name": "threaded"}), None)
         round_id = started.id
     query = select(MatchingRound.status).where(MatchingRound.id == round_id)
     wait_for(threaded_app, query, "proposed")

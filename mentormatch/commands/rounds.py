@@ -9,9 +9,16 @@ from flask.cli import with_appcontext
 
 from mentormatch.commands.options import out_file_option
 from mentormatch.matching.problem import OBJECTIVES
+from mentormatch.models import RoundStatus
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
-from mentormatch.services.rounds import lifecycle, review
-from mentormatch.services.rounds.settings import DEFAULT_WEIGHTS, parse_settings, parse_weights
+from mentormatch.services.rounds import export, publishing, transitions
+from mentormatch.services.rounds.settings import (
+    DEFAULT_OBJECTIVE,
+    parse_settings,
+    parse_weights,
+    weight_field,
+    weights_example,
+)
 
 
 def _fail(message: str) -> None:
@@ -45,10 +52,12 @@ def round_group() -> None:
 @click.option(
     "--weights",
     default=None,
-    help="Weights as name=value, e.g. specialty=0.5,region=0.2,research=0.3 (names left out "
-    f"keep their default: {', '.join(f'{k}={v:g}' for k, v in DEFAULT_WEIGHTS.items())}).",
+    help=f"Weights as name=value, by default {weights_example()}; names left out keep "
+    "their default.",
 )
-@click.option("--objective", type=click.Choice(OBJECTIVES), default="coverage", show_default=True)
+@click.option(
+    "--objective", type=click.Choice(OBJECTIVES), default=DEFAULT_OBJECTIVE, show_default=True
+)
 @click.option("--min-score", default=None, help="Leave pairs scoring below this unmade (0-1).")
 @with_appcontext
 def run_command(name: str | None, weights: str | None, objective: str, min_score: str | None):
@@ -59,14 +68,14 @@ def run_command(name: str | None, weights: str | None, objective: str, min_score
     try:
         raw = {"name": name or "Command-line round", "objective": objective}
         if weights:
-            raw |= {f"weight_{k}": v for k, v in parse_weights(weights).items()}
+            raw |= {weight_field(k): v for k, v in parse_weights(weights).items()}
         if min_score is not None:
             raw["min_score"] = min_score
         settings = parse_settings(raw)
     except ValidationError as exc:
         _fail_validation(exc)
-    matching_round = lifecycle.run_round_now(settings, None)
-    if matching_round.status != "proposed":
+    matching_round = transitions.run_round_now(settings, None)
+    if matching_round.status != RoundStatus.PROPOSED:
         _fail(f"round {matching_round.id} failed: {matching_round.error}")
     click.echo(f"Round {matching_round.id} proposed: {one_line_summary(matching_round.summary)}")
 
@@ -77,7 +86,7 @@ def run_command(name: str | None, weights: str | None, objective: str, min_score
 def publish_command(round_id: int) -> None:
     """Send every proposed pair of round ROUND_ID to its mentor (all or nothing)."""
     try:
-        sent = lifecycle.publish_round(round_id)
+        sent = publishing.publish_round(round_id)
     except (NotFound, ServiceError) as exc:
         _fail(str(exc))
     click.echo(f"Round {round_id} published: {sent} proposal{'' if sent == 1 else 's'} sent.")
@@ -90,7 +99,7 @@ def publish_command(round_id: int) -> None:
 def export_command(round_id: int, out_path: Path) -> None:
     """Write round ROUND_ID's pairs to a CSV file, one row per pair."""
     try:
-        lines = review.iter_export_csv(round_id)
+        lines = export.iter_export_csv(round_id)
     except NotFound as exc:
         _fail(str(exc))
     count = -1  # the header

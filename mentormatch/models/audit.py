@@ -13,7 +13,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.extensions import db
-from mentormatch.models.user import utcnow
+from mentormatch.models.times import utcnow
 
 
 class AuditEntry(db.Model):

@@ -9,21 +9,20 @@ from sqlalchemy import CheckConstraint, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mentormatch.extensions import db
-from mentormatch.models.user import utcnow
+from mentormatch.models.statuses import OutboxStatus, sql_in
+from mentormatch.models.times import utcnow
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
-    )
+    __table_args__ = (CheckConstraint(sql_in(OutboxStatus), name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(50))  # invitation, password-reset, proposal...
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING.value, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
 from mentormatch.models.statuses import OPEN_MENTORSHIP_STATUSES, MentorshipStatus, sql_in
-from mentormatch.models.user import User, utcnow
+from mentormatch.models.times import utcnow
+from mentormatch.models.user import User
 
 
 class Mentorship(db.Model):

@@ -12,7 +12,8 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
-from mentormatch.models.user import User, utcnow
+from mentormatch.models.times import utcnow
+from mentormatch.models.user import User
 
 
 def _list() -> Mapped[list]:

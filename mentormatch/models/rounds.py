@@ -23,7 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
 from mentormatch.models.statuses import PairRuleKind, RoundStatus, sql_in
-from mentormatch.models.user import User, utcnow
+from mentormatch.models.times import utcnow
+from mentormatch.models.user import User
 
 
 class MatchingRound(db.Model):
@@ -46,7 +47,7 @@ class MatchingRound(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    progress_stage: Mapped[str | None] = mapped_column(String(10))
+    progress_stage: Mapped[str | None] = mapped_column(String(10))  # a ProgressStage
     progress_percent: Mapped[int] = mapped_column(Integer, default=0)
     # when the runner last reported; a running round silent for too long has lost its worker
     progress_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -118,9 +119,8 @@ class PairRule(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(6))
-    # coordinator | declined | expired | accepted | ended
-    source: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(6))  # a PairRuleKind
+    source: Mapped[str] = mapped_column(String(12))  # a PairRuleSource
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -55,6 +55,14 @@ class PairRuleSource(enum.StrEnum):
     ENDED = "ended"
 
 
+class OutboxStatus(enum.StrEnum):
+    """A mail in the outbox: waiting (or retrying), delivered, or given up on."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 def sql_in(values, column: str = "status") -> str:
     """``status IN ('a', 'b')`` for CHECK constraints and partial indexes."""
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"

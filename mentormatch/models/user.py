@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -12,6 +12,8 @@ from sqlalchemy import CheckConstraint, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
+from mentormatch.models.statuses import sql_in
+from mentormatch.models.times import utcnow
 
 if TYPE_CHECKING:
     from mentormatch.models.profiles import MenteeProfile, MentorProfile
@@ -23,10 +25,6 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
@@ -34,7 +32,7 @@ def new_session_token() -> str:
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('mentee', 'mentor', 'coordinator')", name="role_known"),
+        CheckConstraint(sql_in(Role, "role"), name="role_known"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import select
 
 from mentormatch.extensions import db
-from mentormatch.models import AuditEntry, MatchingRound, Mentorship, PairRule, User
+from mentormatch.models import AuditEntry, MatchingRound, Mentorship, PairRule, Role, User
+from mentormatch.services.pagination import PER_PAGE, Page, paginate
 
 ROUND_STARTED = "round.started"
 ROUND_PUBLISHED = "round.published"
@@ -53,7 +54,6 @@ ACTIONS = {
 
 # The label of entries made without a person: the command line, scheduled jobs.
 SYSTEM_ACTOR = "system (command line or scheduled job)"
-PER_PAGE = 50
 
 _TARGET_TYPES: dict[type, str] = {
     User: "user",
@@ -126,14 +126,12 @@ class EntryView:
     details: list[tuple[str, str]]
 
 
-def entries_page(action: str = "", page: int = 1, per_page: int = PER_PAGE):
-    """Newest first, optionally of one action; a Flask-SQLAlchemy pagination of AuditEntry."""
+def entries_page(action: str = "", page: int = 1, per_page: int = PER_PAGE) -> Page[AuditEntry]:
+    """Newest first, optionally of one action."""
     statement = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if action:
         statement = statement.where(AuditEntry.action == action)
-    return db.paginate(
-        statement, page=max(page, 1), per_page=per_page, error_out=False, count=True
-    )
+    return paginate(statement, page, per_page)
 
 
 def entries_about(user_id: int) -> list[AuditEntry]:
@@ -214,7 +212,7 @@ def anonymise_actor(user: User) -> None:
     """After an account's deletion: entries it made say 'Deleted user #id' (in the caller's
     transaction). Coordinators' entries keep their names: they acted for the programme, and
     the log must still say who ran, published or deleted what."""
-    if user.role == "coordinator":
+    if user.role == Role.COORDINATOR:
         return
     for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id)):
         entry.actor_label = f"Deleted user #{user.id} ({user.role})"

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, cast, exists, func, not_, or_, select
+from sqlalchemy import func, not_, or_, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import ColumnElement
 
 from mentormatch import codes
 from mentormatch.countries import COUNTRY_REGION
 from mentormatch.extensions import db
-from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, Role, User
+from mentormatch.models import (
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorshipStatus,
+    Role,
+    User,
+)
 from mentormatch.services import audit
+from mentormatch.services.eligibility import (
+    mentee_ready_clause,
+    mentor_ready_clause,
+    open_mentorship_clause,
+)
 from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.pagination import Page, paginate
 
-PER_PAGE = 50
-MATCH_STATES = ("unmatched", "proposed", "active")
+# The match filter: no open mentorship, a pending proposal, or an accepted one ("active").
+UNMATCHED, ACTIVE = "unmatched", "active"
+MATCH_STATES = (UNMATCHED, MentorshipStatus.PROPOSED.value, ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -44,45 +58,18 @@ def list_by_role(role: str) -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == role).order_by(User.email)))
 
 
-def _json_empty(column) -> ColumnElement:
-    return or_(column.is_(None), cast(column, String).in_(["[]", "null"]))
-
-
-def mentee_ready_clause() -> ColumnElement:
-    """SQL: the mentee profile has what a round needs (see profiles.MENTEE_MATCHING_NEEDS)."""
-    return and_(
-        MenteeProfile.specialty.is_not(None),
-        or_(MenteeProfile.regions_anywhere.is_(True), not_(_json_empty(
-            MenteeProfile.preferred_regions))),
-        not_(_json_empty(MenteeProfile.research_interests)),
-    )  # fmt: skip
-
-
-def mentor_ready_clause() -> ColumnElement:
-    """SQL: the mentor profile has what a round needs."""
-    return and_(
-        MentorProfile.specialty.is_not(None),
-        MentorProfile.state.is_not(None),
-        not_(_json_empty(MentorProfile.research_interests)),
-    )
-
-
-def open_mentorship_clause(person_column, status: str | None = None) -> ColumnElement:
-    statuses = (status,) if status else ("proposed", "accepted")
-    return exists().where(person_column == User.id, Mentorship.status.in_(statuses))
-
-
 def _match_condition(person_column, state: str) -> ColumnElement:
-    if state == "unmatched":
+    if state == UNMATCHED:
         return not_(open_mentorship_clause(person_column))
-    return open_mentorship_clause(person_column, "accepted" if state == "active" else "proposed")
+    status = MentorshipStatus.ACCEPTED if state == ACTIVE else MentorshipStatus.PROPOSED
+    return open_mentorship_clause(person_column, (status,))
 
 
-def _check(filters: DirectoryFilter, role: str) -> None:
+def _check(filters: DirectoryFilter, role: Role) -> None:
     problems = []
     if filters.specialty and filters.specialty not in codes.SPECIALTY_CODES:
         problems.append(("specialty", f"Unknown specialty '{filters.specialty}'."))
-    regions = set(COUNTRY_REGION.values()) if role == "mentee" else set(codes.CENSUS_REGIONS)
+    regions = set(COUNTRY_REGION.values()) if role == Role.MENTEE else set(codes.CENSUS_REGIONS)
     if filters.region and filters.region not in regions:
         problems.append(("region", f"Unknown region '{filters.region}'."))
     if filters.match_state and filters.match_state not in MATCH_STATES:
@@ -108,9 +95,9 @@ def _common_filters(statement, filters: DirectoryFilter, profile_cls, person_col
     return statement
 
 
-def search_mentees(filters: DirectoryFilter):
+def search_mentees(filters: DirectoryFilter) -> Page[User]:
     """A page of mentee Users, their profiles loaded."""
-    _check(filters, "mentee")
+    _check(filters, Role.MENTEE)
     statement = (
         select(User)
         .join(MenteeProfile, MenteeProfile.user_id == User.id)
@@ -122,12 +109,12 @@ def search_mentees(filters: DirectoryFilter):
     if filters.region:
         countries = [code for code, region in COUNTRY_REGION.items() if region == filters.region]
         statement = statement.where(MenteeProfile.home_country.in_(countries))
-    return _page(statement, filters.page)
+    return paginate(statement.order_by(User.full_name, User.id), filters.page)
 
 
-def search_mentors(filters: DirectoryFilter):
+def search_mentors(filters: DirectoryFilter) -> Page[User]:
     """A page of mentor Users, their profiles loaded."""
-    _check(filters, "mentor")
+    _check(filters, Role.MENTOR)
     statement = (
         select(User)
         .join(MentorProfile, MentorProfile.user_id == User.id)
@@ -144,17 +131,7 @@ def search_mentors(filters: DirectoryFilter):
     if filters.paused in ("yes", "no"):
         paused = MentorProfile.capacity == 0
         statement = statement.where(paused if filters.paused == "yes" else not_(paused))
-    return _page(statement, filters.page)
-
-
-def _page(statement, page: int):
-    return db.paginate(
-        statement.order_by(User.full_name, User.id),
-        page=max(page, 1),
-        per_page=PER_PAGE,
-        error_out=False,
-        count=True,
-    )
+    return paginate(statement.order_by(User.full_name, User.id), filters.page)
 
 
 def set_account_active(user_id: int, active: bool, actor_id: int | None = None) -> User:

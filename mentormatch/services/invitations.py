@@ -7,22 +7,23 @@ from datetime import datetime
 from flask import current_app
 
 from mentormatch.models import User
-from mentormatch.models.user import utcnow
-from mentormatch.services import mail, tokens
+from mentormatch.models.times import utcnow
+from mentormatch.services import mail, mail_messages, tokens
 from mentormatch.services.password_reset import describe_duration, set_password_once
 
 KIND = "invitation"
-SUBJECT = "You are invited to MentorMatch: choose your password"
 
 LINK_MESSAGES = {
-    "invalid": "This invitation link is not valid. Check that you copied the whole link from "
-    "the email, or use 'Forgot your password?' on the sign-in page to get a new link.",
-    "expired": "This invitation has expired: invitations work for {lifetime}. Use 'Forgot "
-    "your password?' on the sign-in page to get a new link, or ask your programme "
+    tokens.LinkProblem.INVALID: "This invitation link is not valid. Check that you copied the "
+    "whole link from the email, or use 'Forgot your password?' on the sign-in page to get a "
+    "new link.",
+    tokens.LinkProblem.EXPIRED: "This invitation has expired: invitations work for {lifetime}. "
+    "Use 'Forgot your password?' on the sign-in page to get a new link, or ask your programme "
     "coordinator to invite you again.",
-    "used": "This invitation has already been used and your password is set. Sign in, or use "
-    "'Forgot your password?' if you do not remember it.",
-    "inactive": "This account is deactivated. Please contact your programme coordinator.",
+    tokens.LinkProblem.USED: "This invitation has already been used and your password is set. "
+    "Sign in, or use 'Forgot your password?' if you do not remember it.",
+    tokens.LinkProblem.INACTIVE: "This account is deactivated. Please contact your programme "
+    "coordinator.",
 }
 
 
@@ -36,15 +37,16 @@ def queue_invitation(user: User) -> None:
     link = mail.absolute_url(
         "auth.accept_invitation", token=tokens.make_token(user, tokens.INVITATION)
     )
-    body = mail.render_body(
+    mail_messages.queue(
+        user.email,
         "invitation",
+        KIND,
         user=user,
         role=user.role,
         link=link,
         lifetime=describe_duration(max_age()),
         sign_in_url=mail.absolute_url("auth.login"),
     )
-    mail.enqueue(user.email, SUBJECT, body, KIND)
     user.invited_at = utcnow()
 
 
@@ -60,5 +62,7 @@ def user_for_invitation_token(token: str, now: datetime | None = None) -> User:
 def accept_invitation(token: str, password: str, now: datetime | None = None) -> User:
     """Set the invited person's password; the link then stops working."""
     return set_password_once(
-        user_for_invitation_token(token, now), password, used_message=LINK_MESSAGES["used"]
+        user_for_invitation_token(token, now),
+        password,
+        used_message=LINK_MESSAGES[tokens.LinkProblem.USED],
     )

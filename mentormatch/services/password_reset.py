@@ -9,23 +9,24 @@ from sqlalchemy import select, update
 
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, User
-from mentormatch.models.user import new_session_token, utcnow
-from mentormatch.services import mail, tokens
+from mentormatch.models.times import utcnow
+from mentormatch.models.user import new_session_token
+from mentormatch.services import mail, mail_messages, tokens
 from mentormatch.services.accounts import find_by_email, normalise_email, password_problems
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.passwords import hash_password
 
 KIND = "password-reset"
-SUBJECT = "Reset your MentorMatch password"
 
 LINK_MESSAGES = {
-    "invalid": "This password reset link is not valid. Check that you copied the whole link "
-    "from the email, or ask for a new one below.",
-    "expired": "This password reset link has expired: links work for {lifetime}. "
-    "Ask for a new one below.",
-    "used": "This password reset link has already been used, or the password was changed "
-    "since it was sent. Ask for a new one below if you still need it.",
-    "inactive": "This account is deactivated. Please contact your programme coordinator.",
+    tokens.LinkProblem.INVALID: "This password reset link is not valid. Check that you copied "
+    "the whole link from the email, or ask for a new one below.",
+    tokens.LinkProblem.EXPIRED: "This password reset link has expired: links work for "
+    "{lifetime}. Ask for a new one below.",
+    tokens.LinkProblem.USED: "This password reset link has already been used, or the password "
+    "was changed since it was sent. Ask for a new one below if you still need it.",
+    tokens.LinkProblem.INACTIVE: "This account is deactivated. Please contact your programme "
+    "coordinator.",
 }
 
 
@@ -50,10 +51,10 @@ def request_reset(email: str) -> None:
     if user is None or not user.active or _recently_sent(user.email):
         return
     link = mail.absolute_url("auth.reset_password", token=tokens.make_token(user, tokens.RESET))
-    body = mail.render_body(
-        "password_reset", user=user, link=link, lifetime=describe_duration(max_age())
-    )
-    mail.enqueue(user.email, SUBJECT, body, KIND)
+    mail_messages.queue(
+        user.email, "password_reset", KIND, user=user, link=link,
+        lifetime=describe_duration(max_age()),
+    )  # fmt: skip
     db.session.commit()
 
 
@@ -106,6 +107,7 @@ def set_password_once(user: User, new_password: str, used_message: str | None = 
     )
     if result.rowcount != 1:
         db.session.rollback()
-        raise tokens.TokenError("used", used_message or LINK_MESSAGES["used"])
+        problem = tokens.LinkProblem.USED
+        raise tokens.TokenError(problem, used_message or LINK_MESSAGES[problem])
     db.session.commit()  # expires ``user``: it reloads with the new token on next access
     return user

@@ -9,25 +9,26 @@ and mentorships end, their seats are freed, and the other side is told. One tran
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from flask import render_template
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from mentormatch.extensions import db
 from mentormatch.models import (
+    OPEN_MENTORSHIP_STATUSES,
     Mentorship,
+    MentorshipStatus,
     OutboxMessage,
     PairRule,
     Role,
     RoundUnmatched,
     User,
 )
-from mentormatch.models.statuses import OPEN_MENTORSHIP_STATUSES
+from mentormatch.models.times import utcnow
 from mentormatch.models.user import new_session_token
-from mentormatch.services import audit, mail, seats
+from mentormatch.services import audit, mail, mail_messages, seats
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.passwords import verify_password
 
@@ -38,10 +39,6 @@ EXPORT_FORMAT = "mentormatch-personal-data/1"
 def deleted_email(user_id: int) -> str:
     """A unique address that can never receive mail (RFC 6761 reserves .invalid)."""
     return f"deleted-{user_id}@invalid"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _plain(value: Any) -> Any:
@@ -109,7 +106,7 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
     )  # fmt: skip
     return {
         "format": EXPORT_FORMAT,
-        "exported_at": _now().isoformat(),
+        "exported_at": utcnow().isoformat(),
         "account": _columns(user, leave_out=("password_hash", "session_token")),
         "profile": _columns(profile, leave_out=("id", "user_id", "seats_taken"))
         if profile is not None
@@ -149,7 +146,7 @@ def _mentorship(mentorship: Mentorship, user_id: int) -> dict[str, Any]:
     other = mentorship.mentor if as_mentee else mentorship.mentee
     item = {
         "id": mentorship.id,
-        "as": "mentee" if as_mentee else "mentor",
+        "as": Role.MENTEE.value if as_mentee else Role.MENTOR.value,
         "with": other.full_name,
         "status": mentorship.status,
         "round_id": mentorship.round_id,
@@ -159,7 +156,7 @@ def _mentorship(mentorship: Mentorship, user_id: int) -> dict[str, Any]:
         "ended_at": _plain(mentorship.ended_at),
         "response_reason": mentorship.response_reason,
     }
-    if mentorship.status == "accepted":
+    if mentorship.status == MentorshipStatus.ACCEPTED:
         item["with_email"] = other.email
     return item
 
@@ -207,7 +204,7 @@ def delete_account(user_id: int, actor: User | None) -> None:
     # Recorded before the name goes: a coordinator's entry keeps it (see anonymise_actor).
     audit.record(
         actor, audit.ACCOUNT_DELETED, user, role=user.role, mentorships_closed=ended,
-        by="self" if actor is not None and actor.id == user.id else "coordinator",
+        by="self" if actor is not None and actor.id == user.id else Role.COORDINATOR.value,
     )  # fmt: skip
     _forget(user, user.email, user.full_name)
     audit.anonymise_actor(user)
@@ -227,28 +224,31 @@ def _close_open_mentorships(user: User) -> int:
             .order_by(Mentorship.id)
         )
     )
-    now = _now()
+    now = utcnow()
     for mentorship in open_ones:
         closed = db.session.execute(
             update(Mentorship)
             .where(Mentorship.id == mentorship.id, Mentorship.status == mentorship.status)
-            .values(status="ended", ended_at=now, responded_at=mentorship.responded_at or now)
+            .values(
+                status=MentorshipStatus.ENDED,
+                ended_at=now,
+                responded_at=mentorship.responded_at or now,
+            )
             .execution_options(synchronize_session=False)
         )
         if closed.rowcount != 1:
             continue  # answered or expired a moment ago; its own transition freed the seat
         seats.release_seat(mentorship.mentor_id)
         other = mentorship.mentor if mentorship.mentee_id == user.id else mentorship.mentee
-        body = render_template(
-            "account/mail/left_programme.txt",
+        mail_messages.queue(
+            other.email,
+            "left_programme",
+            "account-deleted",
             person=other,
             gone=user,
             gone_is_mentee=mentorship.mentee_id == user.id,
-            was_proposal=mentorship.status == "proposed",
+            was_proposal=mentorship.status == MentorshipStatus.PROPOSED,
             link=mail.absolute_url("main.index"),
-        )
-        mail.enqueue(
-            other.email, f"{user.full_name} has left MentorMatch", body, "account-deleted"
         )
     return len(open_ones)
 

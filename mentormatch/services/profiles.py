@@ -11,7 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from mentormatch import codes
 from mentormatch.countries import country_names, world_region
 from mentormatch.extensions import db
-from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, Role, User
+from mentormatch.models import (
+    OPEN_MENTORSHIP_STATUSES,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorshipStatus,
+    Role,
+    User,
+)
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.profile_fields import MenteeFields, MentorFields
 
@@ -169,7 +177,7 @@ def may_see_sensitive(viewer: User, mentee_user_id: int) -> bool:
     accepted = select(Mentorship.id).where(
         Mentorship.mentee_id == mentee_user_id,
         Mentorship.mentor_id == viewer.id,
-        Mentorship.status == "accepted",
+        Mentorship.status == MentorshipStatus.ACCEPTED,
     )
     return db.session.scalar(accepted) is not None
 
@@ -196,7 +204,9 @@ class ProfileView:
     contact_visible: bool
 
 
-def _mentorship_between(mentee_id: int, mentor_id: int, statuses: tuple[str, ...]) -> bool:
+def _mentorship_between(
+    mentee_id: int, mentor_id: int, statuses: tuple[MentorshipStatus, ...]
+) -> bool:
     query = select(Mentorship.id).where(
         Mentorship.mentee_id == mentee_id,
         Mentorship.mentor_id == mentor_id,
@@ -216,10 +226,10 @@ def profile_for_viewer(viewer: User, user_id: int) -> ProfileView:
     is_coordinator = viewer.role == Role.COORDINATOR.value
     # (mentee id, mentor id) of the mentorship that would relate the two
     pair = (person.id, viewer.id) if person.role == Role.MENTEE.value else (viewer.id, person.id)
-    related = viewer.role != person.role and _mentorship_between(*pair, ("proposed", "accepted"))
+    related = viewer.role != person.role and _mentorship_between(*pair, OPEN_MENTORSHIP_STATUSES)
     if not (is_self or is_coordinator or related):
         raise NotFound(f"No profile for user {user_id}.")
-    accepted = related and _mentorship_between(*pair, ("accepted",))
+    accepted = related and _mentorship_between(*pair, (MentorshipStatus.ACCEPTED,))
     if isinstance(profile, MenteeProfile):
         values = mentee_view(viewer, profile)
         sensitive_visible = may_see_sensitive(viewer, person.id)

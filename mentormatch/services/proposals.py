@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from mentormatch.extensions import db
-from mentormatch.models import Mentorship, PairRule, RoundPair, User
-from mentormatch.services import audit, mail, seats
+from mentormatch.models import (
+    OPEN_MENTORSHIP_STATUSES,
+    Mentorship,
+    MentorshipStatus,
+    PairRule,
+    PairRuleKind,
+    PairRuleSource,
+    Role,
+    RoundPair,
+    User,
+)
+from mentormatch.models.times import as_utc, utcnow
+from mentormatch.services import audit, mail, mail_messages, seats
 from mentormatch.services.errors import NotFound, ServiceError
 
 REASON_MAX = 1000
@@ -27,14 +38,9 @@ class AnswerError(ServiceError):
     """The proposal cannot take this answer (already answered, expired, not yours)."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def deadline_passed(expires_at: datetime | None) -> bool:
+    """True once a proposal's deadline is behind us (the expiry job may not have run yet)."""
+    return expires_at is not None and as_utc(expires_at) <= utcnow()
 
 
 def _load(mentorship_id: int) -> Mentorship:
@@ -48,14 +54,16 @@ def _load(mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-def _set_rule(mentee_id: int, mentor_id: int, kind: str, source: str) -> None:
+def _set_rule(mentorship: Mentorship, kind: PairRuleKind, source: PairRuleSource) -> None:
+    """The answer decides the pair's rule for later rounds (replacing any earlier one)."""
+    mentee_id, mentor_id = mentorship.mentee_id, mentorship.mentor_id
     db.session.execute(
         delete(PairRule).where(PairRule.mentee_id == mentee_id, PairRule.mentor_id == mentor_id)
     )
     db.session.add(PairRule(mentee_id=mentee_id, mentor_id=mentor_id, kind=kind, source=source))
 
 
-def _transition(mentorship_id: int, from_status: str, **values) -> bool:
+def _transition(mentorship_id: int, from_status: MentorshipStatus, **values) -> bool:
     result = db.session.execute(
         update(Mentorship)
         .where(Mentorship.id == mentorship_id, Mentorship.status == from_status)
@@ -68,10 +76,9 @@ def _transition(mentorship_id: int, from_status: str, **values) -> bool:
 def _answerable(mentorship: Mentorship, mentor_id: int) -> None:
     if mentorship.mentor_id != mentor_id:
         raise NotFound(f"No proposal {mentorship.id}.")  # not revealed to other mentors
-    if mentorship.status != "proposed":
+    if mentorship.status != MentorshipStatus.PROPOSED:
         raise AnswerError(f"This proposal was already {mentorship.status}.")
-    expires = _aware(mentorship.expires_at)
-    if expires is not None and expires <= _now():
+    if deadline_passed(mentorship.expires_at):
         raise AnswerError("This proposal has expired; the mentee is back in the pool.")
 
 
@@ -79,22 +86,24 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
     """The mentor accepts: an active mentorship; both get each other's contact details."""
     mentorship = _load(mentorship_id)
     _answerable(mentorship, mentor_id)
-    if not _transition(mentorship_id, "proposed", status="accepted", responded_at=_now()):
+    if not _transition(
+        mentorship_id,
+        MentorshipStatus.PROPOSED,
+        status=MentorshipStatus.ACCEPTED,
+        responded_at=utcnow(),
+    ):
         db.session.rollback()
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
-    _set_rule(mentorship.mentee_id, mentorship.mentor_id, "lock", "accepted")
+    _set_rule(mentorship, PairRuleKind.LOCK, PairRuleSource.ACCEPTED)
     audit.record(mentor_id, audit.PROPOSAL_ACCEPTED, mentorship)
     mentee, mentor = mentorship.mentee, mentorship.mentor
-    for to, template, subject in (
-        (mentee, "accepted_to_mentee", f"{mentor.full_name} is your mentor"),
-        (mentor, "accepted_to_mentor", f"You are now mentoring {mentee.full_name}"),
+    for to, other, template in (
+        (mentee, mentor, "accepted_to_mentee"),
+        (mentor, mentee, "accepted_to_mentor"),
     ):
-        link = mail.absolute_url("people.profile", user_id=(mentor if to is mentee else mentee).id)
-        mail.enqueue(
-            to.email,
-            subject,
-            mail.render_body(template, mentee=mentee, mentor=mentor, link=link),
-            "accepted",
+        link = mail.absolute_url("people.profile", user_id=other.id)
+        mail_messages.queue(
+            to.email, template, MentorshipStatus.ACCEPTED, mentee=mentee, mentor=mentor, link=link
         )
     db.session.commit()
     db.session.refresh(mentorship)
@@ -108,22 +117,23 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
     _answerable(mentorship, mentor_id)
     reason = (reason or "").strip()[:REASON_MAX] or None
     if not _transition(
-        mentorship_id, "proposed", status="declined", responded_at=_now(), response_reason=reason
+        mentorship_id,
+        MentorshipStatus.PROPOSED,
+        status=MentorshipStatus.DECLINED,
+        responded_at=utcnow(),
+        response_reason=reason,
     ):
         db.session.rollback()
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
     seats.release_seat(mentorship.mentor_id)
-    _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "declined")
+    _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.DECLINED)
     audit.record(mentor_id, audit.PROPOSAL_DECLINED, mentorship)
-    mail.enqueue(
+    mail_messages.queue(
         mentorship.mentee.email,
-        "Your proposed mentor cannot take you on",
-        mail.render_body(
-            "declined_to_mentee",
-            mentee=mentorship.mentee,
-            link=mail.absolute_url("mentee.home"),
-        ),
-        "declined",
+        "declined_to_mentee",
+        MentorshipStatus.DECLINED,
+        mentee=mentorship.mentee,
+        link=mail.absolute_url("mentee.home"),
     )
     db.session.commit()
     db.session.refresh(mentorship)
@@ -133,36 +143,32 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
 def end(mentorship_id: int, user: User) -> Mentorship:
     """End an active mentorship (the mentee, the mentor or a coordinator); frees the seat."""
     mentorship = _load(mentorship_id)
-    allowed = user.role == "coordinator" or user.id in (mentorship.mentee_id, mentorship.mentor_id)
-    if not allowed:
+    is_party = user.id in (mentorship.mentee_id, mentorship.mentor_id)
+    if not (is_party or user.role == Role.COORDINATOR):
         raise NotFound(f"No mentorship {mentorship_id}.")
-    if not _transition(mentorship_id, "accepted", status="ended", ended_at=_now()):
+    if not _transition(
+        mentorship_id, MentorshipStatus.ACCEPTED, status=MentorshipStatus.ENDED, ended_at=utcnow()
+    ):
         db.session.rollback()
         raise AnswerError(f"This mentorship is {mentorship.status}, not active.")
     seats.release_seat(mentorship.mentor_id)
     # The mentee goes back to the pool, and is not proposed to the same mentor again.
-    _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "ended")
+    _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.ENDED)
     audit.record(user, audit.MENTORSHIP_ENDED, mentorship)
-    other = mentorship.mentor if user.id == mentorship.mentee_id else mentorship.mentee
-    mail.enqueue(
-        other.email,
-        "Your MentorMatch mentorship has ended",
-        mail.render_body(
-            "ended_to_other", person=other, mentee=mentorship.mentee, mentor=mentorship.mentor,
-            ended_by=user, link=mail.absolute_url("main.index"),
-        ),
-        "ended",
-    )  # fmt: skip
-    if user.id not in (mentorship.mentee_id, mentorship.mentor_id):  # a coordinator ended it
-        mail.enqueue(
-            mentorship.mentor.email,
-            "Your MentorMatch mentorship has ended",
-            mail.render_body(
-                "ended_to_other", person=mentorship.mentor, mentee=mentorship.mentee,
-                mentor=mentorship.mentor, ended_by=user, link=mail.absolute_url("main.index"),
-            ),
-            "ended",
-        )  # fmt: skip
+    told = [mentorship.mentor if user.id == mentorship.mentee_id else mentorship.mentee]
+    if not is_party:  # a coordinator ended it
+        told.append(mentorship.mentor)
+    for person in told:
+        mail_messages.queue(
+            person.email,
+            "ended_to_other",
+            MentorshipStatus.ENDED,
+            person=person,
+            mentee=mentorship.mentee,
+            mentor=mentorship.mentor,
+            ended_by=user,
+            link=mail.absolute_url("main.index"),
+        )
     db.session.commit()
     db.session.refresh(mentorship)
     return mentorship
@@ -176,38 +182,35 @@ class SweepReport:
 
 def expire_due(now: datetime | None = None) -> SweepReport:
     """Expire every proposal past its deadline (safe to run at any frequency)."""
-    now = now or _now()
+    now = now or utcnow()
     due = list(
         db.session.scalars(
             select(Mentorship)
-            .where(Mentorship.status == "proposed", Mentorship.expires_at <= now)
+            .where(Mentorship.status == MentorshipStatus.PROPOSED, Mentorship.expires_at <= now)
             .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
             .order_by(Mentorship.id)
         )
     )
     done = 0
     for mentorship in due:
-        if not _transition(mentorship.id, "proposed", status="expired", responded_at=now):
+        if not _transition(
+            mentorship.id,
+            MentorshipStatus.PROPOSED,
+            status=MentorshipStatus.EXPIRED,
+            responded_at=now,
+        ):
             continue  # answered or expired by someone else meanwhile
         seats.release_seat(mentorship.mentor_id)
-        _set_rule(mentorship.mentee_id, mentorship.mentor_id, "forbid", "expired")
-        mail.enqueue(
-            mentorship.mentee.email,
-            "Your mentor proposal has expired",
-            mail.render_body(
-                "expired_to_mentee", mentee=mentorship.mentee,
-                link=mail.absolute_url("mentee.home"),
-            ),
-            "expired",
+        _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.EXPIRED)
+        mentee, mentor = mentorship.mentee, mentorship.mentor
+        mail_messages.queue(
+            mentee.email, "expired_to_mentee", MentorshipStatus.EXPIRED, mentee=mentee,
+            link=mail.absolute_url("mentee.home"),
         )  # fmt: skip
-        mail.enqueue(
-            mentorship.mentor.email,
-            f"The proposal to mentor {mentorship.mentee.full_name} has expired",
-            mail.render_body(
-                "expired_to_mentor", mentee=mentorship.mentee, mentor=mentorship.mentor
-            ),
-            "expired",
-        )
+        mail_messages.queue(
+            mentor.email, "expired_to_mentor", MentorshipStatus.EXPIRED, mentee=mentee,
+            mentor=mentor,
+        )  # fmt: skip
         db.session.commit()  # one proposal at a time: a failure later keeps these done
         done += 1
     return SweepReport(done=done, already_done=len(due) - done)
@@ -215,13 +218,13 @@ def expire_due(now: datetime | None = None) -> SweepReport:
 
 def remind_due(now: datetime | None = None) -> SweepReport:
     """Remind mentors once about proposals close to their deadline (idempotent)."""
-    now = now or _now()
+    now = now or utcnow()
     window = timedelta(days=int(current_app.config["PROPOSAL_REMIND_DAYS_BEFORE"]))
     due = list(
         db.session.scalars(
             select(Mentorship)
             .where(
-                Mentorship.status == "proposed",
+                Mentorship.status == MentorshipStatus.PROPOSED,
                 Mentorship.reminded_at.is_(None),
                 Mentorship.expires_at > now,
                 Mentorship.expires_at <= now + window,
@@ -235,23 +238,20 @@ def remind_due(now: datetime | None = None) -> SweepReport:
         claimed = db.session.execute(
             update(Mentorship)
             .where(Mentorship.id == mentorship.id, Mentorship.reminded_at.is_(None),
-                   Mentorship.status == "proposed")
+                   Mentorship.status == MentorshipStatus.PROPOSED)
             .values(reminded_at=now)
         )  # fmt: skip
         if claimed.rowcount != 1:
             db.session.rollback()
             continue
-        mail.enqueue(
+        mail_messages.queue(
             mentorship.mentor.email,
-            f"Reminder: {mentorship.mentee.full_name} is waiting for your answer",
-            mail.render_body(
-                "reminder_to_mentor",
-                mentee=mentorship.mentee,
-                mentor=mentorship.mentor,
-                deadline=_aware(mentorship.expires_at).strftime("%d %B %Y"),
-                link=mail.absolute_url("mentor.home"),
-            ),
+            "reminder_to_mentor",
             "reminder",
+            mentee=mentorship.mentee,
+            mentor=mentorship.mentor,
+            deadline=as_utc(mentorship.expires_at).strftime("%d %B %Y"),
+            link=mail.absolute_url("mentor.home"),
         )
         db.session.commit()
         done += 1
@@ -271,9 +271,9 @@ def for_mentor(mentor_id: int) -> dict[str, list[Mentorship]]:
         )
     )
     return {
-        "pending": [m for m in rows if m.status == "proposed"],
-        "active": [m for m in rows if m.status == "accepted"],
-        "history": [m for m in rows if m.status not in ("proposed", "accepted")],
+        "pending": [m for m in rows if m.status == MentorshipStatus.PROPOSED],
+        "active": [m for m in rows if m.status == MentorshipStatus.ACCEPTED],
+        "history": [m for m in rows if m.status not in OPEN_MENTORSHIP_STATUSES],
     }
 
 
@@ -286,7 +286,7 @@ def for_mentee(mentee_id: int) -> dict[str, object]:
             .order_by(Mentorship.created_at.desc(), Mentorship.id.desc())
         )
     )
-    current = next((m for m in rows if m.status in ("proposed", "accepted")), None)
+    current = next((m for m in rows if m.status in OPEN_MENTORSHIP_STATUSES), None)
     return {"current": current, "history": [m for m in rows if m is not current]}
 
 

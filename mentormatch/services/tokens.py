@@ -8,6 +8,7 @@ names the purpose: a reset token is not an invitation token.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 from datetime import datetime
 
@@ -23,10 +24,19 @@ INVITATION = "invitation"
 PURPOSES = (RESET, INVITATION)
 
 
-class TokenError(ServiceError):
-    """A link that cannot be used. ``reason`` is 'invalid', 'expired', 'used' or 'inactive'."""
+class LinkProblem(enum.StrEnum):
+    """Why an emailed link cannot be used."""
 
-    def __init__(self, reason: str, message: str | None = None) -> None:
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    USED = "used"
+    INACTIVE = "inactive"
+
+
+class TokenError(ServiceError):
+    """A link that cannot be used, and why (``reason``, a LinkProblem)."""
+
+    def __init__(self, reason: LinkProblem, message: str | None = None) -> None:
         self.reason = reason
         super().__init__(message or reason)
 
@@ -62,15 +72,15 @@ def verify_token(token: str, purpose: str, max_age: int, now: datetime | None = 
     try:
         payload = _serializer(purpose, now).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise TokenError("expired") from exc
+        raise TokenError(LinkProblem.EXPIRED) from exc
     except BadSignature as exc:
-        raise TokenError("invalid") from exc
+        raise TokenError(LinkProblem.INVALID) from exc
     user_id = payload.get("user") if isinstance(payload, dict) else None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None:
-        raise TokenError("invalid")
+        raise TokenError(LinkProblem.INVALID)
     if payload.get("state") != _fingerprint(user):
-        raise TokenError("used")
+        raise TokenError(LinkProblem.USED)
     if not user.active:
-        raise TokenError("inactive")
+        raise TokenError(LinkProblem.INACTIVE)
     return user

@@ -30,7 +30,7 @@ from werkzeug.serving import make_server
 from mentormatch.app import create_app
 from mentormatch.extensions import db
 from mentormatch.services import csv_profiles
-from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds import transitions
 from mentormatch.services.rounds.settings import parse_settings
 from tests import databases
 
@@ -133,7 +133,7 @@ def _warm_up_matching_engine(database_url: str) -> float:
             data = (SAMPLE_FILES / f"{kind}s.csv").read_bytes()
             assert csv_profiles.import_profiles(data, kind, dry_run=False).ok
         started = time.monotonic()
-        warm_up = lifecycle.run_round_now(parse_settings({"name": "Warm-up"}), None)
+        warm_up = transitions.run_round_now(parse_settings({"name": "Warm-up"}), None)
         assert warm_up.status == "proposed", warm_up.error
         db.engine.dispose()
     return time.monotonic() - started

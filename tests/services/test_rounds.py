@@ -18,7 +18,7 @@ from mentormatch.models import (
 )
 from mentormatch.services import proposals
 from mentormatch.services.errors import ValidationError
-from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds import lookup, pair_rules, publishing, transitions
 from mentormatch.services.rounds.settings import parse_settings, parse_weights
 from tests.helpers import add_mentee, add_mentor
 
@@ -40,8 +40,8 @@ def cohort(app):
 
 def run(name="Spring", **raw):
     settings = parse_settings({"name": name, **raw})
-    created = lifecycle.create_round(settings, None)
-    return lifecycle.start_round(created.id)
+    created = transitions.create_round(settings, None)
+    return transitions.start_round(created.id)
 
 
 def pairs_of(round_id):
@@ -96,10 +96,24 @@ def test_a_crash_leaves_the_round_failed_with_nothing_written(app, cohort, monke
         assert db.session.scalar(select(func.count()).select_from(RoundUnmatched)) == 0
 
 
+def test_a_silent_round_reads_as_failed_writes_nothing_and_runs_again(app, cohort):
+    with app.app_context():
+        created = transitions.create_round(parse_settings({"name": "Lost worker"}), None)
+        silent_since = datetime.now(UTC) - timedelta(seconds=app.config["ROUND_STALE_SECONDS"] + 1)
+        created.status = "running"
+        created.started_at = created.progress_at = silent_since
+        db.session.commit()
+        state = transitions.state_of(lookup.get_round(created.id))
+        assert state.status == "failed" and "worker running this round stopped" in state.error
+        db.session.rollback()  # reading wrote nothing: the row still says running
+        assert db.session.get(MatchingRound, created.id).status == "running"
+        assert transitions.start_round(created.id).status == "proposed"
+
+
 def test_publish_sends_proposals_takes_seats_and_cannot_happen_twice(app, cohort):
     with app.app_context():
         matching_round = run()
-        assert lifecycle.publish_round(matching_round.id) == 2
+        assert publishing.publish_round(matching_round.id) == 2
         open_ = db.session.scalars(select(Mentorship).where(Mentorship.status == "proposed"))
         assert {(m.mentee_id, m.mentor_id) for m in open_} == pairs_of(matching_round.id)
         assert (
@@ -110,16 +124,16 @@ def test_publish_sends_proposals_takes_seats_and_cannot_happen_twice(app, cohort
         )
         kinds = db.session.scalars(select(OutboxMessage.kind)).all()
         assert kinds.count("proposal") == 4  # one to each mentor, one to each mentee
-        with pytest.raises(lifecycle.TransitionError, match="only a proposed round"):
-            lifecycle.publish_round(matching_round.id)
+        with pytest.raises(transitions.TransitionError, match="only a proposed round"):
+            publishing.publish_round(matching_round.id)
 
 
 def test_a_stale_round_publishes_nothing(app, cohort):
     with app.app_context():
         first, second = run("first"), run("second")
-        lifecycle.publish_round(first.id)
-        with pytest.raises(lifecycle.PublishConflictError) as error:
-            lifecycle.publish_round(second.id)
+        publishing.publish_round(first.id)
+        with pytest.raises(publishing.PublishConflictError) as error:
+            publishing.publish_round(second.id)
         assert "Nothing was published" in str(error.value)
         assert db.session.get(MatchingRound, second.id).status == "proposed"
         assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 2
@@ -128,7 +142,7 @@ def test_a_stale_round_publishes_nothing(app, cohort):
 def test_answers_shape_the_next_round(app, cohort):
     with app.app_context():
         first = run()
-        lifecycle.publish_round(first.id)
+        publishing.publish_round(first.id)
         by_mentor = {m.mentor_id: m for m in db.session.scalars(select(Mentorship))}
         accepted = proposals.accept(by_mentor[cohort["dr_im"]].id, cohort["dr_im"])
         assert accepted.status == "accepted"
@@ -154,7 +168,7 @@ def test_answers_shape_the_next_round(app, cohort):
 
 def test_only_the_proposed_mentor_can_answer(app, cohort):
     with app.app_context():
-        lifecycle.publish_round(run().id)
+        publishing.publish_round(run().id)
         proposal = db.session.scalar(
             select(Mentorship).where(Mentorship.mentor_id == cohort["dr_im"])
         )
@@ -167,7 +181,7 @@ def test_only_the_proposed_mentor_can_answer(app, cohort):
 
 def test_expiry_and_reminders_are_idempotent(app, cohort):
     with app.app_context():
-        lifecycle.publish_round(run().id)
+        publishing.publish_round(run().id)
         now = datetime.now(UTC)
         assert proposals.remind_due(now).done == 0  # 14 days left: too early
         soon = now + timedelta(days=12)
@@ -186,7 +200,7 @@ def test_expiry_and_reminders_are_idempotent(app, cohort):
 
 def test_ending_a_mentorship_frees_the_seat(app, cohort):
     with app.app_context():
-        lifecycle.publish_round(run().id)
+        publishing.publish_round(run().id)
         proposal = db.session.scalar(
             select(Mentorship).where(Mentorship.mentor_id == cohort["dr_im"])
         )
@@ -211,8 +225,8 @@ def test_ending_a_mentorship_frees_the_seat(app, cohort):
 
 def test_coordinator_locks_and_forbids_steer_the_round(app, cohort):
     with app.app_context():
-        lifecycle.set_pair_rule(cohort["ana"], cohort["dr_im"], "forbid", None)
-        lifecycle.set_pair_rule(cohort["cho"], cohort["dr_im"], "lock", None)
+        pair_rules.set_pair_rule(cohort["ana"], cohort["dr_im"], "forbid", None)
+        pair_rules.set_pair_rule(cohort["cho"], cohort["dr_im"], "lock", None)
         matching_round = run()
         assert (cohort["cho"], cohort["dr_im"]) in pairs_of(matching_round.id)
         assert (cohort["ana"], cohort["dr_im"]) not in pairs_of(matching_round.id)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, User
-from mentormatch.services import directory
+from mentormatch.services import pagination
 
 
 def add_person(role, name, **profile):
@@ -88,7 +88,7 @@ def test_an_unknown_filter_value_is_explained(client, auth, people):
 
 def test_pages_of_fifty(client, auth, app):
     with app.app_context():
-        for number in range(directory.PER_PAGE + 5):
+        for number in range(pagination.PER_PAGE + 5):
             add_person("mentee", f"Mentee {number:03d}")
         db.session.commit()
     auth.login_as("coordinator")

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from mentormatch.app import create_app
 from mentormatch.extensions import db
 from mentormatch.models import MatchingRound, Mentorship
-from mentormatch.services.rounds import lifecycle
+from mentormatch.services.rounds import transitions
 from mentormatch.services.rounds.settings import parse_settings
 from tests.helpers import TEST_PASSWORD, add_mentee, add_mentor, csrf_token_from, make_user
 
@@ -289,7 +289,7 @@ def round_urls(round_id: int) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("role", ["mentee", "mentor"])
 def test_mentees_and_mentors_get_403_on_every_rounds_url(app, client, auth, cohort, role):
     with app.app_context():
-        round_id = lifecycle.create_round(parse_settings({"name": "Guarded"}), None).id
+        round_id = transitions.create_round(parse_settings({"name": "Guarded"}), None).id
     auth.login_as(role)
     data = {**SETTINGS, "mentee_id": cohort["ana"], "mentor_id": cohort["dr_im"], "kind": "lock"}
     for method, url in round_urls(round_id):
@@ -314,7 +314,7 @@ def test_state_changes_need_the_csrf_token(app_config, cohort):
         "/auth/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": token}
     )
     with app.app_context():
-        round_id = lifecycle.create_round(parse_settings({"name": "Guarded"}), None).id
+        round_id = transitions.create_round(parse_settings({"name": "Guarded"}), None).id
     assert client.post(f"{BASE}/{round_id}/start").status_code == 400
     html = page(client, f"{BASE}/{round_id}")
     response = client.post(f"{BASE}/{round_id}/start", data={"csrf_token": csrf_token_from(html)})

@@ -25,7 +25,6 @@ from mentormatch.services.profile_fields import (
 )
 
 KINDS = (Role.MENTEE.value, Role.MENTOR.value)
-ACCOUNT_COLUMNS = ("email", "full_name")
 ANYWHERE = "anywhere"
 
 # What to write in a required cell, shown when it is empty.

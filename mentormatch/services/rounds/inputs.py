@@ -15,8 +15,16 @@ from sqlalchemy import select
 
 from mentormatch.extensions import db
 from mentormatch.matching import MenteeFeatures, MentorFeatures, encode_mentees, encode_mentors
-from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, PairRule, Role, User
-from mentormatch.services.directory import (
+from mentormatch.models import (
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    PairRule,
+    PairRuleKind,
+    Role,
+    User,
+)
+from mentormatch.services.eligibility import (
     mentee_ready_clause,
     mentor_ready_clause,
     open_mentorship_clause,
@@ -121,7 +129,7 @@ def load_inputs(settings: RoundSettings) -> RoundInputs:
     ).all()
     for mentee_id, mentor_id, kind in rules:
         i, j = mentee_index.get(mentee_id), mentor_index.get(mentor_id)
-        if kind == "forbid":
+        if kind == PairRuleKind.FORBID:
             if i is not None and j is not None:
                 forbidden.append((i, j))
             continue

@@ -11,7 +11,6 @@ import logging
 import time
 import traceback
 from collections import defaultdict
-from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import delete, insert, select, update
@@ -30,9 +29,17 @@ from mentormatch.matching import (
     solve,
     solve_stable,
 )
-from mentormatch.models import MatchingRound, RoundPair, RoundUnmatched, User
+from mentormatch.models import (
+    MatchingRound,
+    ProgressStage,
+    RoundPair,
+    RoundStatus,
+    RoundUnmatched,
+    User,
+)
+from mentormatch.models.times import utcnow
 from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
-from mentormatch.services.rounds.settings import RoundSettings
+from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +51,11 @@ RUN_TASK = "rounds.run"
 RUN_TIMEOUT = 30 * 60
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def report_progress(round_id: int, stage: str, percent: int) -> None:
+def report_progress(round_id: int, stage: ProgressStage, percent: int) -> None:
     db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == round_id)
-        .values(progress_stage=stage, progress_percent=percent, progress_at=_now())
+        .values(progress_stage=stage, progress_percent=percent, progress_at=utcnow())
     )
     db.session.commit()
 
@@ -69,12 +72,14 @@ def build_problem(inputs: RoundInputs, settings: RoundSettings) -> MatchingProbl
 
 
 def matched_components(inputs: RoundInputs, settings: RoundSettings, mentor_of: np.ndarray):
-    """(specialty, region, research, total) of each matched pair, pair by pair."""
+    """Rows: each part of the score (in WEIGHT_NAMES order), then the total; one column per
+    matched pair."""
     matched = np.flatnonzero(mentor_of >= 0)
     comp = pair_components(
         inputs.mentees, inputs.mentors, settings.score_weights(), matched, mentor_of[matched]
     )
-    return matched, np.vstack([comp.specialty, comp.region, comp.research, comp.total])
+    parts = [getattr(comp, name) for name in WEIGHT_NAMES]
+    return matched, np.vstack([*parts, comp.total])
 
 
 def _group_table(keys: list[str], matched: np.ndarray, scores: np.ndarray) -> list[dict]:
@@ -116,8 +121,9 @@ def fairness(inputs: RoundInputs, mentor_of: np.ndarray, scores: np.ndarray) -> 
 def summarise(inputs, problem, result, comps, matched_rows, timings, extra) -> dict:
     n = len(inputs.mentee_ids)
     per_mentee = np.zeros(n)
-    per_mentee[matched_rows] = comps[3]
-    histogram, _ = np.histogram(comps[3], bins=HISTOGRAM_BINS, range=(0.0, 1.0))
+    totals = comps[-1]
+    per_mentee[matched_rows] = totals
+    histogram, _ = np.histogram(totals, bins=HISTOGRAM_BINS, range=(0.0, 1.0))
     img_prefs = np.array(inputs.mentee_prefers_img, dtype=bool)
     to_img = np.zeros(n, dtype=bool)
     if len(matched_rows):
@@ -134,10 +140,10 @@ def summarise(inputs, problem, result, comps, matched_rows, timings, extra) -> d
         "forbidden": len(inputs.forbidden),
         "coverage": result.n_matched / n if n else 0.0,
         "total_score": float(result.total_score),
-        "mean_score": float(comps[3].mean()) if len(matched_rows) else None,
+        "mean_score": float(totals.mean()) if len(matched_rows) else None,
         "component_means": {
             name: float(comps[k].mean()) if len(matched_rows) else None
-            for k, name in enumerate(("specialty", "region", "research"))
+            for k, name in enumerate(WEIGHT_NAMES)
         },
         "score_histogram": histogram.tolist(),
         "img_preference_met": int((img_prefs & to_img).sum()),
@@ -181,10 +187,10 @@ def execute(round_id: int) -> None:
             update(MatchingRound)
             .where(MatchingRound.id == round_id)
             .values(
-                status="failed",
+                status=RoundStatus.FAILED,
                 error=f"{type(exc).__name__}: {exc}",
-                finished_at=_now(),
-                progress_at=_now(),
+                finished_at=utcnow(),
+                progress_at=utcnow(),
             )
         )
         db.session.commit()
@@ -196,17 +202,17 @@ def _execute(round_id: int) -> None:
     settings = RoundSettings.from_json(matching_round.settings)
     timings: dict[str, float] = {}
 
-    report_progress(round_id, "loading", 5)
+    report_progress(round_id, ProgressStage.LOADING, 5)
     t0 = time.perf_counter()
     inputs = load_inputs(settings)
     timings["load"] = time.perf_counter() - t0
 
-    report_progress(round_id, "scoring", 20)
+    report_progress(round_id, ProgressStage.SCORING, 20)
     t0 = time.perf_counter()
     problem = build_problem(inputs, settings)
     timings["score"] = time.perf_counter() - t0
 
-    report_progress(round_id, "solving", 35)
+    report_progress(round_id, ProgressStage.SOLVING, 35)
     t0 = time.perf_counter()
     result = solve(problem)
     timings["solve"] = time.perf_counter() - t0
@@ -222,7 +228,7 @@ def _execute(round_id: int) -> None:
     stable = stability(problem, result, inputs.mentee_ids, inputs.mentor_ids)
     timings["stability"] = time.perf_counter() - t0
 
-    report_progress(round_id, "saving", 80)
+    report_progress(round_id, ProgressStage.SAVING, 80)
     t0 = time.perf_counter()
     matched_rows, comps = matched_components(inputs, settings, result.mentor_of)
     locked_rows = {i for i, _ in inputs.locked}
@@ -287,10 +293,8 @@ def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, s
             "round_id": round_id,
             "mentee_id": int(inputs.mentee_ids[i]),
             "mentor_id": int(mentor_ids[result.mentor_of[i]]),
-            "specialty_score": float(comps[0, k]),
-            "region_score": float(comps[1, k]),
-            "research_score": float(comps[2, k]),
-            "score": float(comps[3, k]),
+            **{f"{name}_score": float(comps[c, k]) for c, name in enumerate(WEIGHT_NAMES)},
+            "score": float(comps[-1, k]),
             "locked": int(i) in locked_rows,
         }
         for k, i in enumerate(matched_rows)
@@ -313,14 +317,14 @@ def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, s
         update(MatchingRound)
         .where(MatchingRound.id == round_id)
         .values(
-            status="proposed",
+            status=RoundStatus.PROPOSED,
             summary=summary,
             engine_version=ENGINE_VERSION,
             input_fingerprint=inputs.fingerprint,
-            finished_at=_now(),
-            progress_stage="done",
+            finished_at=utcnow(),
+            progress_stage=ProgressStage.DONE,
             progress_percent=100,
-            progress_at=_now(),
+            progress_at=utcnow(),
             error=None,
         )
     )

@@ -4,29 +4,41 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from mentormatch.matching import ScoreWeights
 from mentormatch.matching.problem import OBJECTIVES
 from mentormatch.services.errors import ValidationError
 
-WEIGHT_NAMES = ("specialty", "region", "research")
-DEFAULT_WEIGHTS = {"specialty": 0.5, "region": 0.2, "research": 0.3}
+# The parts of a pair's score and their default weights are the engine's (ScoreWeights);
+# forms and the command line take them from here.
+WEIGHT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ScoreWeights))
+DEFAULT_WEIGHTS: dict[str, float] = asdict(ScoreWeights())
+DEFAULT_OBJECTIVE = "coverage"
 NAME_MAX = 200
+
+
+def weight_field(name: str) -> str:
+    """The form field (and raw settings key) that carries weight ``name``."""
+    return f"weight_{name}"
 
 
 @dataclass(frozen=True)
 class RoundSettings:
     name: str
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    objective: str = "coverage"
+    objective: str = DEFAULT_OBJECTIVE
     min_score: float | None = None
     # None: every active mentee who is ready and has no active mentor or pending proposal
     mentee_ids: tuple[int, ...] | None = None
 
     def score_weights(self) -> ScoreWeights:
         return ScoreWeights(**self.weights)
+
+    def normalised_weights(self) -> dict[str, float]:
+        """The weights as the engine uses them: scaled to sum 1."""
+        return dict(zip(WEIGHT_NAMES, self.score_weights().normalised(), strict=True))
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -59,8 +71,14 @@ def _number(text: Any, field_name: str, problems: list, low: float, high: float)
     return value
 
 
+def weights_example(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> str:
+    """'specialty=0.5,region=0.2,research=0.3': weights as the command line takes them."""
+    return ",".join(f"{name}={weights[name]:g}" for name in WEIGHT_NAMES)
+
+
 def parse_weights(text: str) -> dict[str, float]:
-    """'specialty=0.5,region=0.2,research=0.3' (as the command line takes them)."""
+    """Every weight, validated, from 'specialty=0.5,region=0.2' as the command line takes them
+    (names left out keep their default)."""
     raw: dict[str, str] = {}
     for part in (text or "").split(","):
         if not part.strip():
@@ -72,7 +90,7 @@ def parse_weights(text: str) -> dict[str, float]:
                 "weights",
                 f"'{part.strip()}' is not name=value with a name among {', '.join(WEIGHT_NAMES)}.",
             )
-        raw[f"weight_{name}"] = value
+        raw[weight_field(name)] = value
     return parse_settings({"name": "weights", **raw}).weights
 
 
@@ -86,13 +104,13 @@ def parse_settings(raw: Mapping[str, Any]) -> RoundSettings:
         problems.append(("name", f"Use at most {NAME_MAX} characters."))
     weights = dict(DEFAULT_WEIGHTS)
     for weight in WEIGHT_NAMES:
-        key = f"weight_{weight}"
+        key = weight_field(weight)
         if key in raw:
             value = _number(raw.get(key), key, problems, 0.0, 100.0)
             weights[weight] = 0.0 if value is None else value
     if not problems and sum(weights.values()) <= 0:
-        problems.append(("weight_specialty", "At least one weight must be above 0."))
-    objective = str(raw.get("objective") or "coverage")
+        problems.append((weight_field(WEIGHT_NAMES[0]), "At least one weight must be above 0."))
+    objective = str(raw.get("objective") or DEFAULT_OBJECTIVE)
     if objective not in OBJECTIVES:
         problems.append(("objective", f"Choose one of {', '.join(OBJECTIVES)}."))
     min_score = _number(raw.get("min_score"), "min_score", problems, 0.0, 1.0)

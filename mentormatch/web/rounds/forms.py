@@ -7,30 +7,42 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from mentormatch.services.rounds.settings import DEFAULT_WEIGHTS, NAME_MAX
+from mentormatch.services.rounds.settings import (
+    DEFAULT_OBJECTIVE,
+    DEFAULT_WEIGHTS,
+    NAME_MAX,
+    WEIGHT_NAMES,
+    weight_field,
+)
 
 OBJECTIVE_CHOICES = [
     ("coverage", "Coverage: match as many mentees as possible, then the best scores"),
     ("score", "Score: the highest total score, even if fewer mentees are matched"),
 ]
+WEIGHT_HINTS = {
+    "specialty": "Same specialty 1, same family 0.7, both primary care 0.3.",
+    "region": "Mentor in a preferred state 1, same division 0.7, same region 0.4.",
+    "research": "Overlap of research interests.",
+}
 RULE_CHOICES = [
     ("lock", "Lock: always pair them"),
     ("forbid", "Forbid: never pair them"),
 ]
 
 
-def _decimal(label: str, default: float | None = None) -> StringField:
+def _decimal(label: str, default: float | None = None, hint: str = "") -> StringField:
     value = "" if default is None else f"{default:g}"
-    return StringField(label, default=value, render_kw={"inputmode": "decimal"})
+    return StringField(label, default=value, description=hint, render_kw={"inputmode": "decimal"})
 
 
 class RoundSettingsForm(FlaskForm):
     name = StringField("Round name", validators=[Length(max=NAME_MAX)])
-    weight_specialty = _decimal("Specialty weight", DEFAULT_WEIGHTS["specialty"])
-    weight_region = _decimal("Region weight", DEFAULT_WEIGHTS["region"])
-    weight_research = _decimal("Research weight", DEFAULT_WEIGHTS["research"])
-    objective = RadioField("Objective", choices=OBJECTIVE_CHOICES, default="coverage")
+    # one field per weight, weight_<name> (see `weight_fields`)
+    objective = RadioField("Objective", choices=OBJECTIVE_CHOICES, default=DEFAULT_OBJECTIVE)
     min_score = _decimal("Minimum score (optional, 0 to 1)")
+
+    def weight_fields(self) -> list:
+        return [self[weight_field(name)] for name in WEIGHT_NAMES]
 
     def raw(self) -> dict[str, str]:
         """The values as typed, for the service to validate."""
@@ -41,10 +53,20 @@ class RoundSettingsForm(FlaskForm):
     def fill_from(self, settings: dict) -> None:
         self.name.data = settings["name"]
         for weight, value in settings["weights"].items():
-            getattr(self, f"weight_{weight}").data = f"{value:g}"
+            self[weight_field(weight)].data = f"{value:g}"
         self.objective.data = settings["objective"]
         min_score = settings.get("min_score")
         self.min_score.data = "" if min_score is None else f"{min_score:g}"
+
+
+for _name in WEIGHT_NAMES:
+    setattr(
+        RoundSettingsForm,
+        weight_field(_name),
+        _decimal(
+            f"{_name.capitalize()} weight", DEFAULT_WEIGHTS[_name], WEIGHT_HINTS.get(_name, "")
+        ),
+    )
 
 
 class PairRuleForm(FlaskForm):

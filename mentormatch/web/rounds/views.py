@@ -16,9 +16,19 @@ from flask import (
 )
 from flask_login import current_user
 
-from mentormatch.models import Role
+from mentormatch.models import ProgressStage, Role, RoundStatus
 from mentormatch.services.errors import NotFound, ValidationError
-from mentormatch.services.rounds import charts, lifecycle, review
+from mentormatch.services.rounds import (
+    charts,
+    diff,
+    figures,
+    lookup,
+    pair_rules,
+    pairs,
+    publishing,
+    transitions,
+)
+from mentormatch.services.rounds.export import iter_export_csv
 from mentormatch.services.rounds.settings import parse_settings
 from mentormatch.web.errors import render_error
 from mentormatch.web.forms import EmptyForm, apply_errors
@@ -33,7 +43,6 @@ from mentormatch.web.rounds.forms import (
 bp = Blueprint("rounds", __name__, url_prefix="/coordinator/rounds")
 require_role(bp, Role.COORDINATOR.value)
 
-IN_PROGRESS = ("draft", "running")
 STAGE_LABELS = {
     "queued": "Waiting to start",
     "loading": "Loading profiles",
@@ -62,7 +71,8 @@ def _require_button() -> None:
 
 @bp.route("/")
 def index():
-    return render_template("rounds/index.html", rounds=lifecycle.list_rounds())
+    rounds = [(r, transitions.state_of(r)) for r in lookup.list_rounds()]
+    return render_template("rounds/index.html", rounds=rounds)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -70,7 +80,7 @@ def new():
     form = RoundSettingsForm()
     if form.validate_on_submit():
         try:
-            created = lifecycle.create_and_start(parse_settings(form.raw()), current_user.id)
+            created = transitions.create_and_start(parse_settings(form.raw()), current_user.id)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -81,45 +91,47 @@ def new():
 
 @bp.route("/<int:round_id>")
 def show(round_id: int):
-    matching_round = lifecycle.get_round(round_id)
-    if matching_round.status in IN_PROGRESS or matching_round.status == "failed":
+    matching_round = lookup.get_round(round_id)
+    state = transitions.state_of(matching_round)
+    if state.in_progress or state.status == RoundStatus.FAILED:
         return render_template(
-            "rounds/progress.html", matching_round=matching_round, stages=STAGE_LABELS
+            "rounds/progress.html", matching_round=matching_round, state=state, stages=STAGE_LABELS
         )
     against = request.args.get("against", type=int)
-    diff, diff_error = None, None
+    round_diff, diff_error = None, None
     if against:
         try:
-            diff = review.diff_rounds(round_id, against)
+            round_diff = diff.diff_rounds(round_id, against)
         except ValidationError as exc:
             diff_error = exc.errors[0][1]
     return render_template(
         "rounds/review.html",
-        review=review.review(round_id),
-        pairs=review.pairs_page(
+        review=figures.review(round_id),
+        pairs=pairs.pairs_page(
             round_id, request.args.get("q", ""), request.args.get("page", 1, type=int)
         ),
-        others=review.comparable_rounds(round_id),
-        diff=diff,
+        others=diff.comparable_rounds(round_id),
+        diff=round_diff,
         diff_error=diff_error,
         compare_stable=request.args.get("compare") == "stable",
         charts=charts,
-        fairness_gap=round(review.FAIRNESS_GAP * 100),
-        fairness_min_group=review.FAIRNESS_MIN_GROUP,
+        fairness_gap=round(figures.FAIRNESS_GAP * 100),
+        fairness_min_group=figures.FAIRNESS_MIN_GROUP,
     )
 
 
 @bp.route("/<int:round_id>/progress")
 def progress(round_id: int):
-    matching_round = lifecycle.get_round(round_id)
+    matching_round = lookup.get_round(round_id)
+    state = transitions.state_of(matching_round)
     response = jsonify(
         id=matching_round.id,
-        status=matching_round.status,
+        status=state.status,
         stage=matching_round.progress_stage,
-        stage_label=STAGE_LABELS.get(matching_round.progress_stage or "queued", ""),
+        stage_label=STAGE_LABELS.get(matching_round.progress_stage or ProgressStage.QUEUED, ""),
         percent=matching_round.progress_percent,
-        done=matching_round.status not in IN_PROGRESS,
-        error=matching_round.error,
+        done=not state.in_progress,
+        error=state.error,
         url=url_for("rounds.show", round_id=round_id),
     )
     response.headers["Cache-Control"] = "no-store"
@@ -128,18 +140,18 @@ def progress(round_id: int):
 
 @bp.route("/<int:round_id>/settings", methods=["GET", "POST"])
 def settings(round_id: int):
-    matching_round = lifecycle.get_round(round_id)
+    matching_round = lookup.get_round(round_id)
     form = RoundSettingsForm()
     if form.validate_on_submit():
         try:
             chosen = parse_settings(
                 {**form.raw(), "mentee_ids": matching_round.settings.get("mentee_ids")}
             )
-            lifecycle.update_settings(round_id, chosen)
-            lifecycle.start_round(round_id, current_user.id)
+            transitions.update_settings(round_id, chosen)
+            transitions.start_round(round_id, current_user.id)
         except ValidationError as exc:
             apply_errors(form, exc)
-        except lifecycle.TransitionError as exc:
+        except transitions.TransitionError as exc:
             flash(str(exc), "error")
             return redirect(url_for("rounds.show", round_id=round_id))
         else:
@@ -156,8 +168,8 @@ def settings(round_id: int):
 def start(round_id: int):
     _require_button()
     try:
-        lifecycle.start_round(round_id, current_user.id)
-    except lifecycle.TransitionError as exc:
+        transitions.start_round(round_id, current_user.id)
+    except transitions.TransitionError as exc:
         flash(str(exc), "error")
     return redirect(url_for("rounds.show", round_id=round_id))
 
@@ -166,8 +178,8 @@ def start(round_id: int):
 def publish(round_id: int):
     _require_button()
     try:
-        sent = lifecycle.publish_round(round_id, current_user.id)
-    except (lifecycle.TransitionError, lifecycle.PublishConflictError) as exc:
+        sent = publishing.publish_round(round_id, current_user.id)
+    except (transitions.TransitionError, publishing.PublishConflictError) as exc:
         flash(str(exc), "error")
     else:
         flash(f"Published: {sent} proposal{'' if sent == 1 else 's'} sent to mentors.", "success")
@@ -178,8 +190,8 @@ def publish(round_id: int):
 def close(round_id: int):
     _require_button()
     try:
-        lifecycle.close_round(round_id, current_user.id)
-    except lifecycle.TransitionError as exc:
+        transitions.close_round(round_id, current_user.id)
+    except transitions.TransitionError as exc:
         flash(str(exc), "error")
     else:
         flash("The round is closed. Proposals already sent run on to their answer.", "success")
@@ -188,7 +200,7 @@ def close(round_id: int):
 
 @bp.route("/<int:round_id>/export.csv")
 def export(round_id: int):
-    lines = review.iter_export_csv(round_id)
+    lines = iter_export_csv(round_id)
     filename = f"mentormatch-round-{round_id}.csv"
     return Response(
         stream_with_context(lines),
@@ -202,9 +214,13 @@ def rules():
     form = RuleByEmailForm()
     if form.validate_on_submit():
         try:
-            mentee_id = review.person_id_by_email(form.mentee_email.data, "mentee", "mentee_email")
-            mentor_id = review.person_id_by_email(form.mentor_email.data, "mentor", "mentor_email")
-            lifecycle.set_pair_rule(
+            mentee_id = pair_rules.user_id_by_email(
+                form.mentee_email.data, Role.MENTEE, "mentee_email"
+            )
+            mentor_id = pair_rules.user_id_by_email(
+                form.mentor_email.data, Role.MENTOR, "mentor_email"
+            )
+            pair_rules.set_pair_rule(
                 mentee_id, mentor_id, form.kind.data, current_user.id, form.note.data
             )
         except ValidationError as exc:
@@ -214,7 +230,8 @@ def rules():
             flash(f"{form.mentee_email.data} is {verb} {form.mentor_email.data}.", "success")
             return redirect(url_for("rounds.rules"))
     status = 400 if form.is_submitted() else 200
-    return render_template("rounds/rules.html", form=form, rules=review.pair_rules()), status
+    rules = pair_rules.list_pair_rules()
+    return render_template("rounds/rules.html", form=form, rules=rules), status
 
 
 @bp.route("/rules/pair", methods=["POST"])
@@ -223,7 +240,7 @@ def set_rule():
     if not form.validate_on_submit():
         abort(400)
     try:
-        lifecycle.set_pair_rule(
+        pair_rules.set_pair_rule(
             form.mentee_id.data, form.mentor_id.data, form.kind.data, current_user.id
         )
     except ValidationError as exc:
@@ -239,6 +256,6 @@ def remove_rule():
     form = RemoveRuleForm()
     if not form.validate_on_submit():
         abort(400)
-    lifecycle.remove_pair_rule(form.mentee_id.data, form.mentor_id.data, current_user.id)
+    pair_rules.remove_pair_rule(form.mentee_id.data, form.mentor_id.data, current_user.id)
     flash("Rule removed.", "success")
     return _back_to(request.form.get("round_id", type=int))

@@ -1,0 +1,185 @@
+"""A round's life: draft -> running -> proposed -> published -> closed (or failed).
+
+Every transition is a conditional UPDATE on the current status, so two coordinators clicking
+at once cannot both start or both close the same round (publishing is in ``publishing``).
+
+A running round whose worker stopped reporting (the process died) has failed. Reading a round
+only says so (``state_of``); the row records it when something changes the round: running it
+again, changing its settings or closing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import update
+
+from mentormatch import tasks
+from mentormatch.extensions import db
+from mentormatch.models import ROUND_IN_PROGRESS, MatchingRound, ProgressStage, RoundStatus
+from mentormatch.models.times import as_utc, utcnow
+from mentormatch.services import audit
+from mentormatch.services.errors import ServiceError
+from mentormatch.services.rounds import run
+from mentormatch.services.rounds.lookup import get_round
+from mentormatch.services.rounds.settings import RoundSettings
+
+STARTABLE = (RoundStatus.DRAFT, RoundStatus.PROPOSED, RoundStatus.FAILED)
+CLOSABLE = (RoundStatus.DRAFT, RoundStatus.PROPOSED, RoundStatus.PUBLISHED, RoundStatus.FAILED)
+
+
+class TransitionError(ServiceError):
+    """The round is not in a state that allows this; the message says what it is in."""
+
+
+# --- how a round stands, read now -----------------------------------------------------------
+
+
+def _silence_limit() -> timedelta:
+    return timedelta(seconds=int(current_app.config["ROUND_STALE_SECONDS"]))
+
+
+def went_silent(matching_round: MatchingRound) -> bool:
+    """A running round that has not reported for ROUND_STALE_SECONDS lost its worker."""
+    if matching_round.status != RoundStatus.RUNNING:
+        return False
+    last = matching_round.progress_at or matching_round.started_at
+    return last is not None and utcnow() - as_utc(last) > _silence_limit()
+
+
+def _silent_error() -> str:
+    return (
+        "The worker running this round stopped before it finished (no progress "
+        f"for {_silence_limit()}). Nothing of it was saved; run it again."
+    )
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """A round's status and error as a coordinator should see them now."""
+
+    status: RoundStatus
+    error: str | None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in ROUND_IN_PROGRESS
+
+
+def state_of(matching_round: MatchingRound) -> RoundState:
+    """The round's state; a round whose worker went silent reads as failed (and can be run
+    again) before anything records it."""
+    if went_silent(matching_round):
+        return RoundState(RoundStatus.FAILED, _silent_error())
+    return RoundState(RoundStatus(matching_round.status), matching_round.error)
+
+
+def _record_if_silent(round_id: int) -> None:
+    """In the caller's transaction: a round whose worker went silent becomes failed."""
+    matching_round = get_round(round_id)
+    if went_silent(matching_round):
+        db.session.execute(
+            update(MatchingRound)
+            .where(MatchingRound.id == round_id, MatchingRound.status == RoundStatus.RUNNING)
+            .values(status=RoundStatus.FAILED, error=_silent_error())
+        )
+
+
+def refused(round_id: int, what: str) -> TransitionError:
+    """The error for a transition the round's current state does not allow (the caller's
+    transaction is rolled back)."""
+    db.session.rollback()
+    current = state_of(get_round(round_id))
+    return TransitionError(f"Round {round_id} is {current.status}; {what}")
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+
+def create_round(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
+    matching_round = MatchingRound(
+        name=settings.name, settings=settings.as_json(), created_by_id=created_by_id
+    )
+    db.session.add(matching_round)
+    db.session.commit()
+    return matching_round
+
+
+def update_settings(round_id: int, settings: RoundSettings) -> MatchingRound:
+    """Change a round's settings before it is published (it must be run again)."""
+    _record_if_silent(round_id)
+    matching_round = get_round(round_id)
+    if matching_round.status not in STARTABLE:
+        raise refused(round_id, "only a draft, proposed or failed round can change its settings.")
+    matching_round.settings = settings.as_json()
+    matching_round.name = settings.name
+    db.session.commit()
+    return matching_round
+
+
+def _running_values() -> dict:
+    """What a round that has just been queued to run holds."""
+    return {
+        "status": RoundStatus.RUNNING,
+        "started_at": utcnow(),
+        "finished_at": None,
+        "progress_stage": ProgressStage.QUEUED,
+        "progress_percent": 0,
+        "progress_at": utcnow(),
+        "error": None,
+    }
+
+
+def start_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
+    """Queue the round to run; from draft, proposed (a re-run) or failed."""
+    _record_if_silent(round_id)
+    result = db.session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == round_id, MatchingRound.status.in_(STARTABLE))
+        .values(**_running_values())
+    )
+    if result.rowcount == 0:
+        raise refused(round_id, "it cannot be started now.")
+    audit.record(actor_id, audit.ROUND_STARTED, ("round", round_id))
+    db.session.commit()
+    tasks.enqueue(run.RUN_TASK, round_id)
+    return get_round(round_id)
+
+
+def create_and_start(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
+    """A new round, queued to run: one transaction, then the job is submitted."""
+    matching_round = MatchingRound(
+        name=settings.name,
+        settings=settings.as_json(),
+        created_by_id=created_by_id,
+        **_running_values(),
+    )
+    db.session.add(matching_round)
+    audit.record(created_by_id, audit.ROUND_STARTED, matching_round)
+    db.session.commit()
+    tasks.enqueue(run.RUN_TASK, matching_round.id)
+    return get_round(matching_round.id)
+
+
+def run_round_now(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
+    """Create and run a round in this process (the command line's `round run`): the path of
+    every round, with the inline executor."""
+    with tasks.run_inline():
+        return create_and_start(settings, created_by_id)
+
+
+def close_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
+    """Archive a round. Proposals already sent keep running to their answer or expiry."""
+    _record_if_silent(round_id)
+    result = db.session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == round_id, MatchingRound.status.in_(CLOSABLE))
+        .values(status=RoundStatus.CLOSED, closed_at=utcnow())
+    )
+    if result.rowcount == 0:
+        raise refused(round_id, "it cannot be closed.")
+    audit.record(actor_id, audit.ROUND_CLOSED, ("round", round_id))
+    db.session.commit()
+    return get_round(round_id)
