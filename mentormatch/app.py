@@ -10,9 +10,20 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from mentormatch import codes
 from mentormatch.extensions import csrf, db, login_manager, migrate
 from mentormatch.logs import configure_logging
+from mentormatch.services.profiles import completeness
 from mentormatch.settings import load_settings
+from mentormatch.web.account.views import bp as account_bp
+from mentormatch.web.auth.views import bp as auth_bp
+from mentormatch.web.coordinator import bp as coordinator_bp
+from mentormatch.web.forms import EmptyForm
+from mentormatch.web.health.views import bp as health_bp
+from mentormatch.web.main.views import bp as main_bp
+from mentormatch.web.mentee.views import bp as mentee_bp
+from mentormatch.web.mentor.views import bp as mentor_bp
+from mentormatch.web.profiles.views import bp as profiles_bp
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -73,26 +84,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from mentormatch.web.account.views import bp as account_bp
-    from mentormatch.web.audit.views import bp as audit_bp
-    from mentormatch.web.auth.views import bp as auth_bp
-    from mentormatch.web.coordinator.views import bp as coordinator_bp
-    from mentormatch.web.health.views import bp as health_bp
-    from mentormatch.web.imports.views import bp as imports_bp
-    from mentormatch.web.main.views import bp as main_bp
-    from mentormatch.web.mentee.views import bp as mentee_bp
-    from mentormatch.web.mentor.views import bp as mentor_bp
-    from mentormatch.web.people.views import bp as people_bp
-    from mentormatch.web.rounds.views import bp as rounds_bp
-
     for blueprint in (
-        main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp, health_bp,
+        main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp, health_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
-    app.register_blueprint(imports_bp)
-    app.register_blueprint(rounds_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(audit_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -102,10 +97,6 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
-    from mentormatch import codes
-    from mentormatch.services.profiles import completeness
-    from mentormatch.web.forms import EmptyForm
-
     @app.context_processor
     def _inject() -> dict[str, Any]:
         return {

@@ -89,7 +89,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         (mentee, "accepted_to_mentee", f"{mentor.full_name} is your mentor"),
         (mentor, "accepted_to_mentor", f"You are now mentoring {mentee.full_name}"),
     ):
-        link = mail.absolute_url("people.profile", user_id=(mentor if to is mentee else mentee).id)
+        link = mail.absolute_url("profiles.show", user_id=(mentor if to is mentee else mentee).id)
         mail.enqueue(
             to.email,
             subject,

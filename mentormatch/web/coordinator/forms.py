@@ -1,7 +1,19 @@
+"""Forms of the coordinator's directory, team and import pages (the round pages' forms are in
+``round_forms.py``)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SearchField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SearchField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length
 
 from mentormatch import codes
@@ -9,6 +21,7 @@ from mentormatch.countries import WORLD_REGION_LABELS, WORLD_REGIONS
 
 ANY = [("", "Any")]
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+KIND_CHOICES = [("mentee", "Mentees"), ("mentor", "Mentors")]
 
 
 class NewCoordinatorForm(FlaskForm):
@@ -44,3 +57,11 @@ class DirectoryFilterForm(FlaskForm):
         self.region.choices = ANY + [(r, labels.get(r) or codes.label(r)) for r in regions]
         if role == "mentee":
             del self.paused
+
+
+class ImportForm(FlaskForm):
+    kind = RadioField("The file holds", choices=KIND_CHOICES, default="mentee")
+    csv_file = FileField(
+        "CSV file (UTF-8)", validators=[FileRequired("Choose the CSV file to import.")]
+    )
+    dry_run = BooleanField("Only check the file: report what would happen, save nothing")

@@ -1,4 +1,4 @@
-"""Forms of the rounds pages. Validation of the values themselves is the service's
+"""Forms of the round and pair-rule pages. Validation of the values themselves is the service's
 (`parse_settings`, `set_pair_rule`), so a form only carries them and shows its errors."""
 
 from __future__ import annotations

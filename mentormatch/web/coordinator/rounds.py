@@ -1,9 +1,8 @@
-"""Coordinators run matching rounds, follow their progress, review, steer and publish them."""
+"""Coordinators run matching rounds, follow their progress, review and publish them."""
 
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -16,22 +15,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from mentormatch.models import Role
-from mentormatch.services.errors import NotFound, ValidationError
-from mentormatch.services.rounds import charts, lifecycle, review
+from mentormatch.services.errors import ValidationError
+from mentormatch.services.rounds import lifecycle, review
 from mentormatch.services.rounds.settings import parse_settings
-from mentormatch.web.errors import render_error
+from mentormatch.web.coordinator import charts
+from mentormatch.web.coordinator.blueprint import bp
+from mentormatch.web.coordinator.round_forms import RoundSettingsForm
 from mentormatch.web.forms import EmptyForm, apply_errors
-from mentormatch.web.guards import require_role
-from mentormatch.web.rounds.forms import (
-    PairRuleForm,
-    RemoveRuleForm,
-    RoundSettingsForm,
-    RuleByEmailForm,
-)
-
-bp = Blueprint("rounds", __name__, url_prefix="/coordinator/rounds")
-require_role(bp, Role.COORDINATOR.value)
 
 IN_PROGRESS = ("draft", "running")
 STAGE_LABELS = {
@@ -44,15 +34,8 @@ STAGE_LABELS = {
 }
 
 
-@bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    return render_error(404, str(error))
-
-
-def _back_to(round_id: int | None):
-    if round_id:
-        return redirect(url_for("rounds.show", round_id=round_id))
-    return redirect(url_for("rounds.rules"))
+def _to_round(round_id: int):
+    return redirect(url_for("coordinator.round_review", round_id=round_id))
 
 
 def _require_button() -> None:
@@ -60,13 +43,13 @@ def _require_button() -> None:
         abort(400)
 
 
-@bp.route("/")
-def index():
-    return render_template("rounds/index.html", rounds=lifecycle.list_rounds())
+@bp.route("/rounds/")
+def rounds():
+    return render_template("coordinator/rounds/index.html", rounds=lifecycle.list_rounds())
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new():
+@bp.route("/rounds/new", methods=["GET", "POST"])
+def new_round():
     form = RoundSettingsForm()
     if form.validate_on_submit():
         try:
@@ -74,17 +57,20 @@ def new():
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return redirect(url_for("rounds.show", round_id=created.id))
+            return _to_round(created.id)
     status = 400 if form.is_submitted() else 200
-    return render_template("rounds/settings.html", form=form, matching_round=None), status
+    return render_template(
+        "coordinator/rounds/settings.html", form=form, matching_round=None
+    ), status
 
 
-@bp.route("/<int:round_id>")
-def show(round_id: int):
+@bp.route("/rounds/<int:round_id>")
+def round_review(round_id: int):
+    """The review of a round's proposal, or its progress while it has none yet."""
     matching_round = lifecycle.get_round(round_id)
     if matching_round.status in IN_PROGRESS or matching_round.status == "failed":
         return render_template(
-            "rounds/progress.html", matching_round=matching_round, stages=STAGE_LABELS
+            "coordinator/rounds/progress.html", matching_round=matching_round, stages=STAGE_LABELS
         )
     against = request.args.get("against", type=int)
     diff, diff_error = None, None
@@ -94,7 +80,7 @@ def show(round_id: int):
         except ValidationError as exc:
             diff_error = exc.errors[0][1]
     return render_template(
-        "rounds/review.html",
+        "coordinator/rounds/review.html",
         review=review.review(round_id),
         pairs=review.pairs_page(
             round_id, request.args.get("q", ""), request.args.get("page", 1, type=int)
@@ -109,8 +95,8 @@ def show(round_id: int):
     )
 
 
-@bp.route("/<int:round_id>/progress")
-def progress(round_id: int):
+@bp.route("/rounds/<int:round_id>/progress")
+def round_progress(round_id: int):
     matching_round = lifecycle.get_round(round_id)
     response = jsonify(
         id=matching_round.id,
@@ -120,14 +106,14 @@ def progress(round_id: int):
         percent=matching_round.progress_percent,
         done=matching_round.status not in IN_PROGRESS,
         error=matching_round.error,
-        url=url_for("rounds.show", round_id=round_id),
+        url=url_for("coordinator.round_review", round_id=round_id),
     )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.route("/<int:round_id>/settings", methods=["GET", "POST"])
-def settings(round_id: int):
+@bp.route("/rounds/<int:round_id>/settings", methods=["GET", "POST"])
+def round_settings(round_id: int):
     matching_round = lifecycle.get_round(round_id)
     form = RoundSettingsForm()
     if form.validate_on_submit():
@@ -141,29 +127,29 @@ def settings(round_id: int):
             apply_errors(form, exc)
         except lifecycle.TransitionError as exc:
             flash(str(exc), "error")
-            return redirect(url_for("rounds.show", round_id=round_id))
+            return _to_round(round_id)
         else:
-            return redirect(url_for("rounds.show", round_id=round_id))
+            return _to_round(round_id)
     elif not form.is_submitted():
         form.fill_from(matching_round.settings)
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "rounds/settings.html", form=form, matching_round=matching_round
+        "coordinator/rounds/settings.html", form=form, matching_round=matching_round
     ), status
 
 
-@bp.route("/<int:round_id>/start", methods=["POST"])
-def start(round_id: int):
+@bp.route("/rounds/<int:round_id>/start", methods=["POST"])
+def start_round(round_id: int):
     _require_button()
     try:
         lifecycle.start_round(round_id, current_user.id)
     except lifecycle.TransitionError as exc:
         flash(str(exc), "error")
-    return redirect(url_for("rounds.show", round_id=round_id))
+    return _to_round(round_id)
 
 
-@bp.route("/<int:round_id>/publish", methods=["POST"])
-def publish(round_id: int):
+@bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+def publish_round(round_id: int):
     _require_button()
     try:
         sent = lifecycle.publish_round(round_id, current_user.id)
@@ -171,11 +157,11 @@ def publish(round_id: int):
         flash(str(exc), "error")
     else:
         flash(f"Published: {sent} proposal{'' if sent == 1 else 's'} sent to mentors.", "success")
-    return redirect(url_for("rounds.show", round_id=round_id))
+    return _to_round(round_id)
 
 
-@bp.route("/<int:round_id>/close", methods=["POST"])
-def close(round_id: int):
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+def close_round(round_id: int):
     _require_button()
     try:
         lifecycle.close_round(round_id, current_user.id)
@@ -183,11 +169,11 @@ def close(round_id: int):
         flash(str(exc), "error")
     else:
         flash("The round is closed. Proposals already sent run on to their answer.", "success")
-    return redirect(url_for("rounds.show", round_id=round_id))
+    return _to_round(round_id)
 
 
-@bp.route("/<int:round_id>/export.csv")
-def export(round_id: int):
+@bp.route("/rounds/<int:round_id>/export.csv")
+def export_round(round_id: int):
     lines = review.iter_export_csv(round_id)
     filename = f"mentormatch-round-{round_id}.csv"
     return Response(
@@ -195,50 +181,3 @@ def export(round_id: int):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-@bp.route("/rules", methods=["GET", "POST"])
-def rules():
-    form = RuleByEmailForm()
-    if form.validate_on_submit():
-        try:
-            mentee_id = review.person_id_by_email(form.mentee_email.data, "mentee", "mentee_email")
-            mentor_id = review.person_id_by_email(form.mentor_email.data, "mentor", "mentor_email")
-            lifecycle.set_pair_rule(
-                mentee_id, mentor_id, form.kind.data, current_user.id, form.note.data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            verb = "locked to" if form.kind.data == "lock" else "forbidden with"
-            flash(f"{form.mentee_email.data} is {verb} {form.mentor_email.data}.", "success")
-            return redirect(url_for("rounds.rules"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("rounds/rules.html", form=form, rules=review.pair_rules()), status
-
-
-@bp.route("/rules/pair", methods=["POST"])
-def set_rule():
-    form = PairRuleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        lifecycle.set_pair_rule(
-            form.mentee_id.data, form.mentor_id.data, form.kind.data, current_user.id
-        )
-    except ValidationError as exc:
-        flash(exc.errors[0][1], "error")
-    else:
-        what = "locked: later runs keep" if form.kind.data == "lock" else "forbidden: runs avoid"
-        flash(f"Pair {what} it. Run the round again to see the effect.", "success")
-    return _back_to(form.round_id.data)
-
-
-@bp.route("/rules/remove", methods=["POST"])
-def remove_rule():
-    form = RemoveRuleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    lifecycle.remove_pair_rule(form.mentee_id.data, form.mentor_id.data, current_user.id)
-    flash("Rule removed.", "success")
-    return _back_to(request.form.get("round_id", type=int))
