@@ -13,6 +13,13 @@ from sqlalchemy.engine import Engine
 from mentormatch import codes
 from mentormatch.extensions import csrf, db, login_manager, migrate
 from mentormatch.logs import configure_logging
+from mentormatch.models import (
+    MentorshipStatus,
+    PairRuleKind,
+    PairRuleSource,
+    Role,
+    RoundStatus,
+)
 from mentormatch.services.profiles import completeness
 from mentormatch.settings import load_settings
 from mentormatch.web.account.views import bp as account_bp
@@ -104,6 +111,12 @@ def register_template_context(app: Flask) -> None:
             "codes": codes,
             "label": codes.label,
             "completeness": completeness,
+            # Templates compare with these, never with the bare strings.
+            "Role": Role,
+            "RoundStatus": RoundStatus,
+            "MentorshipStatus": MentorshipStatus,
+            "PairRuleKind": PairRuleKind,
+            "PairRuleSource": PairRuleSource,
         }
 
     app.add_template_filter(codes.label, "label_of")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from mentormatch.models import PairRuleKind, Role
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.rounds import lifecycle, review
 from mentormatch.web.coordinator.blueprint import bp
@@ -28,15 +29,19 @@ def pair_rules():
     form = RuleByEmailForm()
     if form.validate_on_submit():
         try:
-            mentee_id = review.person_id_by_email(form.mentee_email.data, "mentee", "mentee_email")
-            mentor_id = review.person_id_by_email(form.mentor_email.data, "mentor", "mentor_email")
+            mentee_id = review.person_id_by_email(
+                form.mentee_email.data, Role.MENTEE.value, "mentee_email"
+            )
+            mentor_id = review.person_id_by_email(
+                form.mentor_email.data, Role.MENTOR.value, "mentor_email"
+            )
             lifecycle.set_pair_rule(
                 mentee_id, mentor_id, form.kind.data, current_user.id, form.note.data
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            verb = "locked to" if form.kind.data == "lock" else "forbidden with"
+            verb = "locked to" if form.kind.data == PairRuleKind.LOCK else "forbidden with"
             flash(f"{form.mentee_email.data} is {verb} {form.mentor_email.data}.", "success")
             return redirect(url_for("coordinator.pair_rules"))
     status = 400 if form.is_submitted() else 200
@@ -57,7 +62,11 @@ def set_pair_rule():
     except ValidationError as exc:
         flash(exc.errors[0][1], "error")
     else:
-        what = "locked: later runs keep" if form.kind.data == "lock" else "forbidden: runs avoid"
+        what = (
+            "locked: later runs keep"
+            if form.kind.data == PairRuleKind.LOCK
+            else "forbidden: runs avoid"
+        )
         flash(f"Pair {what} it. Run the round again to see the effect.", "success")
     return _back_to(form.round_id.data)
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from mentormatch.models import PairRuleKind
 from mentormatch.services.rounds.settings import DEFAULT_WEIGHTS, NAME_MAX
 
 OBJECTIVE_CHOICES = [
@@ -14,8 +15,8 @@ OBJECTIVE_CHOICES = [
     ("score", "Score: the highest total score, even if fewer mentees are matched"),
 ]
 RULE_CHOICES = [
-    ("lock", "Lock: always pair them"),
-    ("forbid", "Forbid: never pair them"),
+    (PairRuleKind.LOCK.value, "Lock: always pair them"),
+    (PairRuleKind.FORBID.value, "Forbid: never pair them"),
 ]
 
 
@@ -59,7 +60,7 @@ class PairRuleForm(FlaskForm):
 class RuleByEmailForm(FlaskForm):
     mentee_email = EmailField("Mentee's email", validators=[DataRequired(), Length(max=254)])
     mentor_email = EmailField("Mentor's email", validators=[DataRequired(), Length(max=254)])
-    kind = RadioField("Rule", choices=RULE_CHOICES, default="lock")
+    kind = RadioField("Rule", choices=RULE_CHOICES, default=PairRuleKind.LOCK.value)
     note = StringField("Note (optional)", validators=[Length(max=500)])
 
 

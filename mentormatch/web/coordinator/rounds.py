@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from mentormatch.models import ROUND_IN_PROGRESS, ProgressStage, RoundStatus
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.rounds import lifecycle, review
 from mentormatch.services.rounds.settings import parse_settings
@@ -23,14 +24,13 @@ from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.round_forms import RoundSettingsForm
 from mentormatch.web.forms import EmptyForm, apply_errors
 
-IN_PROGRESS = ("draft", "running")
 STAGE_LABELS = {
-    "queued": "Waiting to start",
-    "loading": "Loading profiles",
-    "scoring": "Scoring pairs",
-    "solving": "Finding the best matching",
-    "saving": "Saving the proposal",
-    "done": "Done",
+    ProgressStage.QUEUED: "Waiting to start",
+    ProgressStage.LOADING: "Loading profiles",
+    ProgressStage.SCORING: "Scoring pairs",
+    ProgressStage.SOLVING: "Finding the best matching",
+    ProgressStage.SAVING: "Saving the proposal",
+    ProgressStage.DONE: "Done",
 }
 
 
@@ -68,7 +68,7 @@ def new_round():
 def round_review(round_id: int):
     """The review of a round's proposal, or its progress while it has none yet."""
     matching_round = lifecycle.get_round(round_id)
-    if matching_round.status in IN_PROGRESS or matching_round.status == "failed":
+    if matching_round.status in (*ROUND_IN_PROGRESS, RoundStatus.FAILED):
         return render_template(
             "coordinator/rounds/progress.html", matching_round=matching_round, stages=STAGE_LABELS
         )
@@ -102,9 +102,9 @@ def round_progress(round_id: int):
         id=matching_round.id,
         status=matching_round.status,
         stage=matching_round.progress_stage,
-        stage_label=STAGE_LABELS.get(matching_round.progress_stage or "queued", ""),
+        stage_label=STAGE_LABELS.get(matching_round.progress_stage or ProgressStage.QUEUED, ""),
         percent=matching_round.progress_percent,
-        done=matching_round.status not in IN_PROGRESS,
+        done=matching_round.status not in ROUND_IN_PROGRESS,
         error=matching_round.error,
         url=url_for("coordinator.round_review", round_id=round_id),
     )
