@@ -21,6 +21,7 @@ from mentormatch.models import (
     RoundStatus,
 )
 from mentormatch.services.profiles import completeness
+from mentormatch.services.proposals import deadline_passed
 from mentormatch.settings import load_settings
 from mentormatch.web.account.views import bp as account_bp
 from mentormatch.web.auth.views import bp as auth_bp
@@ -111,6 +112,7 @@ def register_template_context(app: Flask) -> None:
             "codes": codes,
             "label": codes.label,
             "completeness": completeness,
+            "deadline_passed": deadline_passed,
             # Templates compare with these, never with the bare strings.
             "Role": Role,
             "RoundStatus": RoundStatus,

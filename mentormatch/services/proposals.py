@@ -37,6 +37,13 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def deadline_passed(expires_at: datetime | None) -> bool:
+    """True once a proposal's answer deadline is behind us, whether or not the expiry job has
+    run yet: from then on it cannot be answered."""
+    expires = _aware(expires_at)
+    return expires is not None and expires <= _now()
+
+
 def _load(mentorship_id: int) -> Mentorship:
     mentorship = db.session.get(
         Mentorship,
@@ -70,8 +77,7 @@ def _answerable(mentorship: Mentorship, mentor_id: int) -> None:
         raise NotFound(f"No proposal {mentorship.id}.")  # not revealed to other mentors
     if mentorship.status != "proposed":
         raise AnswerError(f"This proposal was already {mentorship.status}.")
-    expires = _aware(mentorship.expires_at)
-    if expires is not None and expires <= _now():
+    if deadline_passed(mentorship.expires_at):
         raise AnswerError("This proposal has expired; the mentee is back in the pool.")
 
 
