@@ -18,28 +18,32 @@ from mentormatch import (
 from mentormatch.commands import COMMANDS
 from mentormatch.extensions import csrf, db, login_manager, migrate
 from mentormatch.logs import configure_logging
+from mentormatch.models import (
+    MentorshipStatus,
+    PairRuleKind,
+    PairRuleSource,
+    Role,
+    RoundStatus,
+)
 from mentormatch.services.accounts import load_user_from_session
 from mentormatch.services.profiles import completeness
+from mentormatch.services.proposals import deadline_passed
 from mentormatch.settings import load_settings
 from mentormatch.web.account.views import bp as account_bp
-from mentormatch.web.audit.views import bp as audit_bp
 from mentormatch.web.auth.views import bp as auth_bp
-from mentormatch.web.coordinator.views import bp as coordinator_bp
+from mentormatch.web.coordinator import bp as coordinator_bp
 from mentormatch.web.errors import register_error_handlers
 from mentormatch.web.forms import EmptyForm
 from mentormatch.web.health.views import bp as health_bp
-from mentormatch.web.imports.views import bp as imports_bp
 from mentormatch.web.main.views import bp as main_bp
 from mentormatch.web.mentee.views import bp as mentee_bp
 from mentormatch.web.mentor.views import bp as mentor_bp
-from mentormatch.web.people.views import bp as people_bp
-from mentormatch.web.rounds.views import bp as rounds_bp
+from mentormatch.web.profiles.views import bp as profiles_bp
 from mentormatch.web.security import init_security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BLUEPRINTS = (
-    main_bp, auth_bp, mentee_bp, mentor_bp, coordinator_bp, people_bp, health_bp, imports_bp,
-    rounds_bp, account_bp, audit_bp,
+    main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp, health_bp,
 )  # fmt: skip
 
 
@@ -107,6 +111,13 @@ def register_template_context(app: Flask) -> None:
             "codes": codes,
             "label": codes.label,
             "completeness": completeness,
+            "deadline_passed": deadline_passed,
+            # Templates compare with these, never with the bare strings.
+            "Role": Role,
+            "RoundStatus": RoundStatus,
+            "MentorshipStatus": MentorshipStatus,
+            "PairRuleKind": PairRuleKind,
+            "PairRuleSource": PairRuleSource,
         }
 
     app.add_template_filter(codes.label, "label_of")

@@ -257,7 +257,7 @@ def test_any_upload_gets_a_page_not_a_crash(app, auth_coordinator, data, kind, f
     with app.app_context():
         before = state()
     response = auth_coordinator.post(
-        "/coordinator/people/import",
+        "/coordinator/import",
         data={"kind": kind, "dry_run": "y", "csv_file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
     )
@@ -275,7 +275,7 @@ def auth_coordinator(app, auth):
 def test_an_upload_over_the_limit_is_refused_with_a_message(app, auth_coordinator):
     data = b"email,full_name\n" + b"x" * (7 * 1024 * 1024)
     response = auth_coordinator.post(
-        "/coordinator/people/import",
+        "/coordinator/import",
         data={"kind": "mentee", "csv_file": (io.BytesIO(data), "big.csv")},
         content_type="multipart/form-data",
         follow_redirects=True,

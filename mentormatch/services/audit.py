@@ -178,13 +178,13 @@ def describe(entries: Iterable[AuditEntry]) -> list[EntryView]:
         target, url = "", None
         if entry.target_type == "user" and entry.target_id is not None:
             target = person(entry.target_id)
-            url = ("people.profile", {"user_id": entry.target_id})
+            url = ("profiles.show", {"user_id": entry.target_id})
         elif entry.target_type == "round" and entry.target_id is not None:
             name = rounds.get(entry.target_id)
             target = (
                 f"round {name!r} (#{entry.target_id})" if name else f"round #{entry.target_id}"
             )
-            url = ("rounds.show", {"round_id": entry.target_id}) if name else None
+            url = ("coordinator.round_review", {"round_id": entry.target_id}) if name else None
         elif entry.target_type:
             target = f"{entry.target_type} #{entry.target_id}"
         details = [

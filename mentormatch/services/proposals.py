@@ -101,7 +101,7 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         (mentee, mentor, "accepted_to_mentee"),
         (mentor, mentee, "accepted_to_mentor"),
     ):
-        link = mail.absolute_url("people.profile", user_id=other.id)
+        link = mail.absolute_url("profiles.show", user_id=other.id)
         mail_messages.queue(
             to.email, template, MentorshipStatus.ACCEPTED, mentee=mentee, mentor=mentor, link=link
         )

@@ -57,6 +57,23 @@ def _seconds_until_retry(error: RateLimitExceeded) -> float:
     return float(error.limit.limit.get_expiry())
 
 
+def too_large(error: RequestEntityTooLarge):
+    """The page for a request over the size limits, naming them."""
+    upload = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH")
+    text = request.max_form_memory_size or current_app.config.get("MAX_FORM_MEMORY_SIZE")
+    limits = " and ".join(
+        f"{what} at most {size_text(size)}"
+        for what, size in (("uploads can be", upload), ("the text of a form", text))
+        if size
+    )
+    return render_error(
+        413,
+        "What you sent is too large for this site"
+        + (f" ({limits})" if limits else "")
+        + ". Go back, shorten the text or choose a smaller file, and send it again.",
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -77,21 +94,7 @@ def register_error_handlers(app: Flask) -> None:
         )
         return body, code, {"Retry-After": str(math.ceil(seconds))}
 
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(error: RequestEntityTooLarge):
-        upload = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH")
-        text = request.max_form_memory_size or app.config.get("MAX_FORM_MEMORY_SIZE")
-        limits = " and ".join(
-            f"{what} at most {size_text(size)}"
-            for what, size in (("uploads can be", upload), ("the text of a form", text))
-            if size
-        )
-        return render_error(
-            413,
-            "What you sent is too large for this site"
-            + (f" ({limits})" if limits else "")
-            + ". Go back, shorten the text or choose a smaller file, and send it again.",
-        )
+    app.register_error_handler(RequestEntityTooLarge, too_large)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -128,11 +128,11 @@ def _proposed(world: World) -> dict:
 
 
 CASES = [
-    Case("people.profile", "GET", lambda w: {"user_id": w.id("mentee1")},
+    Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee1")},
          frozenset({"mentee1", "mentor1"}) | COORDINATORS, label="of a matched mentee"),
-    Case("people.profile", "GET", lambda w: {"user_id": w.id("mentee2")},
+    Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee2")},
          frozenset({"mentee2", "mentor2"}) | COORDINATORS, label="of a proposed mentee"),
-    Case("people.profile", "GET", lambda w: {"user_id": w.id("mentor2")},
+    Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentor2")},
          frozenset({"mentee2", "mentor2"}) | COORDINATORS, label="of a mentor"),
     Case("mentor.accept", "POST", lambda w: {"mentorship_id": w.proposal},
          frozenset({"mentor2"})),
@@ -142,16 +142,16 @@ CASES = [
          frozenset({"mentor1"})),
     Case("mentee.end", "POST", lambda w: {"mentorship_id": w.accepted},
          frozenset({"mentee1"})),
-    Case("coordinator.set_active", "POST", lambda w: {"user_id": w.id("mentee2")},
+    Case("coordinator.set_account_active", "POST", lambda w: {"user_id": w.id("mentee2")},
          COORDINATORS, form=lambda w: {"active": "no"}),
-    Case("rounds.show", "GET", _published, COORDINATORS),
-    Case("rounds.progress", "GET", _published, COORDINATORS),
-    Case("rounds.export", "GET", _published, COORDINATORS),
-    Case("rounds.settings", "GET", _proposed, COORDINATORS),
-    Case("rounds.settings", "POST", _proposed, COORDINATORS, form=_round_settings),
-    Case("rounds.start", "POST", _proposed, COORDINATORS),
-    Case("rounds.publish", "POST", _proposed, COORDINATORS),
-    Case("rounds.close", "POST", _published, COORDINATORS),
+    Case("coordinator.round_review", "GET", _published, COORDINATORS),
+    Case("coordinator.round_progress", "GET", _published, COORDINATORS),
+    Case("coordinator.export_round", "GET", _published, COORDINATORS),
+    Case("coordinator.round_settings", "GET", _proposed, COORDINATORS),
+    Case("coordinator.round_settings", "POST", _proposed, COORDINATORS, form=_round_settings),
+    Case("coordinator.start_round", "POST", _proposed, COORDINATORS),
+    Case("coordinator.publish_round", "POST", _proposed, COORDINATORS),
+    Case("coordinator.close_round", "POST", _published, COORDINATORS),
 ]  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from mentormatch.models import OutboxMessage, User
 from tests.helpers import TEST_PASSWORD, AuthActions, csrf_token_from
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-UPLOAD = "/coordinator/people/import"
+UPLOAD = "/coordinator/import"
 
 
 def upload(client, data: bytes, kind: str = "mentee", dry_run: bool = False, **extra):
@@ -29,7 +29,7 @@ def count(app, model, *where) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-@pytest.mark.parametrize("path", [UPLOAD, "/coordinator/people/export/mentee.csv"])
+@pytest.mark.parametrize("path", [UPLOAD, "/coordinator/export/mentee.csv"])
 def test_only_coordinators_may_import_or_export(client, auth, path):
     assert client.get(path).headers["Location"].startswith("/auth/login")
     for role in ("mentee", "mentor"):
@@ -45,8 +45,8 @@ def test_the_page_offers_a_checked_dry_run_and_the_export_links(client, auth):
     page = client.get(UPLOAD).get_data(as_text=True)
     assert '<input checked id="dry_run" name="dry_run" type="checkbox"' in page
     assert 'enctype="multipart/form-data"' in page
-    assert "/coordinator/people/export/mentee.csv" in page
-    assert "/coordinator/people/export/mentor.csv" in page
+    assert "/coordinator/export/mentee.csv" in page
+    assert "/coordinator/export/mentor.csv" in page
 
 
 def test_a_dry_run_shows_what_would_happen_and_saves_nothing(app, client, auth):
@@ -123,7 +123,7 @@ def test_submitting_without_a_file_asks_for_one(client, auth):
 def test_export_downloads_a_csv_the_import_reads(app, client, auth):
     auth.login_as("coordinator")
     upload(client, (DATA / "mentees.csv").read_bytes())
-    response = client.get("/coordinator/people/export/mentee.csv")
+    response = client.get("/coordinator/export/mentee.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith(
@@ -134,7 +134,7 @@ def test_export_downloads_a_csv_the_import_reads(app, client, auth):
     assert b"aisha.khan@example.org,Dr Aisha Khan,PK,internal-medicine" in body
     again = upload(client, body, dry_run=True).get_data(as_text=True)
     assert "0 created, 0 updated, 3 unchanged" in again
-    assert client.get("/coordinator/people/export/coordinator.csv").status_code == 404
+    assert client.get("/coordinator/export/coordinator.csv").status_code == 404
 
 
 def test_an_upload_needs_the_csrf_token(app_config):

@@ -279,7 +279,7 @@ def test_the_main_pages_break_no_content_security_rule_in_chromium(live_app):
             "/coordinator/rounds/",
             data["round"],
             "/coordinator/rounds/new",
-            "/coordinator/people/import",
+            "/coordinator/import",
         ],
     }
 

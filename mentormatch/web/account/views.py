@@ -8,20 +8,14 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
-from mentormatch.extensions import login_manager
 from mentormatch.services import privacy
 from mentormatch.services.errors import ValidationError
 from mentormatch.web.account.forms import DeleteAccountForm
 from mentormatch.web.forms import apply_errors
+from mentormatch.web.guards import require_sign_in
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-
-@bp.before_request
-def _signed_in_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
+require_sign_in(bp)
 
 
 def _page(form: DeleteAccountForm, status: int = 200):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -22,13 +21,6 @@ bp = Blueprint("mentee", __name__, url_prefix="/mentee")
 require_role(bp, Role.MENTEE.value)
 
 
-def deadline_passed(moment: datetime | None) -> bool:
-    """True once the mentor's deadline is behind us (the expiry job may not have run yet)."""
-    if moment is None:
-        return False
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= datetime.now(UTC)
-
-
 @bp.route("/")
 def home():
     profile = profiles.mentee_profile(current_user.id)
@@ -40,7 +32,6 @@ def home():
         current=mentorships["current"],
         history=mentorships["history"],
         end_form=EmptyForm(),
-        deadline_passed=deadline_passed,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -24,13 +23,6 @@ bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 require_role(bp, Role.MENTOR.value)
 
 
-def deadline_passed(moment: datetime | None) -> bool:
-    """True once the answer deadline is behind us (the expiry job may not have run yet)."""
-    if moment is None:
-        return False
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= datetime.now(UTC)
-
-
 def _home(decline_forms: dict[int, DeclineForm] | None = None, status: int = 200):
     profile = profiles.mentor_profile(current_user.id)
     mentorships = proposals.for_mentor(current_user.id)
@@ -46,7 +38,6 @@ def _home(decline_forms: dict[int, DeclineForm] | None = None, status: int = 200
         mentorships=mentorships,
         reasons=proposals.match_reasons(mentorships["pending"]),
         countries=country_names(),
-        deadline_passed=deadline_passed,
     ), status
 
 

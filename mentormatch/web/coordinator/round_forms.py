@@ -1,4 +1,4 @@
-"""Forms of the rounds pages. Validation of the values themselves is the service's
+"""Forms of the round and pair-rule pages. Validation of the values themselves is the service's
 (`parse_settings`, `set_pair_rule`), so a form only carries them and shows its errors."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from mentormatch.models import PairRuleKind
 from mentormatch.services.rounds.settings import (
     DEFAULT_OBJECTIVE,
     DEFAULT_WEIGHTS,
@@ -25,8 +26,8 @@ WEIGHT_HINTS = {
     "research": "Overlap of research interests.",
 }
 RULE_CHOICES = [
-    ("lock", "Lock: always pair them"),
-    ("forbid", "Forbid: never pair them"),
+    (PairRuleKind.LOCK.value, "Lock: always pair them"),
+    (PairRuleKind.FORBID.value, "Forbid: never pair them"),
 ]
 
 
@@ -81,7 +82,7 @@ class PairRuleForm(FlaskForm):
 class RuleByEmailForm(FlaskForm):
     mentee_email = EmailField("Mentee's email", validators=[DataRequired(), Length(max=254)])
     mentor_email = EmailField("Mentor's email", validators=[DataRequired(), Length(max=254)])
-    kind = RadioField("Rule", choices=RULE_CHOICES, default="lock")
+    kind = RadioField("Rule", choices=RULE_CHOICES, default=PairRuleKind.LOCK.value)
     note = StringField("Note (optional)", validators=[Length(max=500)])
 
 

@@ -1,11 +1,10 @@
-"""Coordinators import people from a CSV file and export them to one."""
+"""Coordinators import mentees and mentors from a CSV file and export them to one."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -19,15 +18,13 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from mentormatch.models import Role
 from mentormatch.services import csv_profiles
-from mentormatch.web.guards import require_role
-from mentormatch.web.imports.forms import ImportForm
-
-bp = Blueprint("imports", __name__, url_prefix="/coordinator/people")
-require_role(bp, Role.COORDINATOR.value)
+from mentormatch.web.coordinator.blueprint import bp
+from mentormatch.web.coordinator.forms import ImportForm
+from mentormatch.web.errors import too_large
 
 FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the other fields
+UPLOAD_ENDPOINT = "coordinator.import_csv"
 
 
 def _max_upload_bytes() -> int:
@@ -36,7 +33,7 @@ def _max_upload_bytes() -> int:
 
 def _render(form: ImportForm, report=None, status: int = 200):
     return render_template(
-        "imports/upload.html",
+        "coordinator/imports.html",
         form=form,
         report=report,
         max_size=csv_profiles.size_text(_max_upload_bytes()),
@@ -46,11 +43,14 @@ def _render(form: ImportForm, report=None, status: int = 200):
 @bp.before_request
 def _limit_request_size() -> None:
     # Refuse a huge body before it is read, not after it has filled a temporary file.
-    request.max_content_length = _max_upload_bytes() + FORM_OVERHEAD_BYTES
+    if request.endpoint == UPLOAD_ENDPOINT:
+        request.max_content_length = _max_upload_bytes() + FORM_OVERHEAD_BYTES
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge):
+    if request.endpoint != UPLOAD_ENDPOINT:
+        return too_large(error)  # the site's page, as anywhere else
     # The page cannot be rendered from this request (its forms would read the body), so go
     # back to the empty page with the message.
     flash(
@@ -58,11 +58,11 @@ def _too_large(error: RequestEntityTooLarge):
         "smaller files (keep the header row in each) and import them one after another.",
         "error",
     )
-    return redirect(url_for("imports.upload"))
+    return redirect(url_for(UPLOAD_ENDPOINT))
 
 
 @bp.route("/import", methods=["GET", "POST"])
-def upload():
+def import_csv():
     form = ImportForm()
     if form.validate_on_submit():
         limit = _max_upload_bytes()
@@ -76,7 +76,7 @@ def upload():
         )
         if report.saved:
             flash(report.summary, "success")
-            return redirect(url_for("imports.upload"))
+            return redirect(url_for(UPLOAD_ENDPOINT))
         return _render(form, report)
     if not form.is_submitted():
         form.dry_run.data = True  # checking first is the safe default
@@ -84,7 +84,7 @@ def upload():
 
 
 @bp.route("/export/<kind>.csv")
-def export(kind: str):
+def export_csv(kind: str):
     if kind not in csv_profiles.KINDS:
         abort(404)
     filename = f"mentormatch-{kind}s-{date.today().isoformat()}.csv"

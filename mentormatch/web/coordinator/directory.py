@@ -1,0 +1,49 @@
+"""The directory of mentees and of mentors, with filters, and (de)activating an account."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from mentormatch.services import directory
+from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.web.coordinator.blueprint import bp
+from mentormatch.web.coordinator.forms import DirectoryFilterForm
+from mentormatch.web.forms import EmptyForm, apply_errors
+
+SEARCHES = {"mentees": directory.search_mentees, "mentors": directory.search_mentors}
+
+
+@bp.route("/<any(mentees, mentors):kind>", endpoint="directory")
+def directory_page(kind: str):
+    role = kind.removesuffix("s")
+    form = DirectoryFilterForm(role, request.args)
+    filters = directory.DirectoryFilter(
+        **{name: field.data or "" for name, field in form._fields.items()},
+        page=request.args.get("page", 1, type=int),
+    )
+    try:
+        page = SEARCHES[kind](filters)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return render_template("coordinator/directory.html", kind=kind, form=form, page=None), 400
+    return render_template("coordinator/directory.html", kind=kind, form=form, page=page)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def set_account_active(user_id: int):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        user = directory.set_account_active(
+            user_id, request.form.get("active") == "yes", current_user.id
+        )
+    except NotFound:
+        abort(404)
+    except ValidationError as exc:
+        flash(str(exc.errors[0][1]), "error")
+    else:
+        state = "reactivated" if user.active else "deactivated"
+        flash(f"{user.full_name}'s account is {state}.", "success")
+    return redirect(url_for("profiles.show", user_id=user_id))

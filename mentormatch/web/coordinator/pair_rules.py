@@ -1,0 +1,81 @@
+"""Locks and forbids: pairs every later round must keep or avoid."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from mentormatch.models import PairRuleKind, Role
+from mentormatch.services.errors import ValidationError
+from mentormatch.services.rounds import pair_rules as rules_service
+from mentormatch.web.coordinator.blueprint import bp
+from mentormatch.web.coordinator.round_forms import (
+    PairRuleForm,
+    RemoveRuleForm,
+    RuleByEmailForm,
+)
+from mentormatch.web.forms import apply_errors
+
+
+def _back_to(round_id: int | None):
+    """To the round whose review page set or removed the rule, else to the rules page."""
+    if round_id:
+        return redirect(url_for("coordinator.round_review", round_id=round_id))
+    return redirect(url_for("coordinator.pair_rules"))
+
+
+@bp.route("/rounds/rules", methods=["GET", "POST"])
+def pair_rules():
+    form = RuleByEmailForm()
+    if form.validate_on_submit():
+        try:
+            mentee_id = rules_service.user_id_by_email(
+                form.mentee_email.data, Role.MENTEE.value, "mentee_email"
+            )
+            mentor_id = rules_service.user_id_by_email(
+                form.mentor_email.data, Role.MENTOR.value, "mentor_email"
+            )
+            rules_service.set_pair_rule(
+                mentee_id, mentor_id, form.kind.data, current_user.id, form.note.data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            verb = "locked to" if form.kind.data == PairRuleKind.LOCK else "forbidden with"
+            flash(f"{form.mentee_email.data} is {verb} {form.mentor_email.data}.", "success")
+            return redirect(url_for("coordinator.pair_rules"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "coordinator/pair_rules.html", form=form, rules=rules_service.list_pair_rules()
+    ), status
+
+
+@bp.route("/rounds/rules/pair", methods=["POST"])
+def set_pair_rule():
+    form = PairRuleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        rules_service.set_pair_rule(
+            form.mentee_id.data, form.mentor_id.data, form.kind.data, current_user.id
+        )
+    except ValidationError as exc:
+        flash(exc.errors[0][1], "error")
+    else:
+        what = (
+            "locked: later runs keep"
+            if form.kind.data == PairRuleKind.LOCK
+            else "forbidden: runs avoid"
+        )
+        flash(f"Pair {what} it. Run the round again to see the effect.", "success")
+    return _back_to(form.round_id.data)
+
+
+@bp.route("/rounds/rules/remove", methods=["POST"])
+def remove_pair_rule():
+    form = RemoveRuleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    rules_service.remove_pair_rule(form.mentee_id.data, form.mentor_id.data, current_user.id)
+    flash("Rule removed.", "success")
+    return _back_to(request.form.get("round_id", type=int))
