@@ -35,7 +35,7 @@ from mentormatch.matching import (  # noqa: E402
     solve,
     solve_stable,
 )
-from mentormatch.matching.synthetic import cohort  # noqa: E402
+from mentormatch.matching.synthetic import synthetic_features  # noqa: E402
 
 
 def peak_rss_gb() -> float:
@@ -62,7 +62,7 @@ def timed_solve(problem: MatchingProblem, repeats: int):
 
 def dense_instance(name, n, m, seats, kind, repeats, run_baseline=True):
     if kind == "structured":
-        mentees, mentors = cohort(n, m, seed=n)
+        mentees, mentors = synthetic_features(n, m, seed=n)
         scores = FeatureScores(mentees, mentors).rows(np.arange(n))
     else:
         scores = np.random.default_rng(n).random((n, m))
@@ -86,7 +86,7 @@ def dense_instance(name, n, m, seats, kind, repeats, run_baseline=True):
 
 def feature_instance(n, m, seats):
     t0 = time.perf_counter()
-    mentees, mentors = cohort(n, m, seed=7)
+    mentees, mentors = synthetic_features(n, m, seed=7)
     t_gen = time.perf_counter() - t0
     problem = MatchingProblem(FeatureScores(mentees, mentors), np.full(m, seats))
     t = time.perf_counter()
@@ -114,7 +114,7 @@ def feature_instance(n, m, seats):
 
 def scarce_instance(n, m):
     """Seats scarcer than mentees ("coverage"): capacities 1-4, about 0.5 seats per mentee."""
-    mentees, mentors = cohort(n, m, seed=11)
+    mentees, mentors = synthetic_features(n, m, seed=11)
     capacity = np.random.default_rng(11).integers(1, 5, m)
     problem = MatchingProblem(FeatureScores(mentees, mentors), capacity)
     t = time.perf_counter()
@@ -135,7 +135,7 @@ def scarce_instance(n, m):
 
 def round_instance(n=10_000, m=2_000):
     """A realistic round as the rounds service runs it: seats < mentees, capacities 1-4."""
-    mentees, mentors = cohort(n, m, seed=11)
+    mentees, mentors = synthetic_features(n, m, seed=11)
     capacity = np.random.default_rng(11).integers(1, 5, m)
     problem = MatchingProblem(FeatureScores(mentees, mentors), capacity)
     result = solve(problem)

@@ -166,7 +166,7 @@ def _fused_rows(
 
 
 def scan_features(
-    problem, tables: FeatureTables, iw, mentor_ok, min_score, u, v, r, col_k=None, pruned=True,
+    problem, tables: FeatureTables, scale, mentor_ok, min_score, u, v, r, col_k=None, pruned=True,
     sel=None,
 ):  # fmt: skip
     """`solver._scan` for a `FeatureScores` source: one fused pass over all free rows.
@@ -214,8 +214,8 @@ def scan_features(
                 tables.max_nb, grp.perm, grp.p_combo, grp.p_state, grp.p_res, grp.p_nb,
                 grp.g_ptr, grp.g_state, grp.g_nblo, grp.g_nbhi, grp.g_or, g_minv, grp.c_ptr,
                 grp.c_id, grp.c_nblo, grp.c_nbhi, grp.c_or, c_minv, first, tables.ws,
-                tables.wr, tables.wq, float(min_score), iw.unit, iw.factor, iw.offset, u[sl], v,
-                mentor_ok, r,
+                tables.wr, tables.wq, float(min_score), scale.unit, scale.factor, scale.offset,
+                u[sl], v, mentor_ok, r,
                 problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
                 out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
             )  # fmt: skip
@@ -223,8 +223,8 @@ def scan_features(
         fused_scan(
             spec_rows, reg_rows, res_e, rows, tables.combo, tables.combo_spec, tables.combo_sub,
             tables.state, tables.research, tables.n_research, tables.max_nb,
-            tables.ws, tables.wr, tables.wq, float(min_score), iw.unit, iw.factor, iw.offset,
-            u[sl], v, mentor_ok, r, problem._forbidden_ptr, problem._forbidden_cols,
+            tables.ws, tables.wr, tables.wq, float(min_score), scale.unit, scale.factor,
+            scale.offset, u[sl], v, mentor_ok, r, problem._forbidden_ptr, problem._forbidden_cols,
             allowed, use_allowed, out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
         )  # fmt: skip
     if ck.shape[1] == 0:

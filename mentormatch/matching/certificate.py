@@ -3,7 +3,7 @@
 LP duality for the b-matching (max sum w_ij x_ij, each mentee <= 1, mentor j <= r_j seats):
 a feasible matching x and prices u, v >= 0 with u_i + v_j >= w_ij on every allowed pair and
 sum(w x) == sum(u) + sum(r_j v_j) prove that no matching does better. All of it is checked
-in int64 weight units (`weights.py`), so "within tolerance" means exactly equal; the scan
+in int64 weight units (`integer_scores.py`), so "within tolerance" means exactly equal; the scan
 over all pairs runs in row blocks, so it works when the score matrix does not fit in memory.
 
 This module shares nothing with the solver but the integer weight rule: it recomputes
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit, prange
 
+from .integer_scores import integer_scale
 from .problem import MatchingProblem
 from .scoring import (
     FeatureScores,
@@ -26,7 +27,6 @@ from .scoring import (
     specialty_similarity,
 )
 from .solver import MatchingResult
-from .weights import integer_weights
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,7 @@ def _mentor_groups(mt, v, ok_mentor):
     )  # fmt: skip
 
 
-def _violations_from_features(problem, iw, u, v, ok_mentor, min_score, pruned=True):
+def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned=True):
     src = problem.source
     mt = src.mentors
     free = problem.free_mentees
@@ -277,7 +277,7 @@ def _violations_from_features(problem, iw, u, v, ok_mentor, min_score, pruned=Tr
                 np.ascontiguousarray(mentee_region_rows(src.mentees, rows)),
                 np.ascontiguousarray(src.mentees.research[rows]), rows,
                 mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
-                min_score, iw.unit, iw.factor, iw.offset, u[start : start + len(rows)], v,
+                min_score, scale.unit, scale.factor, scale.offset, u[start : start + len(rows)], v,
                 ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed,
                 use_allowed, *groups,
             )  # fmt: skip
@@ -289,7 +289,7 @@ def _violations_from_features(problem, iw, u, v, ok_mentor, min_score, pruned=Tr
             np.ascontiguousarray(mentee_region_rows(src.mentees, rows)),
             np.ascontiguousarray(src.mentees.research[rows]), rows,
             mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
-            min_score, iw.unit, iw.factor, iw.offset, u[start : start + len(rows)], v,
+            min_score, scale.unit, scale.factor, scale.offset, u[start : start + len(rows)], v,
             ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
         )  # fmt: skip
         violations += int(cnt.sum())
@@ -331,13 +331,13 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     free = problem.free_mentees
     nf = len(free)
     rescap = problem.residual_capacity
-    iw = integer_weights(
+    scale = integer_scale(
         problem.objective,
         problem.source.bound(),
         nf,
         int(rescap.max()) if problem.n_mentors else 0,
     )
-    if iw != result.duals.weights:
+    if scale != result.duals.scale:
         problems.append("the result's weight scale does not match the problem")
     u_all = np.asarray(result.duals.mentee, dtype=np.int64)
     v = np.asarray(result.duals.mentor, dtype=np.int64)
@@ -356,12 +356,12 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     pos = 0
     scan_rows = free
     if isinstance(problem.source, FeatureScores):
-        violations, worst = _violations_from_features(problem, iw, u, v, ok_mentor, min_score)
+        violations, worst = _violations_from_features(problem, scale, u, v, ok_mentor, min_score)
         scan_rows = free[:0]  # every row was checked above, from the features
     for idx, block in problem.row_blocks(scan_rows):
         allowed = np.ascontiguousarray(problem.pair_mask(idx)) if use_allowed else dummy
         cnt, wv = _dual_violations(
-            block, allowed, use_allowed, min_score, iw.unit, iw.factor, iw.offset,
+            block, allowed, use_allowed, min_score, scale.unit, scale.factor, scale.offset,
             u[pos : pos + len(idx)], v, ok_mentor,
         )  # fmt: skip
         violations += int(cnt.sum())
@@ -374,7 +374,7 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     # complementary slackness and equal objectives (exact integers)
     mo = result.mentor_of[free]
     matched = np.flatnonzero(mo >= 0)
-    w_matched = iw.of(problem.pair_scores(free[matched], mo[matched]))
+    w_matched = scale.arc_weights(problem.pair_scores(free[matched], mo[matched]))
     tight = u[matched] + v[mo[matched]] == w_matched
     load = np.bincount(mo[matched], minlength=problem.n_mentors)
     complementary = bool(tight.all() and (u[mo < 0] == 0).all() and (v[load < rescap] == 0).all())

@@ -14,7 +14,7 @@ database. The rules (domain.md, "Scores"), each component in [0, 1]:
 - research: Jaccard overlap |A & B| / |A | B| of the research-code sets, 0 when either is empty.
 
 The total is the weighted sum with the weights normalised to sum 1, so it also lies in [0, 1].
-Large cohorts are scored in row blocks (`iter_score_blocks`, `FeatureScores`), so the full
+Large rounds are scored in row blocks (`iter_score_blocks`, `FeatureScores`), so the full
 matrix never has to sit in memory.
 """
 
@@ -365,7 +365,7 @@ def explain_pair(
     return PairExplanation(mentee, mentor, parts, float(comp.total[0, mentor]))
 
 
-# -- compiled block scoring for large cohorts ----------------------------------------------
+# -- compiled block scoring for large rounds -----------------------------------------------
 @njit(cache=True, inline="always")
 def _popcount(x):
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _auction, _fused, _kernels
+from .integer_scores import IntegerScale, integer_scale
 from .problem import MatchingProblem
 from .scoring import FeatureScores
-from .weights import IntegerWeights, integer_weights
 
 ENGINE_VERSION = "1.0.0"
 REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
@@ -64,7 +64,7 @@ COL_PAIRS_MAX = 500_000_000  # column-side candidates only up to this many free 
 
 @dataclass(frozen=True)
 class Duals:
-    """LP dual prices in integer weight units (see `weights.py`).
+    """LP dual prices in integer weight units (see `integer_scores.py`).
 
     mentee[i] (u) is 0 for locked and unmatched mentees; mentor[j] (v) is 0 when j has a free
     seat. For every allowed free pair u_i + v_j >= w_ij, with equality on matched pairs, and
@@ -73,7 +73,7 @@ class Duals:
 
     mentee: np.ndarray
     mentor: np.ndarray
-    weights: IntegerWeights
+    scale: IntegerScale
 
 
 @dataclass(frozen=True)
@@ -127,12 +127,12 @@ def solve(
     nf = len(n_free_idx)
     m = problem.n_mentors
     rescap = problem.residual_capacity.astype(np.int64)
-    iw = integer_weights(
+    scale = integer_scale(
         problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
     )
     if m == 0:
         # No mentor at all: every mentee stays unmatched, and zero prices prove it.
-        return _unmatched_result(problem, iw)
+        return _unmatched_result(problem, scale)
     k = default_k(problem) if k is None else max(1, min(int(k), m))
     max_add = k if max_add is None else max(1, int(max_add))
     mentor_ok = rescap > 0
@@ -141,7 +141,7 @@ def solve(
     t0 = time.perf_counter()
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
-    q = _q_cache(problem, iw)
+    q = _q_cache(problem, scale)
     tables = (
         _fused.FeatureTables(problem.source) if isinstance(problem.source, FeatureScores) else None
     )
@@ -152,7 +152,7 @@ def solve(
         if nf * m <= COL_PAIRS_MAX:
             col_k = np.where(mentor_ok, np.minimum(COL_FACTOR * rescap, COL_MAX), 0)
             cols, rcs, _, extra = _fused.scan_features(
-                problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k, col_k
+                problem, tables, scale, mentor_ok, min_score, zeros_u, zeros_v, k, col_k
             )
             indptr, indices, weights = _csr_from_lists(cols, -rcs)
             indptr, indices, weights = _add_arcs(indptr, indices, weights, m, *extra)
@@ -160,11 +160,11 @@ def solve(
             # at this size the column heaps cost as much as the scan itself; the first
             # auction's augmentation gives the mentors nobody ranks their arcs instead
             cols, rcs, _ = _fused.scan_features(
-                problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k
+                problem, tables, scale, mentor_ok, min_score, zeros_u, zeros_v, k
             )
             indptr, indices, weights = _csr_from_lists(cols, -rcs)
     else:
-        cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k, q)
+        cols, rcs, _ = _scan(problem, scale, mentor_ok, min_score, zeros_u, zeros_v, k, q)
         indptr, indices, weights = _csr_from_lists(cols, -rcs)
     t_cand = time.perf_counter() - t0
 
@@ -183,7 +183,7 @@ def solve(
             # each such mentor's best unplaced mentees (so that every free seat gets arcs)
             mask = mentor_ok & (free_seats > 0)
             c, rc, _, (er, ec, erc) = _fused.scan_features(
-                problem, tables, iw, mask, min_score, zeros_u, zeros_v, AUGMENT_K,
+                problem, tables, scale, mask, min_score, zeros_u, zeros_v, AUGMENT_K,
                 np.where(mask, AUGMENT_COL * free_seats, 0), sel=rows,
             )  # fmt: skip
             ok = c >= 0
@@ -192,7 +192,7 @@ def solve(
 
     if nf:
         order, indptr, indices, weights = state.warm_start(
-            indptr, indices, weights, rescap, augment, _reserve_price(problem, iw, weights, nf)
+            indptr, indices, weights, rescap, augment, _reserve_price(problem, scale, weights, nf)
         )
     else:
         order = np.arange(0)
@@ -204,7 +204,7 @@ def solve(
         t2 = time.perf_counter()
         u, v = state.duals()
         new_cols, new_rcs, counts = _scan(
-            problem, iw, mentor_ok, min_score, u, v, max_add, q, tables
+            problem, scale, mentor_ok, min_score, u, v, max_add, q, tables
         )
         t_price += time.perf_counter() - t2
         t_solve += t2 - t1
@@ -237,19 +237,19 @@ def solve(
         total_score=matched_total(problem, mentor_of),
         n_matched=int((mentor_of >= 0).sum()),
         objective=problem.objective,
-        duals=Duals(u_full, v, iw),
+        duals=Duals(u_full, v, scale),
         stats=stats,
     )
 
 
-def _unmatched_result(problem: MatchingProblem, iw: IntegerWeights) -> MatchingResult:
+def _unmatched_result(problem: MatchingProblem, scale: IntegerScale) -> MatchingResult:
     mentor_of = problem.locked_mentor_of.copy()
     return MatchingResult(
         mentor_of=mentor_of,
         total_score=matched_total(problem, mentor_of),
         n_matched=int((mentor_of >= 0).sum()),
         objective=problem.objective,
-        duals=Duals(np.zeros(problem.n_mentees, np.int64), np.zeros(0, np.int64), iw),
+        duals=Duals(np.zeros(problem.n_mentees, np.int64), np.zeros(0, np.int64), scale),
         stats=SolveStats(0, 0, 0, 0.0, 0.0, 0.0, 0),
     )
 
@@ -438,7 +438,7 @@ class _State:
         return rows.astype(np.int64)
 
 
-def _reserve_price(problem, iw: IntegerWeights, weights: np.ndarray, nf: int) -> int:
+def _reserve_price(problem, scale: IntegerScale, weights: np.ndarray, nf: int) -> int:
     """The first auction's starting seat price (see `_State.warm_start`)."""
     seats = int(problem.residual_capacity.sum())
     if problem.objective != "coverage" or seats >= nf or len(weights) == 0:
@@ -446,7 +446,7 @@ def _reserve_price(problem, iw: IntegerWeights, weights: np.ndarray, nf: int) ->
     return max(0, int(weights.min()) - 1)
 
 
-def _q_cache(problem, iw: IntegerWeights) -> np.ndarray | None:
+def _q_cache(problem, scale: IntegerScale) -> np.ndarray | None:
     """Rounded scores of the free rows as int32 (unusable pairs marked), for dense problems.
 
     Pricing runs several times per solve; on a dense matrix of moderate size it is cheaper to
@@ -454,30 +454,30 @@ def _q_cache(problem, iw: IntegerWeights) -> np.ndarray | None:
     """
     if problem.scores is None or len(problem.free_mentees) * problem.n_mentors > CACHE_PAIRS:
         return None
-    if problem.source.bound() / iw.unit >= 2**31 - 2:
+    if problem.source.bound() / scale.unit >= 2**31 - 2:
         return None
     free = problem.free_mentees
     q = np.empty((len(free), problem.n_mentors), np.int32)
     pos = 0
     for idx, block in problem.row_blocks(free):
         qb = q[pos : pos + len(idx)]
-        _kernels.round_block(block, iw.unit, qb)
+        _kernels.round_block(block, scale.unit, qb)
         if problem.allowed is not None or problem.min_score is not None or problem.forbidden_rows:
             qb[~problem.allowed_mask(idx, block)] = _kernels.Q_SKIP
         pos += len(idx)
     return q
 
 
-def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r, q=None, tables=None):
+def _scan(problem, scale: IntegerScale, mentor_ok, min_score, u, v, r, q=None, tables=None):
     """Blockwise over free mentees: the r most negative u_i + v_j - w_ij per row."""
     free = problem.free_mentees
     nf = len(free)
     if q is not None:
-        return _kernels.price_block_q(q, iw.factor, iw.offset, u, v, mentor_ok, max(r, 0))
+        return _kernels.price_block_q(q, scale.factor, scale.offset, u, v, mentor_ok, max(r, 0))
     if isinstance(problem.source, FeatureScores):
         if tables is None:
             tables = _fused.FeatureTables(problem.source)
-        return _fused.scan_features(problem, tables, iw, mentor_ok, min_score, u, v, r)
+        return _fused.scan_features(problem, tables, scale, mentor_ok, min_score, u, v, r)
     out_c = np.full((nf, max(r, 0)), -1, np.int64)
     out_k = np.zeros((nf, max(r, 0)), np.int64)
     counts = np.zeros(nf, np.int64)
@@ -492,9 +492,9 @@ def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r, q=None, ta
             allowed,
             use_allowed,
             float(min_score),
-            iw.unit,
-            iw.factor,
-            iw.offset,
+            scale.unit,
+            scale.factor,
+            scale.offset,
             u[pos : pos + b],
             v,
             mentor_ok,
