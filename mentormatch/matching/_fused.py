@@ -7,9 +7,9 @@ build small lookup tables (the weighted specialty term for each distinct mentor
 research term per (overlap, mentor research count)), so a pair costs three lookups and one
 popcount, and the row's top candidates or violated arcs are kept as the row is scanned.
 
-The floats are exactly those of `FeatureScores.rows` (same operations in the same order:
-(ws * sp + wr * rg) + wq * rs, with rs = inter / max(union, 1)); a test checks it bit for
-bit, and `check_optimal` recomputes every score from the features with its own kernel.
+The floats are exactly those of `FeatureScores.rows`: the tables hold the weighted parts of
+`_pair_score.pair_score` and a pair adds them with its `weighted_total` (the same operations
+in the same order); a test checks it bit for bit.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import numpy as np
 from numba import njit, prange
 
 from ._kernels import _emit_sorted, _keep_best, _sift_down_max, _sift_up_max
-from .scoring import _popcount, mentee_region_rows, mentee_specialty_rows
+from ._pair_score import popcount, research_value, specialty_value, weighted_total
+from .integer_scores import arc_weight
+from .scoring import mentee_region_rows, mentee_specialty_rows
 
 BLOCK_ROWS = 8192
 
@@ -55,21 +57,20 @@ class FeatureTables:
 
 
 @njit(cache=True, inline="always")
-def _row_setup(spec_row, reg_row, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr):
+def _row_setup(
+    spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
+):
+    """Fill row i's tables of weighted parts: per mentor (specialty, subspecialty) combo, per
+    state, and per (overlap x, mentor research count nb) with |A | B| = na + nb - x."""
     for c in range(combo_spec.shape[0]):
-        sp = spec_row[combo_spec[c]]
-        if combo_sub[c] >= 0:
-            sp2 = spec_row[combo_sub[c]]
-            if sp2 > sp:
-                sp = sp2
-        wsp[c] = ws * sp
-    for s in range(reg_row.shape[0]):
-        wrg[s] = wr * reg_row[s]
-    na = np.int64(_popcount(a))
+        spec, sub = combo_spec[c], combo_sub[c]
+        wsp[c] = ws * specialty_value(spec_rows[i, spec], spec_rows[i, sub], sub >= 0)
+    for s in range(reg_rows.shape[1]):
+        wrg[s] = wr * reg_rows[i, s]
+    na = np.int64(popcount(a))
     for x in range(max_nb + 1):
         for nb in range(max_nb + 1):
-            union = np.float64(na + nb - x)
-            wqr[x * (max_nb + 1) + nb] = wq * (np.float64(x) / max(union, 1.0))
+            wqr[x * (max_nb + 1) + nb] = wq * research_value(x, na + nb - x)
 
 
 @njit(cache=True, parallel=True)
@@ -115,7 +116,7 @@ def _fused_rows(
         wqr = np.empty(stride * stride, np.float64)
         a = res_e[i]
         _row_setup(
-            spec_rows[i], reg_rows[i], a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
+            spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
         )
         keys = np.empty(max(r, 1), np.int64)
         cols = np.empty(max(r, 1), np.int64)
@@ -128,11 +129,11 @@ def _fused_rows(
         for j in range(m):
             if not mentor_ok[j]:
                 continue
-            x = np.int64(_popcount(a & mres[j]))
-            s = wsp[combo[j]] + wrg[mstate[j]] + wqr[x * stride + mnb[j]]
+            x = np.int64(popcount(a & mres[j]))
+            s = weighted_total(wsp[combo[j]], wrg[mstate[j]], wqr[x * stride + mnb[j]])
             if s < min_score:
                 continue
-            rc = ui + v[j] - (np.int64(np.rint(s / unit)) * factor + offset)
+            rc = ui + v[j] - arc_weight(s, unit, factor, offset)
             if rc >= 0:
                 continue
             if fp < fe:
@@ -307,11 +308,6 @@ INF = np.int64(1) << np.int64(62)
 
 
 @njit(cache=True, inline="always")
-def _bound_w(b, unit, factor, offset):
-    return np.int64(np.rint(b / unit)) * factor + offset
-
-
-@njit(cache=True, inline="always")
 def _forbidden(fcols, fp, fe, j):
     lo = fp
     hi = fe
@@ -387,9 +383,9 @@ def _pruned_rows(
     for i in range(lo, hi):
         a = res_e[i]
         _row_setup(
-            spec_rows[i], reg_rows[i], a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
+            spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
         )
-        na = np.int64(_popcount(a))
+        na = np.int64(popcount(a))
         for nb in range(stride):
             pm[nb] = wqr[nb]
         for x in range(1, stride):
@@ -401,9 +397,9 @@ def _pruned_rows(
                 wrg_max = wrg[s]
         ui = u[i]
         for k in range(n_combo):
-            xc = np.int64(_popcount(a & c_or[k]))
+            xc = np.int64(popcount(a & c_or[k]))
             rqc = _research_bound(pm, stride, na, xc, c_nblo[k], c_nbhi[k])
-            wb = _bound_w((wsp[c_id[k]] + wrg_max) + rqc, unit, factor, offset)
+            wb = arc_weight(weighted_total(wsp[c_id[k]], wrg_max, rqc), unit, factor, offset)
             c_lb[k] = ui + c_minv[k] - wb if c_minv[k] < INF else INF
         c_order = np.argsort(c_lb, kind="mergesort") if sort_combos else np.arange(n_combo)
         size = 0
@@ -424,11 +420,10 @@ def _pruned_rows(
                 gm = g_minv[g]
                 if gm >= INF:
                     continue
-                st = g_state[g]
-                xg = np.int64(_popcount(a & g_or[g]))
+                xg = np.int64(popcount(a & g_or[g]))
                 rqg = _research_bound(pm, stride, na, xg, g_nblo[g], g_nbhi[g])
-                head = base_sp + wrg[st]
-                wg = _bound_w(head + rqg, unit, factor, offset)
+                base_rg = wrg[g_state[g]]
+                wg = arc_weight(weighted_total(base_sp, base_rg, rqg), unit, factor, offset)
                 glb = ui + gm - wg
                 if glb >= 0 or (r > 0 and size == r and glb > keys[0] and not use_cols):
                     continue
@@ -439,11 +434,11 @@ def _pruned_rows(
                     vj = v[j]
                     if ui + vj - wg >= 0:
                         continue
-                    x = np.int64(_popcount(a & p_res[p]))
-                    s = head + wqr[x * stride + p_nb[p]]
+                    x = np.int64(popcount(a & p_res[p]))
+                    s = weighted_total(base_sp, base_rg, wqr[x * stride + p_nb[p]])
                     if s < min_score:
                         continue
-                    rc = ui + vj - (np.int64(np.rint(s / unit)) * factor + offset)
+                    rc = ui + vj - arc_weight(s, unit, factor, offset)
                     if rc >= 0:
                         continue
                     if fp < fe and _forbidden(fcols, fp, fe, j):

@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 BASE_UNIT = 1e-6
 _INT_LIMIT = 2**62
@@ -40,9 +41,15 @@ class IntegerScale:
     objective: str
 
     def arc_weights(self, scores: np.ndarray) -> np.ndarray:
-        """The int64 arc weights of an array of float scores."""
+        """The int64 arc weights of an array of float scores (`arc_weight`, vectorised)."""
         q = np.rint(scores / self.unit).astype(np.int64)
         return q * self.factor + self.offset
+
+
+@njit(cache=True, inline="always")
+def arc_weight(score, unit, factor, offset):
+    """`IntegerScale.arc_weights` for one score, inside the compiled scans."""
+    return np.int64(np.rint(score / unit)) * factor + offset
 
 
 def integer_scale(objective: str, bound: float, n_free: int, max_capacity: int) -> IntegerScale:
