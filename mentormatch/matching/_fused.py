@@ -212,11 +212,10 @@ def scan_features(
         if pruned:
             pruned_scan(
                 spec_rows, reg_rows, res_e, rows, tables.combo_spec, tables.combo_sub,
-                tables.max_nb, grp.perm, grp.p_combo, grp.p_state, grp.p_res, grp.p_nb,
-                grp.g_ptr, grp.g_state, grp.g_nblo, grp.g_nbhi, grp.g_or, g_minv, grp.c_ptr,
-                grp.c_id, grp.c_nblo, grp.c_nbhi, grp.c_or, c_minv, first, tables.ws,
-                tables.wr, tables.wq, float(min_score), scale.unit, scale.factor, scale.offset,
-                u[sl], v, mentor_ok, r,
+                tables.max_nb, grp.perm, grp.p_res, grp.p_nb, grp.g_ptr, grp.g_state,
+                grp.g_nblo, grp.g_nbhi, grp.g_or, g_minv, grp.c_ptr, grp.c_id, grp.c_nblo,
+                grp.c_nbhi, grp.c_or, c_minv, first, tables.ws, tables.wr, tables.wq,
+                float(min_score), scale.unit, scale.factor, scale.offset, u[sl], v, mentor_ok, r,
                 problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
                 out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
             )  # fmt: skip
@@ -267,8 +266,8 @@ class MentorGroups:
         m = len(tables.combo)
         self.perm = np.lexsort((np.arange(m), tables.state, tables.combo)).astype(np.int64)
         p = self.perm
-        self.p_combo = tables.combo[p].astype(np.int64)
-        self.p_state = tables.state[p].astype(np.int64)
+        p_combo = tables.combo[p].astype(np.int64)
+        p_state = tables.state[p].astype(np.int64)
         self.p_res = tables.research[p]
         self.p_nb = tables.n_research[p].astype(np.int64)
         if m == 0:
@@ -280,13 +279,13 @@ class MentorGroups:
             self.g_or = self.c_or = np.zeros(0, np.uint64)
             self.g_state = self.g_nblo = self.g_nbhi = self.c_id = self.c_nblo = self.c_nbhi = z
             return
-        key = self.p_combo * 64 + self.p_state
+        key = p_combo * 64 + p_state
         self.g_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).astype(np.int64)
         self.g_ptr = np.r_[self.g_start, m].astype(np.int64)
-        self.g_state = self.p_state[self.g_start]
+        self.g_state = p_state[self.g_start]
         self.g_nblo = np.minimum.reduceat(self.p_nb, self.g_start)
         self.g_nbhi = np.maximum.reduceat(self.p_nb, self.g_start)
-        g_combo = self.p_combo[self.g_start]
+        g_combo = p_combo[self.g_start]
         self.c_start = np.flatnonzero(np.r_[True, g_combo[1:] != g_combo[:-1]]).astype(np.int64)
         self.c_ptr = np.r_[self.c_start, len(self.g_start)].astype(np.int64)
         self.c_id = g_combo[self.c_start]
@@ -333,9 +332,9 @@ def _research_bound(pm, stride, na, xg, nblo, nbhi):
 
 @njit(cache=True, parallel=True)
 def pruned_scan(
-    spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_combo, p_state,
-    p_res, p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or,
-    c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
+    spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_res, p_nb, g_ptr,
+    g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos,
+    ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
     fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
 ):  # fmt: skip
     """`fused_scan` over grouped mentors, skipping groups that cannot matter (bound above).
@@ -353,7 +352,7 @@ def pruned_scan(
     for t in prange(nt):
         _pruned_rows(
             t * per, min(b, (t + 1) * per), t, spec_rows, reg_rows, res_e, rows, combo_spec,
-            combo_sub, max_nb, perm, p_combo, p_state, p_res, p_nb, g_ptr, g_state, g_nblo,
+            combo_sub, max_nb, perm, p_res, p_nb, g_ptr, g_state, g_nblo,
             g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos, ws, wr,
             wq, min_score, unit, factor, offset, u, v, mentor_ok, r, fptr, fcols, allowed,
             use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
@@ -362,8 +361,8 @@ def pruned_scan(
 
 @njit(cache=True)
 def _pruned_rows(
-    lo, hi, t, spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_combo,
-    p_state, p_res, p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo,
+    lo, hi, t, spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_res,
+    p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo,
     c_nbhi, c_or, c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v,
     mentor_ok, r, fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc,
     csize,

@@ -206,10 +206,9 @@ class MatchingProblem:
             mask &= block >= self.min_score
         return mask
 
-    def row_blocks(self, rows: np.ndarray, block_rows: int | None = None):
+    def row_blocks(self, rows: np.ndarray):
         """Yield (row indices, score block) over `rows`, sized so a block stays ~32 MB."""
-        if block_rows is None:
-            block_rows = max(1, (4 << 20) // max(1, self.n_mentors))
+        block_rows = max(1, (4 << 20) // max(1, self.n_mentors))
         for start in range(0, len(rows), block_rows):
             idx = rows[start : start + block_rows]
             yield idx, np.ascontiguousarray(self.source.rows(idx), dtype=np.float64)

@@ -170,7 +170,7 @@ def solve(
 
     seat_ptr = np.zeros(m + 1, np.int64)
     np.cumsum(rescap, out=seat_ptr[1:])
-    state = _State.fresh(nf, m, seat_ptr)
+    state = _State(nf, m, seat_ptr)
     t_solve = t_price = 0.0
     rounds = 0
     added_total = 0
@@ -192,7 +192,7 @@ def solve(
 
     if nf:
         order, indptr, indices, weights = state.warm_start(
-            indptr, indices, weights, rescap, augment, _reserve_price(problem, scale, weights, nf)
+            indptr, indices, weights, rescap, augment, _reserve_price(problem, weights, nf)
         )
     else:
         order = np.arange(0)
@@ -214,7 +214,7 @@ def solve(
         added_total += int((new_cols >= 0).sum())
         # the scan returns reduced costs; the arc weight is w = u_i + v_j - rc (exact integers)
         new_w = u[:, None] + v[np.maximum(new_cols, 0)] - new_rcs
-        indptr, indices, weights = _merge_fast(indptr, indices, weights, new_cols, new_w)
+        indptr, indices, weights = _merge_arcs(indptr, indices, weights, new_cols, new_w)
         t1 = time.perf_counter()
         order = state.rewarm(indptr, indices, weights, rescap, rows_new, v)
         t_solve += time.perf_counter() - t1
@@ -274,10 +274,7 @@ class _State:
         self.pi_e = np.zeros(nf, np.int64)
         self.pi_m = np.zeros(m, np.int64)
         self.state = np.array([0, nf, 0], np.int64)  # pi_T, seats owed to T, work counter
-
-    @classmethod
-    def fresh(cls, nf: int, m: int, seat_ptr: np.ndarray) -> _State:
-        return cls(nf, m, seat_ptr)
+        self.floor = -1  # the auction's outside option (see warm_start); -1: none
 
     def warm_start(self, indptr, indices, weights, cap, augment=None, price0=0):
         """Auction prices and placements (`_auction`).
@@ -316,6 +313,7 @@ class _State:
         self.floor = floor
         if floor >= 0:
             eps0 = max(1, spread // RESERVE_EPS_DIVISOR)
+        augmented = 0
         if augment is not None:
             seat_mentor = np.repeat(np.arange(m), np.diff(self.seat_ptr))
             for _ in range(AUGMENT_ROUNDS):
@@ -337,8 +335,8 @@ class _State:
                     indptr, indices, weights, m, add_r, add_c, add_rc
                 )
                 own_seat[own_seat == _auction.UNMATCHED_SEAT] = _auction.NO_SEAT
-                self.augmented = getattr(self, "augmented", 0) + len(add_r)
-            if getattr(self, "augmented", 0):
+                augmented += len(add_r)
+            if augmented:
                 # the price war before each augmentation inflated some prices far beyond the
                 # score range (which would make every row violate pricing); the augmented
                 # arcs can now place everyone, so the real auction starts from zero prices
@@ -372,7 +370,7 @@ class _State:
         spread = int(weights.max() - weights.min()) if len(weights) else 0
         return self._auction_then_state(
             indptr, indices, weights, cap, seat_price, seat_holder, own_seat,
-            max(1, spread // REWARM_EPS_DIVISOR), REWARM_KEEP, getattr(self, "floor", -1),
+            max(1, spread // REWARM_EPS_DIVISOR), REWARM_KEEP, self.floor,
         )  # fmt: skip
 
     def _auction_then_state(
@@ -380,7 +378,7 @@ class _State:
         check_first=False, floor=-1,
     ):  # fmt: skip
         budget = AUCTION_BUDGET * len(own_seat) + 10_000
-        self.auction_bids = _auction.auction(
+        _auction.auction(
             indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
             eps0, min(eps0, AUCTION_EPS_MIN if floor < 0 else RESERVE_EPS_MIN), budget,
             check_first, floor,
@@ -438,7 +436,7 @@ class _State:
         return rows.astype(np.int64)
 
 
-def _reserve_price(problem, scale: IntegerScale, weights: np.ndarray, nf: int) -> int:
+def _reserve_price(problem, weights: np.ndarray, nf: int) -> int:
     """The first auction's starting seat price (see `_State.warm_start`)."""
     seats = int(problem.residual_capacity.sum())
     if problem.objective != "coverage" or seats >= nf or len(weights) == 0:
@@ -515,24 +513,9 @@ def _csr_from_lists(cols: np.ndarray, w: np.ndarray):
     return indptr, cols[valid].astype(np.int64), w[valid].astype(np.int64)
 
 
-def _merge(indptr, indices, weights, new_cols, new_w):
-    """Add the new arcs (never already present: present arcs have non-negative slack)."""
-    nf = len(indptr) - 1
-    valid = new_cols >= 0
-    add_counts = valid.sum(axis=1)
-    rows = np.concatenate(
-        [np.repeat(np.arange(nf), np.diff(indptr)), np.repeat(np.arange(nf), add_counts)]
-    )
-    cols = np.concatenate([indices, new_cols[valid]])
-    w = np.concatenate([weights, new_w[valid]])
-    order = np.lexsort((cols, rows))
-    new_indptr = np.zeros(nf + 1, np.int64)
-    np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
-    return new_indptr, cols[order], w[order]
-
-
-def _merge_fast(indptr, indices, weights, new_cols, new_w):
-    """`_merge` in one compiled pass (both sides are sorted by mentor within a row)."""
+def _merge_arcs(indptr, indices, weights, new_cols, new_w):
+    """Add the new arcs (never already present: present arcs have non-negative slack) in one
+    compiled pass (both sides are sorted by mentor within a row)."""
     add_counts = (new_cols >= 0).sum(axis=1)
     new_indptr = np.zeros(len(indptr), np.int64)
     np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
