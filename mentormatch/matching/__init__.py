@@ -1,8 +1,9 @@
 """The matching engine: exact, capacity-aware assignment of mentees to mentors.
 
-Indices in, indices out; numpy, scipy, networkx-free core plus numba kernels. Never imports
-Flask or SQLAlchemy (a test enforces it), so the rounds service, the CLI and the benchmarks
-can all call it.
+Indices in, indices out: numpy plus numba kernels. Of the project it imports only the domain
+vocabulary `mentormatch.codes` (plain data), never Flask, SQLAlchemy or the app
+(tests/matching/test_purity.py), so the rounds service, the CLI and the benchmarks can all
+call it.
 
     from mentormatch.matching import MatchingProblem, solve
     result = solve(MatchingProblem(scores, capacity))
