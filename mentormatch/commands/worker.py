@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from mentormatch import tasks
+from mentormatch.matching import warmup
 
 
 @click.command("worker")
@@ -21,6 +22,9 @@ def worker_command(burst: bool, queue_names: tuple[str, ...]) -> None:
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.UsageError("Set MENTORMATCH_REDIS_URL (for example redis://127.0.0.1:6379/0).")
+    # Before the first job: jobs run in forked processes, which inherit the compiled engine.
+    click.echo("Preparing the matching engine ...")
+    warmup.ensure_warm()
     click.echo(f"Worker on {', '.join(queue_names)} at {url}")
     tasks.work(queue_names, burst=burst)
 

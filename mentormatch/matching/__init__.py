@@ -10,6 +10,8 @@ call it.
     result.mentor_of, result.total_score
 """
 
+# First: numba takes a kernel's cache folder when the kernel is decorated.
+from . import _compile_cache  # noqa: F401  # isort: skip
 from .certificate import OptimalityReport, check_feasible, check_optimal
 from .explain import UnmatchedReason, explain_unmatched
 from .problem import DenseScores, InvalidProblem, MatchingProblem, ScoreSource
@@ -31,6 +33,8 @@ from .scoring import (
 )
 from .solver import ENGINE_VERSION, Duals, MatchingResult, SolveStats, solve
 from .stable import BlockingPairs, StableResult, blocking_pairs, solve_stable
+
+from . import warmup  # noqa: E402  # isort: skip - after the kernels it runs
 
 __all__ = [
     "ENGINE_VERSION",
@@ -65,4 +69,5 @@ __all__ = [
     "solve",
     "solve_stable",
     "top_k_mentors",
+    "warmup",
 ]

@@ -28,6 +28,7 @@ from mentormatch.matching import (
     pair_components,
     solve,
     solve_stable,
+    warmup,
 )
 from mentormatch.models import (
     MatchingRound,
@@ -206,6 +207,12 @@ def _execute(round_id: int) -> None:
     t0 = time.perf_counter()
     inputs = load_inputs(settings)
     timings["load"] = time.perf_counter() - t0
+
+    if not warmup.is_warm():
+        report_progress(round_id, ProgressStage.PREPARING, 10)
+        t0 = time.perf_counter()
+        warmup.ensure_warm()
+        timings["prepare_engine"] = time.perf_counter() - t0
 
     report_progress(round_id, ProgressStage.SCORING, 20)
     t0 = time.perf_counter()

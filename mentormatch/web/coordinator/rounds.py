@@ -35,6 +35,9 @@ from mentormatch.web.forms import EmptyForm, apply_errors
 STAGE_LABELS = {
     ProgressStage.QUEUED: "Waiting to start",
     ProgressStage.LOADING: "Loading profiles",
+    ProgressStage.PREPARING: (
+        "Preparing the matching engine (once after an install: about a minute)"
+    ),
     ProgressStage.SCORING: "Scoring pairs",
     ProgressStage.SOLVING: "Finding the best matching",
     ProgressStage.SAVING: "Saving the proposal",
