@@ -22,7 +22,7 @@ from .problem import MatchingProblem
 from .scoring import FeatureScores, ScoreWeights, pair_components
 from .solver import solve
 from .stable import blocking_pairs, solve_stable
-from .synthetic import cohort
+from .synthetic import synthetic_features
 
 _lock = threading.Lock()
 _warm = threading.Event()
@@ -35,7 +35,7 @@ def is_warm() -> bool:
 def warm_up() -> float:
     """Run every kernel of a round once; returns the seconds it took."""
     started = time.perf_counter()
-    mentees, mentors = cohort(120, 30, seed=7)
+    mentees, mentors = synthetic_features(120, 30, seed=7)
     weights = ScoreWeights()
     for seats_each in (2, 6):  # scarce seats (60 for 120) and plenty (180)
         seats = np.full(30, seats_each, dtype=np.int64)

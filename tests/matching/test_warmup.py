@@ -21,7 +21,7 @@ from mentormatch.matching import (
     solve_stable,
     warmup,
 )
-from mentormatch.matching.synthetic import cohort
+from mentormatch.matching.synthetic import synthetic_features
 
 
 def _compiled_signatures() -> set[tuple[str, str]]:
@@ -41,7 +41,7 @@ def test_after_warm_up_a_demo_sized_round_compiles_nothing_new():
     before = _compiled_signatures()
     assert before, "the engine's kernels should be compiled by now"
 
-    mentees, mentors = cohort(200, 60, seed=1)
+    mentees, mentors = synthetic_features(200, 60, seed=1)
     weights = ScoreWeights(specialty=0.6, region=0.1, research=0.3)
     seats = np.random.default_rng(1).integers(0, 5, 60).astype(np.int64)
     for objective in ("coverage", "score"):
