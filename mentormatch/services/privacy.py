@@ -192,7 +192,7 @@ def check_confirmation(user_id: int, typed: str) -> None:
     if typed and verify_password(user.password_hash, typed):
         return
     raise ValidationError.single(
-        "confirmation", "Type your password to confirm the deletion; it was not right."
+        "confirmation", "That is not your password, so nothing was deleted."
     )
 
 

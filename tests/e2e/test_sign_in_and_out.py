@@ -88,7 +88,7 @@ def test_deleting_an_account_takes_the_password_not_the_email(pages, live_server
     expect(field).to_have_attribute("type", "password")
     field.fill(email)
     page.get_by_role("button", name="Delete my account").click()
-    expect(page.locator(".error")).to_contain_text("Type your password to confirm")
+    expect(page.locator(".error")).to_contain_text("That is not your password")
     expect(page.get_by_role("heading", name="Your data")).to_be_visible()  # still here
 
     page.get_by_label("Your password").fill(PASSWORD)

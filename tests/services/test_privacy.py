@@ -228,7 +228,7 @@ def test_confirmation_takes_the_password_and_nothing_else(app):
     with app.app_context():
         privacy.check_confirmation(user_id, TEST_PASSWORD)
         for wrong in ("", "wrong password", email, f"  {email.upper()} ", f" {TEST_PASSWORD}"):
-            with pytest.raises(ValidationError, match="Type your password"):
+            with pytest.raises(ValidationError, match="not your password"):
                 privacy.check_confirmation(user_id, wrong)
 
 

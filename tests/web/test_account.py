@@ -59,10 +59,11 @@ def test_a_wrong_confirmation_deletes_nothing_and_says_what_to_do(app, client, a
     email = auth.login_as("mentor")
     response = client.post("/account/delete", data={"confirmation": "not my password"})
     assert response.status_code == 400
-    assert "Type your password to confirm" in response.get_data(as_text=True)
+    assert "That is not your password, so nothing was deleted." in response.get_data(as_text=True)
     assert client.get("/mentor/").status_code == 200  # still signed in
     empty = client.post("/account/delete", data={"confirmation": ""})
     assert empty.status_code == 400
+    assert "Type your password to confirm the deletion." in empty.get_data(as_text=True)
     auth.logout()
     assert auth.login(email).status_code == 302
 
@@ -92,7 +93,7 @@ def test_the_email_address_does_not_confirm_a_deletion(app, client, auth, typed)
     response = client.post("/account/delete", data={"confirmation": typed})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Type your password to confirm" in page and 'type="password"' in page
+    assert "That is not your password" in page and 'type="password"' in page
     assert "or your email address" not in page and "password or email" not in page
     assert client.get("/mentee/").status_code == 200  # nothing happened
     with app.app_context():

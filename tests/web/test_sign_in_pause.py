@@ -15,7 +15,7 @@ from tests.helpers import TEST_PASSWORD
 
 WRONG = "not-the-password"
 NEW_PASSWORD = "a-brand-new-passphrase"
-RESET_LINK = re.compile(r'<a href="/auth/forgot-password">Reset your password</a>')
+RESET_LINK = re.compile(r'<a class="button" href="/auth/forgot-password">Reset your password</a>')
 
 
 @pytest.fixture
