@@ -131,7 +131,10 @@ def _mentorship(
 ) -> dict[str, Any]:
     as_mentee = mentorship.mentee_id == user.id
     other = mentorship.mentor if as_mentee else mentorship.mentee
-    held = audiences.from_relation(user, other.id, partners.get(other.id, ()))
+    # Any reason on it was written by its mentor: the mentor is its author, the mentee not.
+    held = audiences.from_relation(
+        user, other.id, partners.get(other.id, ()), author_id=mentorship.mentor_id
+    )
     item = {
         "id": mentorship.id,
         "as": Role.MENTEE.value if as_mentee else Role.MENTOR.value,
@@ -143,11 +146,7 @@ def _mentorship(
         "responded_at": _plain(mentorship.responded_at),
         "ended_at": _plain(mentorship.ended_at),
     }
-    # The reason is the mentor's answer to the programme, not to the mentee.
-    written = audiences.from_relation(
-        user, mentorship.mentee_id, partners.get(other.id, ()), author_id=mentorship.mentor_id
-    )
-    if audiences.may_see(written, audiences.Item.DECLINE_REASON):
+    if audiences.may_see(held, audiences.Item.DECLINE_REASON):
         item["response_reason"] = mentorship.response_reason
     if mentorship.status == MentorshipStatus.ACCEPTED and audiences.may_see(
         held, audiences.Item.CONTACT
