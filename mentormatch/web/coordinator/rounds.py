@@ -409,7 +409,8 @@ def remind_mentors(round_id: int):
                 "one a day is enough."
             )
         flash(
-            " ".join(parts) or "No proposal of this round is waiting for an answer.",
+            " ".join(parts)
+            or "No proposal of this round is waiting for an answer before its deadline.",
             "success" if report.sent else "warning",
         )
     return back_to_review(round_id, form.mentee_id.data)
