@@ -86,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
     # Proposals: days a mentor has to answer, and when before the deadline to remind them.
     "PROPOSAL_DAYS": 14,
     "PROPOSAL_REMIND_DAYS_BEFORE": 3,
+    # A coordinator may give mentors more time: this many days by default, at most the max.
+    "PROPOSAL_EXTEND_DAYS": 7,
+    "PROPOSAL_EXTEND_MAX_DAYS": 30,
 }
 
 

@@ -56,6 +56,11 @@ class MatchingRound(db.Model):
     # counts, totals, fairness, charts, stability: computed once when the run finishes
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+    # Where a round came from: a re-run is a new round (so the earlier result stays to compare
+    # with), a top-up re-matches the mentees of a published round whose mentor said no. Rounds
+    # are closed, never deleted, so these references hold.
+    rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("matching_rounds.id"))
+    top_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("matching_rounds.id"))
 
     created_by: Mapped[User | None] = relationship()
     pairs: Mapped[list[RoundPair]] = relationship(
