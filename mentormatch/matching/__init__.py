@@ -10,7 +10,14 @@ can all call it.
 """
 
 from .certificate import OptimalityReport, check_feasible, check_optimal
-from .explain import UnmatchedReason, explain_unmatched
+from .explain import (
+    BlockingDetails,
+    MentorOptions,
+    UnmatchedReason,
+    blocking_details,
+    explain_unmatched,
+    mentor_options,
+)
 from .problem import DenseScores, InvalidProblem, MatchingProblem, ScoreSource
 from .scoring import (
     FeatureScores,
@@ -33,6 +40,7 @@ from .stable import BlockingPairs, StableResult, blocking_pairs, solve_stable
 
 __all__ = [
     "ENGINE_VERSION",
+    "BlockingDetails",
     "BlockingPairs",
     "DenseScores",
     "Duals",
@@ -41,6 +49,7 @@ __all__ = [
     "MatchingProblem",
     "MatchingResult",
     "MenteeFeatures",
+    "MentorOptions",
     "MentorFeatures",
     "OptimalityReport",
     "PairExplanation",
@@ -50,6 +59,7 @@ __all__ = [
     "SolveStats",
     "StableResult",
     "UnmatchedReason",
+    "blocking_details",
     "blocking_pairs",
     "check_feasible",
     "check_optimal",
@@ -60,6 +70,7 @@ __all__ = [
     "explain_pair",
     "explain_unmatched",
     "iter_score_blocks",
+    "mentor_options",
     "pair_components",
     "solve",
     "solve_stable",

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from mentormatch.models import ProgressStage, RoundStatus
+from mentormatch.services import explanations
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.rounds import (
     diff,
@@ -94,11 +95,15 @@ def round_review(round_id: int):
             round_diff = diff.diff_rounds(round_id, against)
         except ValidationError as exc:
             diff_error = exc.errors[0][1]
+    page = pairs.pairs_page(
+        round_id, request.args.get("q", ""), request.args.get("page", 1, type=int)
+    )
     return render_template(
         "coordinator/rounds/review.html",
         review=figures.review(round_id),
-        pairs=pairs.pairs_page(
-            round_id, request.args.get("q", ""), request.args.get("page", 1, type=int)
+        pairs=page,
+        pair_words=explanations.round_pairs_words(
+            round_id, [(p.mentee_id, p.mentor_id) for p in page.items]
         ),
         others=diff.comparable_rounds(round_id),
         diff=round_diff,
