@@ -255,16 +255,32 @@ class MentorOptions:
     weakest_holder: np.ndarray
 
 
-def _best_columns(block: np.ndarray, k: int) -> np.ndarray:
-    """Per row, the k highest columns, best first, ties by lower column (deterministic)."""
+@njit(cache=True)
+def _best_columns(block, k, out):
     b, m = block.shape
-    if k >= m:
-        return np.argsort(-block, axis=1, kind="stable")
-    kth = -np.partition(-block, k - 1, axis=1)[:, k - 1]
-    out = np.empty((b, k), np.int64)
     for r in range(b):
-        cols = np.flatnonzero(block[r] >= kth[r])
-        out[r] = cols[np.argsort(-block[r, cols], kind="stable")[:k]]
+        found = 0
+        for j in range(m):
+            s = block[r, j]
+            if found == k and s <= block[r, out[r, k - 1]]:
+                continue  # an equal score never displaces an earlier (lower) column
+            pos = found if found < k else k - 1
+            while pos > 0 and block[r, out[r, pos - 1]] < s:
+                out[r, pos] = out[r, pos - 1]
+                pos -= 1
+            out[r, pos] = j
+            if found < k:
+                found += 1
+
+
+def best_columns(block: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the k highest columns, best first, ties by lower column (deterministic)."""
+    block = np.ascontiguousarray(block, dtype=np.float64)
+    b, m = block.shape
+    k = min(int(k), m)
+    out = np.full((b, k), -1, np.int64)
+    if k > 0:
+        _best_columns(block, k, out)
     return out
 
 
@@ -294,7 +310,7 @@ def mentor_options(
         pos += len(idx)
         if k == 0:
             continue
-        best = _best_columns(block, k)
+        best = best_columns(block, k)
         mentors[rows] = best
         scores[rows] = np.take_along_axis(block, best, axis=1)
         mask = problem.pair_mask(idx)

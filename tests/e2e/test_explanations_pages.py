@@ -82,8 +82,14 @@ def test_a_coordinator_reads_the_review_in_words_on_a_phone(pages, round_id, tmp
     )
 
     unmatched = page.locator("li.unmatched-mentee").filter(has_text="Ben Osei")
+    summary = unmatched.locator("summary")
+    expect(summary).to_have_text(
+        "Ben Osei: Dr Xu (full); Dr Paz (paused); Dr Yoon (below the minimum score)"
+    )
+    summary.click()
     options = unmatched.locator("ul.mentor-options li")
     expect(options).to_have_count(3)
+    expect(options.first).to_be_visible()
     expect(options.nth(0)).to_have_text(
         "Dr Xu (score 0.70): full: its seat went to a mentee who scores higher with this "
         "mentor (0.85)."

@@ -44,8 +44,8 @@ def test_a_full_mentor_a_locked_one_and_a_coordinators_forbid_in_words(app):
     }
     assert list(said) == ["Dr Xu", "Dr Kim", "Dr Fox"]  # best score first
     assert row.competing == (
-        "3 mentees compete for the 2 seats of 1 mentor, and none of them has another allowed "
-        "mentor with a free seat."
+        "3 mentees compete for the 2 seats of 1 mentor; none of them has another allowed mentor "
+        "with a free seat."
     )
 
 

@@ -13,7 +13,7 @@ from mentormatch.countries import WORLD_REGION_LABELS
 from mentormatch.models import MatchingRound
 from mentormatch.services.rounds.lookup import Person, get_round, persons_by_id
 from mentormatch.services.rounds.settings import RoundSettings
-from mentormatch.services.rounds.unmatched import UnmatchedRow, unmatched, unmatched_by_reason
+from mentormatch.services.rounds.unmatched import UnmatchedGroup, unmatched_groups
 
 UNMATCHED_SHOWN = 200
 # A group is flagged when its match rate is this far (absolute) below the round's coverage,
@@ -191,12 +191,15 @@ class RoundReview:
     excluded: list[Excluded]
     ignored_locks: list[IgnoredLock]
     stability: Stability
-    unmatched: list[UnmatchedRow] = field(default_factory=list)
-    unmatched_by_reason: list[tuple[str, int]] = field(default_factory=list)
+    unmatched_groups: list[UnmatchedGroup] = field(default_factory=list)
 
     @property
     def unmatched_total(self) -> int:
-        return sum(count for _, count in self.unmatched_by_reason)
+        return sum(group.count for group in self.unmatched_groups)
+
+    @property
+    def unmatched_shown(self) -> int:
+        return sum(len(group.rows) for group in self.unmatched_groups)
 
 
 def review(round_id: int) -> RoundReview:
@@ -219,6 +222,5 @@ def review(round_id: int) -> RoundReview:
             for row in locks_raw
         ],
         stability=_stability(summary, names),
-        unmatched=unmatched(round_id, UNMATCHED_SHOWN),
-        unmatched_by_reason=unmatched_by_reason(round_id),
+        unmatched_groups=unmatched_groups(round_id, UNMATCHED_SHOWN),
     )

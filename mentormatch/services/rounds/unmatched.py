@@ -27,18 +27,18 @@ OPTIONS_SHOWN = 3  # mentors named per unmatched mentee
 
 # The engine's messages name matrix indices; coordinators read these instead.
 REASON_TEXT = {
-    "no_allowed_mentor": "No mentor is allowed for this mentee: every pair is forbidden or "
-    "scores below the minimum score. Lower the minimum score or remove a forbid.",
-    "no_seats": "The mentors who fit this mentee have no free seats left. Ask them for more "
-    "capacity, or recruit mentors in this specialty.",
-    "mentors_full": "Every mentor this mentee could have is taken by mentees who have no other "
+    "no_allowed_mentor": "No mentor is allowed for them: every pair is forbidden or scores "
+    "below the minimum score. Lower the minimum score or remove a forbid.",
+    "no_seats": "The mentors who fit them have no free seats left. Ask those mentors for more "
+    "capacity, or recruit mentors in their specialty.",
+    "mentors_full": "Every mentor they could have is taken by mentees who have no other "
     "option. Add capacity or allow more pairs.",
-    "lowers_total_score": "A mentor was free, but placing this mentee would lower the total "
-    "score (objective 'score'). The 'coverage' objective would match them.",
-    "only_negative_scores": "Every allowed mentor scores below zero for this mentee under the "
+    "lowers_total_score": "A mentor was free, but placing them would lower the total score "
+    "(objective 'score'). The 'coverage' objective would match them.",
+    "only_negative_scores": "Every allowed mentor scores below zero for them under the "
     "'score' objective.",
 }
-OTHER_REASON = "The engine found no mentor for this mentee."
+OTHER_REASON = "The engine found no mentor for them."
 
 
 class Unavailable(enum.StrEnum):
@@ -73,8 +73,8 @@ def _outside_options(inputs: RoundInputs, settings: RoundSettings, rows: np.ndar
     k = min(k, len(outside.mentor_ids))
     step = max(1, (4 << 20) // len(outside.mentor_ids))
     for start in range(0, len(rows), step):
-        block = source.rows(rows[start : start + step])
-        best = np.argsort(-block, axis=1, kind="stable")[:, :k]
+        block = np.ascontiguousarray(source.rows(rows[start : start + step]))
+        best = engine.best_columns(block, k)
         for r, cols in enumerate(best):
             for j in cols.tolist():
                 paused = outside.capacity[j] == 0
@@ -188,6 +188,29 @@ FORBID_TEXT = {
 }
 
 
+FORBID_SHORT = {
+    PairRuleSource.COORDINATOR: "forbidden by a coordinator",
+    PairRuleSource.DECLINED: "declined before",
+    PairRuleSource.EXPIRED: "let a proposal expire before",
+    PairRuleSource.ENDED: "an earlier mentorship ended",
+}
+SHORT_TEXT = {
+    Unavailable.FULL: "full",
+    Unavailable.LOCKED_SEATS: "seats held by locked pairs",
+    Unavailable.FREE_SEAT: "would lower the total score",
+    Unavailable.BELOW_MINIMUM: "below the minimum score",
+    Unavailable.PAUSED: "paused",
+    Unavailable.NO_FREE_SEAT: "no free seat",
+}
+
+
+def option_short(entry: dict) -> str:
+    """A few words for the one-line summary: 'full', 'paused', 'declined before'."""
+    if entry.get("why") == Unavailable.FORBIDDEN:
+        return FORBID_SHORT.get(entry.get("source"), "forbidden")
+    return SHORT_TEXT.get(entry.get("why"), "not available")
+
+
 def option_text(entry: dict, mentee: str) -> str:
     """Why this mentor was not available to ``mentee``, as a coordinator reads it."""
     why = entry.get("why")
@@ -240,7 +263,8 @@ def option_text(entry: dict, mentee: str) -> str:
 class MentorOption:
     mentor: Person
     score: float
-    text: str
+    text: str  # the reason in a sentence
+    short: str  # the reason in a few words
 
 
 @dataclass(frozen=True)
@@ -265,8 +289,8 @@ def _competing(details: dict) -> str:
         return ""
     return (
         f"{_plural(group['mentees'], 'mentee')} compete for the "
-        f"{_plural(group['seats'], 'seat')} of {_plural(group['mentors'], 'mentor')}, and none "
-        "of them has another allowed mentor with a free seat."
+        f"{_plural(group['seats'], 'seat')} of {_plural(group['mentors'], 'mentor')}; none of "
+        "them has another allowed mentor with a free seat."
     )
 
 
@@ -292,7 +316,10 @@ def unmatched(round_id: int, limit: int | None = None) -> list[UnmatchedRow]:
             row.message,
             options=[
                 MentorOption(
-                    names[entry["mentor_id"]], entry["score"], option_text(entry, user.full_name)
+                    names[entry["mentor_id"]],
+                    entry["score"],
+                    option_text(entry, user.full_name),
+                    option_short(entry),
                 )
                 for entry in (row.details or {}).get("options", [])
             ],
@@ -303,12 +330,35 @@ def unmatched(round_id: int, limit: int | None = None) -> list[UnmatchedRow]:
     ]
 
 
-def unmatched_by_reason(round_id: int) -> list[tuple[str, int]]:
-    """(plain explanation, number of mentees) per reason, most common first."""
+def reason_counts(round_id: int) -> list[tuple[str, int]]:
+    """(reason code, number of mentees) per reason, most common first."""
     rows = db.session.execute(
         select(RoundUnmatched.reason, func.count())
         .where(RoundUnmatched.round_id == round_id)
         .group_by(RoundUnmatched.reason)
         .order_by(func.count().desc(), RoundUnmatched.reason)
     ).all()
-    return [(REASON_TEXT.get(reason, OTHER_REASON), count) for reason, count in rows]
+    return [(reason, count) for reason, count in rows]
+
+
+@dataclass(frozen=True)
+class UnmatchedGroup:
+    """The unmatched mentees of one reason: how many in all, and those shown."""
+
+    reason: str
+    count: int
+    rows: list[UnmatchedRow]
+
+    @property
+    def explanation(self) -> str:
+        return REASON_TEXT.get(self.reason, OTHER_REASON)
+
+
+def unmatched_groups(round_id: int, limit: int | None = None) -> list[UnmatchedGroup]:
+    """The unmatched mentees by reason, most common reason first; the first ``limit`` mentees
+    by name are shown, each in the group of its reason."""
+    rows = unmatched(round_id, limit)
+    return [
+        UnmatchedGroup(reason, count, [row for row in rows if row.reason == reason])
+        for reason, count in reason_counts(round_id)
+    ]
