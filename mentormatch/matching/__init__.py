@@ -13,7 +13,14 @@ call it.
 # First: numba takes a kernel's cache folder when the kernel is decorated.
 from . import _compile_cache  # noqa: F401  # isort: skip
 from .certificate import OptimalityReport, check_feasible, check_optimal
-from .explain import UnmatchedReason, explain_unmatched
+from .explain import (
+    BlockingDetails,
+    MentorOptions,
+    UnmatchedReason,
+    blocking_details,
+    explain_unmatched,
+    mentor_options,
+)
 from .problem import DenseScores, InvalidProblem, MatchingProblem, ScoreSource
 from .scoring import (
     FeatureScores,
@@ -38,6 +45,7 @@ from . import warmup  # noqa: E402  # isort: skip - after the kernels it runs
 
 __all__ = [
     "ENGINE_VERSION",
+    "BlockingDetails",
     "BlockingPairs",
     "DenseScores",
     "Duals",
@@ -46,6 +54,7 @@ __all__ = [
     "MatchingProblem",
     "MatchingResult",
     "MenteeFeatures",
+    "MentorOptions",
     "MentorFeatures",
     "OptimalityReport",
     "PairExplanation",
@@ -55,6 +64,7 @@ __all__ = [
     "SolveStats",
     "StableResult",
     "UnmatchedReason",
+    "blocking_details",
     "blocking_pairs",
     "check_feasible",
     "check_optimal",
@@ -65,6 +75,7 @@ __all__ = [
     "explain_pair",
     "explain_unmatched",
     "iter_score_blocks",
+    "mentor_options",
     "pair_components",
     "solve",
     "solve_stable",

@@ -107,6 +107,9 @@ class RoundUnmatched(db.Model):
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(30))
     message: Mapped[str] = mapped_column(Text)
+    # the mentors the mentee could have had and why each was not available, by user id
+    # (services/rounds/unmatched.py writes and reads it); None for rows of older runs
+    details: Mapped[dict | None] = mapped_column(JSON)
 
     round: Mapped[MatchingRound] = relationship(back_populates="unmatched")
     mentee: Mapped[User] = relationship()

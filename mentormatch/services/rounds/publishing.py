@@ -31,7 +31,7 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.models.times import utcnow
-from mentormatch.services import audit, mail, mail_messages, seats
+from mentormatch.services import audit, explanations, mail, mail_messages, seats
 from mentormatch.services.errors import ServiceError
 from mentormatch.services.rounds.lookup import Person, get_round, persons_by_id
 from mentormatch.services.rounds.transitions import refused
@@ -285,6 +285,7 @@ def _queue_proposal_mails(pair: RoundPair, deadline: datetime) -> None:
         "proposal_to_mentor",
         "proposal",
         link=mail.absolute_url("mentor.home"),
+        why=explanations.round_pair_words(pair, explanations.Audience.MENTOR),
         **context,
     )
     mail_messages.queue(
@@ -292,5 +293,6 @@ def _queue_proposal_mails(pair: RoundPair, deadline: datetime) -> None:
         "proposal_to_mentee",
         "proposal",
         link=mail.absolute_url("mentee.home"),
+        why=explanations.round_pair_words(pair, explanations.Audience.MENTEE),
         **context,
     )

@@ -19,7 +19,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from mentormatch.models import MentorshipStatus, ProgressStage, RoundStatus
-from mentormatch.services import proposals
+from mentormatch.services import explanations, proposals
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.rounds import (
     diff,
@@ -167,14 +167,18 @@ def round_review(round_id: int):
         except ValidationError as exc:
             diff_error = exc.errors[0][1]
     published = matching_round.status in (RoundStatus.PUBLISHED, RoundStatus.CLOSED)
+    page = pairs.pairs_page(
+        round_id,
+        place.get("q", ""),
+        request.args.get("page", 1, type=int),
+        state=answer_state(place.get("state")),
+    )
     return render_template(
         "coordinator/rounds/review.html",
         review=figures.review(round_id),
-        pairs=pairs.pairs_page(
-            round_id,
-            place.get("q", ""),
-            request.args.get("page", 1, type=int),
-            state=answer_state(place.get("state")),
+        pairs=page,
+        pair_words=explanations.round_pairs_words(
+            round_id, [(p.mentee_id, p.mentor_id) for p in page.items]
         ),
         place=place,
         answer_states=pairs.ANSWER_LABELS,

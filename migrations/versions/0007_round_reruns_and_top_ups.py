@@ -4,7 +4,7 @@ A re-run is a new round (the earlier result stays to compare with); a top-up re-
 mentees of a published round whose mentor declined or let the proposal expire.
 
 Revision ID: round_reruns_and_top_ups
-Revises: 0004
+Revises: 0006_unmatched_details
 Create Date: 2026-12-01 03:30:11.889234
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'round_reruns_and_top_ups'
-down_revision = '0004'
+down_revision = '0006_unmatched_details'
 branch_labels = None
 depends_on = None
 
