@@ -35,6 +35,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # No page uses any of these; a script injected some day gets none of them either.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Flask-Limiter's storage in this process's memory (settings.check_limiter_storage).
+MEMORY_STORAGE = "memory://"
 HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -94,9 +96,29 @@ def _configure_limiter(app: Flask) -> None:
     # Flask-Limiter would otherwise carry a previous app's choice over to the next.
     app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
     app.config["RATELIMIT_STORAGE_URI"] = (
-        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or MEMORY_STORAGE
     )
     limiter.init_app(app)
+    if is_production(app):
+        _warn_about_weak_limits(app)
+
+
+def _warn_about_weak_limits(app: Flask) -> None:
+    """settings.check_limiter_storage refuses memory unless it was asked for by name: say
+    loudly, in every process, what that choice costs."""
+    if not app.config["RATELIMIT_ENABLED"]:
+        app.logger.warning(
+            "RATELIMIT_ENABLED is false: nothing limits password guessing, password reset "
+            "mail or registrations."
+        )
+    elif app.config["RATELIMIT_STORAGE_URI"].startswith(MEMORY_STORAGE):
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is %s: this process counts rate limits on its own, so with "
+            "several worker processes every limit allows that many times more attempts. Set "
+            "MENTORMATCH_REDIS_URL or a shared RATELIMIT_STORAGE_URI unless this is the only "
+            "process.",
+            MEMORY_STORAGE,
+        )
 
 
 class NulCharacter(BadRequest):
