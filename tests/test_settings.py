@@ -129,7 +129,9 @@ def test_the_app_refuses_an_unknown_environment_from_the_shell(monkeypatch):
 
 @pytest.mark.parametrize("env", ["development", "testing", "production"])
 def test_the_three_environments_start(config_dir, env):
-    assert load_settings({**PRODUCTION, "ENV": env}, environ={}, config_dir=config_dir)["ENV"] == env
+    assert (
+        load_settings({**PRODUCTION, "ENV": env}, environ={}, config_dir=config_dir)["ENV"] == env
+    )
 
 
 def test_production_refuses_rate_limits_counted_per_worker(config_dir):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from mentormatch.models import PairRuleKind, Role
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.rounds import pair_rules as rules_service
+from mentormatch.web.converters import database_id
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.round_forms import (
     PairRuleForm,
@@ -78,4 +79,4 @@ def remove_pair_rule():
         abort(400)
     rules_service.remove_pair_rule(form.mentee_id.data, form.mentor_id.data, current_user.id)
     flash("Rule removed.", "success")
-    return _back_to(request.form.get("round_id", type=int))
+    return _back_to(request.form.get("round_id", type=database_id))

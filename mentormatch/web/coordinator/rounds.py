@@ -27,6 +27,7 @@ from mentormatch.services.rounds import (
 )
 from mentormatch.services.rounds.export import iter_export_csv
 from mentormatch.services.rounds.settings import parse_settings
+from mentormatch.web.converters import database_id
 from mentormatch.web.coordinator import charts
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.round_forms import RoundSettingsForm
@@ -87,7 +88,7 @@ def round_review(round_id: int):
             state=state,
             stages=STAGE_LABELS,
         )
-    against = request.args.get("against", type=int)
+    against = request.args.get("against", type=database_id)
     round_diff, diff_error = None, None
     if against:
         try:
