@@ -10,6 +10,7 @@ Settings read here (their defaults are in ``mentormatch.settings``): ``RATELIMIT
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable
 
 from flask import Flask, Request, Response, current_app, request
@@ -19,6 +20,8 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mentormatch.extensions import limiter
+from mentormatch.services import accounts
+from mentormatch.services.errors import ValidationError
 from mentormatch.web.errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -171,7 +174,19 @@ def submitted_email() -> str:
         email = request.form.get("email", "")
     except HTTPException:  # too large, or a NUL: the view answers that, not the limiter
         return ""
-    return " ".join(str(email).split()).lower()
+    return comparable_email(str(email))
+
+
+def comparable_email(raw: str) -> str:
+    """The address as the accounts service normalises it (an IDNA-checked, lower-case domain,
+    so 'Bob@ＥＸＡＭＰＬＥ.org' and 'bob@example.org' are one account), then folded further
+    (NFKC, casefold): every spelling that reaches one account counts in one bucket, whatever
+    the width or case of its letters."""
+    try:
+        address = accounts.normalise_email(raw)
+    except ValidationError:  # not an address: no account has it, but it still has a bucket
+        address = " ".join(raw.split())
+    return unicodedata.normalize("NFKC", address).casefold()
 
 
 def email_key() -> str:
