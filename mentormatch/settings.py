@@ -212,5 +212,6 @@ def check_limiter_storage(settings: dict[str, Any]) -> None:
             "reset limits would allow several times the attempts they say. Set "
             "MENTORMATCH_REDIS_URL (for example redis://127.0.0.1:6379/0) or "
             "MENTORMATCH_RATELIMIT_STORAGE_URI (any Flask-Limiter storage). To run a single "
-            f"process on purpose, set MENTORMATCH_RATELIMIT_STORAGE_URI={IN_MEMORY_LIMITER_STORAGE}."
+            "process on purpose, set MENTORMATCH_RATELIMIT_STORAGE_URI="
+            f"{IN_MEMORY_LIMITER_STORAGE}."
         )
