@@ -32,6 +32,7 @@ from mentormatch.services.proposals import deadline_passed
 from mentormatch.settings import load_settings
 from mentormatch.web.account.views import bp as account_bp
 from mentormatch.web.auth.views import bp as auth_bp
+from mentormatch.web.converters import DatabaseIdConverter
 from mentormatch.web.coordinator import bp as coordinator_bp
 from mentormatch.web.errors import register_error_handlers
 from mentormatch.web.forms import EmptyForm
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, config)
     configure_logging(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_context(app)
@@ -107,6 +109,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user_from_session)
     init_security(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before the blueprints: a rule takes its converters from the map when it is added."""
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_blueprints(app: Flask) -> None:

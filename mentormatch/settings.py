@@ -1,7 +1,9 @@
 """Settings, loaded in this order (later wins):
 
 1. the defaults below;
-2. ``config/<env>.toml`` for the environment (``development``, ``testing``, ``production``);
+2. ``config/<env>.toml`` for the environment: exactly ``development``, ``testing`` or
+   ``production`` (anything else is refused, so a typo never runs without production's
+   protections);
 3. ``MENTORMATCH_*`` environment variables (``MENTORMATCH_SECRET_KEY`` sets ``SECRET_KEY``);
 4. the mapping passed to ``create_app``.
 
@@ -20,7 +22,10 @@ from typing import Any
 
 ENV_PREFIX = "MENTORMATCH_"
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused outside dev/test
+ENVIRONMENTS = ("development", "testing", "production")
 RELAXED_ENVIRONMENTS = frozenset({"development", "testing"})
+# Rate-limit counters in process memory: each worker process would count on its own.
+IN_MEMORY_LIMITER_STORAGE = "memory://"
 MIN_SECRET_KEY_LENGTH = 32
 TASK_EXECUTORS = ("inline", "thread", "rq")
 # Settings that no longer exist, and what replaced them: refused, so none is silently ignored.
@@ -61,8 +66,10 @@ DEFAULTS: dict[str, Any] = {
     "CSV_UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
     # Any other request body.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
-    # Rate limits (Flask-Limiter strings): counters in Redis when REDIS_URL is set, else in
-    # memory. Login limits count failed attempts only; the others count every submission.
+    # Rate limits (Flask-Limiter strings): counters in RATELIMIT_STORAGE_URI, else in Redis
+    # when REDIS_URL is set, else in memory (refused in production: every worker process
+    # would count on its own; "memory://" set explicitly starts with a warning). Login limits
+    # count failed attempts only; the others count every submission.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": None,
     "LOGIN_LIMIT_PER_EMAIL": "5 per 15 minutes",
@@ -136,6 +143,7 @@ def load_settings(
     overrides = dict(overrides or {})
     from_env = settings_from_environ(environ)
     env = str(overrides.get("ENV") or from_env.get("ENV") or DEFAULTS["ENV"])
+    check_environment(env)
 
     settings = dict(DEFAULTS)
     settings.update(settings_from_file(env, config_dir or default_config_dir()))
@@ -145,7 +153,19 @@ def load_settings(
     check_replaced_settings(settings)
     choose_task_executor(settings)
     check_secret_key(settings)
+    check_limiter_storage(settings)
     return settings
+
+
+def check_environment(env: str) -> None:
+    """Only the three environments exist: 'Production' or 'staging' would otherwise run with
+    development's relaxed settings (no Secure cookies, a known secret key) without a word."""
+    if env not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"Unknown environment {env!r}: set MENTORMATCH_ENV to one of "
+            f"{', '.join(ENVIRONMENTS)} (exactly, in lower case). A staging server is "
+            "'production' with its own settings."
+        )
 
 
 def check_replaced_settings(settings: dict[str, Any]) -> None:
@@ -185,4 +205,20 @@ def check_secret_key(settings: dict[str, Any]) -> None:
             f"SECRET_KEY: set MENTORMATCH_SECRET_KEY to a random string of at least "
             f"{MIN_SECRET_KEY_LENGTH} characters, for example the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+
+
+def check_limiter_storage(settings: dict[str, Any]) -> None:
+    """In production the rate limits must be counted where every worker process sees them."""
+    if settings["ENV"] in RELAXED_ENVIRONMENTS or not settings.get("RATELIMIT_ENABLED"):
+        return
+    if not (settings.get("RATELIMIT_STORAGE_URI") or settings.get("REDIS_URL")):
+        raise ConfigurationError(
+            "Refusing to start in production with rate-limit counters in process memory: "
+            "each gunicorn worker would count attempts on its own, so the login and password "
+            "reset limits would allow several times the attempts they say. Set "
+            "MENTORMATCH_REDIS_URL (for example redis://127.0.0.1:6379/0) or "
+            "MENTORMATCH_RATELIMIT_STORAGE_URI (any Flask-Limiter storage). To run a single "
+            "process on purpose, set MENTORMATCH_RATELIMIT_STORAGE_URI="
+            f"{IN_MEMORY_LIMITER_STORAGE}."
         )

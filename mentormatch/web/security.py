@@ -10,6 +10,7 @@ Settings read here (their defaults are in ``mentormatch.settings``): ``RATELIMIT
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable
 
 from flask import Flask, Request, Response, current_app, request
@@ -20,6 +21,8 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mentormatch.extensions import limiter
+from mentormatch.services import accounts
+from mentormatch.services.errors import ValidationError
 from mentormatch.web.errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,6 +39,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # No page uses any of these; a script injected some day gets none of them either.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Flask-Limiter's storage in this process's memory (settings.check_limiter_storage).
+MEMORY_STORAGE = "memory://"
 HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -95,9 +100,29 @@ def _configure_limiter(app: Flask) -> None:
     # Flask-Limiter would otherwise carry a previous app's choice over to the next.
     app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
     app.config["RATELIMIT_STORAGE_URI"] = (
-        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or MEMORY_STORAGE
     )
     limiter.init_app(app)
+    if is_production(app):
+        _warn_about_weak_limits(app)
+
+
+def _warn_about_weak_limits(app: Flask) -> None:
+    """settings.check_limiter_storage refuses memory unless it was asked for by name: say
+    loudly, in every process, what that choice costs."""
+    if not app.config["RATELIMIT_ENABLED"]:
+        app.logger.warning(
+            "RATELIMIT_ENABLED is false: nothing limits password guessing, password reset "
+            "mail or registrations."
+        )
+    elif app.config["RATELIMIT_STORAGE_URI"].startswith(MEMORY_STORAGE):
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is %s: this process counts rate limits on its own, so with "
+            "several worker processes every limit allows that many times more attempts. Set "
+            "MENTORMATCH_REDIS_URL or a shared RATELIMIT_STORAGE_URI unless this is the only "
+            "process.",
+            MEMORY_STORAGE,
+        )
 
 
 class NulCharacter(BadRequest):
@@ -162,7 +187,19 @@ def submitted_email() -> str:
         email = request.form.get("email", "")
     except HTTPException:  # too large, or a NUL: the view answers that, not the limiter
         return ""
-    return " ".join(str(email).split()).lower()
+    return comparable_email(str(email))
+
+
+def comparable_email(raw: str) -> str:
+    """The address as the accounts service normalises it (an IDNA-checked, lower-case domain,
+    so 'Bob@ＥＸＡＭＰＬＥ.org' and 'bob@example.org' are one account), then folded further
+    (NFKC, casefold): every spelling that reaches one account counts in one bucket, whatever
+    the width or case of its letters."""
+    try:
+        address = accounts.normalise_email(raw)
+    except ValidationError:  # not an address: no account has it, but it still has a bucket
+        address = " ".join(raw.split())
+    return unicodedata.normalize("NFKC", address).casefold()
 
 
 def email_bucket(address: str) -> str:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import statistics
+import threading
+import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from mentormatch import tasks
 from mentormatch.app import create_app
 from mentormatch.extensions import db
-from mentormatch.models import User
+from mentormatch.models import OutboxMessage, OutboxStatus, User
 from mentormatch.models.user import utcnow
 from mentormatch.services import tokens
 from tests.helpers import TEST_PASSWORD, csrf_token_from, make_user
@@ -206,3 +211,99 @@ def test_the_reset_forms_need_the_csrf_token(app_config, smtp):
         path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
+
+
+# --- the answer takes as long whether or not an account has the address ----------------------
+
+BARRIER, HOLD = "tests.password_reset.barrier", "tests.password_reset.hold"
+
+
+def run_in_background(app, name: str, function) -> None:
+    tasks.TASKS[name] = tasks.Task(name, function, tasks.MAIL_QUEUE, timeout=30)
+    with app.app_context():
+        tasks.enqueue(name)
+
+
+def wait_for_background_work(app) -> None:
+    """Until the background thread has run everything queued so far: a marker task queued
+    behind it, twice (a reset link queues its delivery when it commits)."""
+    for _ in range(2):
+        done = threading.Event()
+        run_in_background(app, BARRIER, done.set)
+        assert done.wait(30), "the background thread did not get to the marker"
+
+
+@contextmanager
+def background_thread_busy(app):
+    """The background thread kept busy while the block runs, as a worker process elsewhere
+    would be: what the block times is the request's own work, not the work it handed over."""
+    wait_for_background_work(app)
+    started, release = threading.Event(), threading.Event()
+    run_in_background(app, HOLD, lambda: started.set() or release.wait(30))
+    assert started.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+
+
+@pytest.fixture
+def timing_app(app_config):
+    """As a server runs: background work in a thread, and every request for the account
+    mailing a link (no limit, no minimum interval)."""
+    app = create_app(
+        {
+            **app_config,
+            "TASK_EXECUTOR": "thread",
+            "MAIL_BACKEND": "log",  # no mail server thread in this process to compete with
+            "LOG_LEVEL": "ERROR",  # nor a log line per request, nor the mail written to it
+            "RATELIMIT_ENABLED": False,
+            "PASSWORD_RESET_MIN_INTERVAL": 0,
+        }
+    )
+    yield app
+    wait_for_background_work(app)
+    for name in (BARRIER, HOLD):
+        tasks.TASKS.pop(name, None)
+
+
+def test_an_existing_account_is_answered_in_the_same_time_as_an_unknown_address(timing_app):
+    """Someone timing the answers must not learn who has an account. 20 requests each,
+    alternating: the typical answer for an existing account and for an unknown address may
+    differ by noise, a small part of the answer, not by the work of writing a mail."""
+    _, email = make_user(timing_app, "mentee")
+    client = timing_app.test_client()
+
+    def answer_time(address: str) -> float:
+        with background_thread_busy(timing_app):
+            started = time.perf_counter()
+            response = client.post("/auth/forgot-password", data={"email": address})
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 302
+        return elapsed
+
+    for number in range(3):  # warm up: templates compiled, connections open
+        answer_time(email), answer_time(f"warm-up-{number}@example.org")
+    known, unknown = [], []
+    for number in range(20):  # alternately first, so neither comes after the other's work
+        if number % 2:
+            known.append(answer_time(email))
+        unknown.append(answer_time(f"nobody-{number}@example.org"))
+        if not number % 2:
+            known.append(answer_time(email))
+    wait_for_background_work(timing_app)
+    with timing_app.app_context():  # the existing account really was mailed every time
+        sent = db.session.scalars(
+            select(OutboxMessage.status).where(OutboxMessage.to_address == email)
+        )
+        assert list(sent) == [OutboxStatus.SENT] * 23
+
+    known_time, unknown_time = typical(known), typical(unknown)
+    slower = max(known_time, unknown_time)
+    assert abs(known_time - unknown_time) < 0.25 * slower, (known_time, unknown_time)
+
+
+def typical(durations: list[float]) -> float:
+    """The median of the faster half: the request's own time. On a shared machine the other
+    processes stretch a random part of the requests, of either kind, by far more."""
+    return statistics.median(sorted(durations)[: len(durations) // 2])

@@ -11,7 +11,7 @@ import pytest
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db, limiter
-from tests.helpers import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD, make_user
 
 WRONG = "not-the-password"
 INCORRECT = b"Email or password is incorrect."
@@ -120,6 +120,46 @@ def test_password_reset_requests_are_limited_per_address_asked_about(client, aut
     assert b"Try again in 60 minutes" in paused.data
     other = client.post("/auth/forgot-password", data={"email": "someone@example.org"})
     assert other.status_code == 302
+
+
+def full_width(text: str) -> str:
+    """'example.org' as 'ｅｘａｍｐｌｅ．ｏｒｇ': the same address to the accounts, other bytes."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_full_width_and_other_spellings_of_one_address_share_its_reset_limit(app, client):
+    """A full-width or mixed-case domain reaches the same account (and mails it), so it must
+    count; full-width letters before the @ count with it too."""
+    make_user(app, "mentee", email="ana@example.org")
+    spellings = [
+        "ana@" + full_width("example.org"),
+        "ana@" + full_width("EXAMPLE.ORG"),
+        full_width("ana") + "@example.org",
+        "ANA@ExAmPlE.oRg",
+        full_width("ANA") + "@" + full_width("example") + ".org",
+    ]
+    for spelling in spellings:
+        assert client.post("/auth/forgot-password", data={"email": spelling}).status_code == 302
+    paused = client.post("/auth/forgot-password", data={"email": "ana@example.org"})
+    assert paused.status_code == 429
+
+
+def test_an_international_domain_counts_once_in_unicode_and_in_punycode(app, client):
+    make_user(app, "mentor", email="jan@bücher.de")
+    spellings = ["jan@bücher.de", "jan@xn--bcher-kva.de", "JAN@BÜCHER.DE"] * 2
+    statuses = [
+        client.post("/auth/forgot-password", data={"email": spelling}).status_code
+        for spelling in spellings
+    ]
+    assert statuses == [302] * 5 + [429]
+
+
+def test_full_width_spellings_share_the_failed_login_limit(client, auth):
+    email = auth.create("mentee", email="omar@example.org")
+    spellings = [email, "omar@" + full_width("example.org"), full_width(email)]
+    for spelling in spellings + spellings[:2]:
+        assert log_in(client, spelling).status_code == 400
+    assert log_in(client, email, TEST_PASSWORD).status_code == 429
 
 
 def test_password_reset_requests_are_limited_per_client_address(client):

@@ -16,10 +16,12 @@ from mentormatch.extensions import db
 from mentormatch.web.security import CONTENT_SECURITY_POLICY
 from tests.helpers import TEST_PASSWORD, add_mentee, add_mentor, make_user
 
-# Production, with what the tests need: no CSRF tokens to read, cheap password hashes.
+# Production, with what the tests need: no CSRF tokens to read, cheap password hashes, and
+# rate limits counted in this one process.
 PRODUCTION = {
     "ENV": "production",
     "SECRET_KEY": "p" * 48,
+    "RATELIMIT_STORAGE_URI": "memory://",
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_COST": "test",
 }

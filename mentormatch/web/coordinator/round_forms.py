@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from mentormatch.models import PairRuleKind
 from mentormatch.services.rounds.settings import (
@@ -15,6 +15,10 @@ from mentormatch.services.rounds.settings import (
     WEIGHT_NAMES,
     weight_field,
 )
+from mentormatch.web.converters import DATABASE_ID_MAX
+
+# An id the database could not even look up is a broken form (400), not a server error.
+AN_ID = NumberRange(min=0, max=DATABASE_ID_MAX)
 
 OBJECTIVE_CHOICES = [
     ("coverage", "Coverage: match as many mentees as possible, then the best scores"),
@@ -75,18 +79,18 @@ for _name in WEIGHT_NAMES:
 class PairRuleForm(FlaskForm):
     """A lock or forbid button on a row of the review page."""
 
-    mentee_id = IntegerField(validators=[InputRequired()])
-    mentor_id = IntegerField(validators=[InputRequired()])
+    mentee_id = IntegerField(validators=[InputRequired(), AN_ID])
+    mentor_id = IntegerField(validators=[InputRequired(), AN_ID])
     kind = HiddenField(validators=[DataRequired()])
-    round_id = IntegerField(validators=[Optional()])
+    round_id = IntegerField(validators=[Optional(), AN_ID])
 
 
 class FollowUpForm(FlaskForm):
     """Extend or remind on a published round: one proposal (a row's buttons) or all pending
     (the follow-up panel's). ``mentee_id`` is the row to come back to."""
 
-    mentorship_id = IntegerField(validators=[Optional()])
-    mentee_id = IntegerField(validators=[Optional()])
+    mentorship_id = IntegerField(validators=[Optional(), AN_ID])
+    mentee_id = IntegerField(validators=[Optional(), AN_ID])
     days = StringField("Days to add", validators=[Optional(), Length(max=10)])
 
 
@@ -98,6 +102,6 @@ class RuleByEmailForm(FlaskForm):
 
 
 class RemoveRuleForm(FlaskForm):
-    mentee_id = IntegerField(validators=[InputRequired()])
-    mentor_id = IntegerField(validators=[InputRequired()])
-    round_id = IntegerField(validators=[Optional()])
+    mentee_id = IntegerField(validators=[InputRequired(), AN_ID])
+    mentor_id = IntegerField(validators=[InputRequired(), AN_ID])
+    round_id = IntegerField(validators=[Optional(), AN_ID])

@@ -32,6 +32,7 @@ from mentormatch.services.rounds import (
 )
 from mentormatch.services.rounds.export import iter_export_csv
 from mentormatch.services.rounds.settings import parse_settings
+from mentormatch.web.converters import database_id
 from mentormatch.web.coordinator import charts
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.confirm import Confirmation, confirmed, render_confirmation
@@ -116,7 +117,10 @@ def _comparison(matching_round, against: str | None):
         if earlier and lookup.get_round(earlier).status in diff.HAS_RESULT:
             return earlier
         return None
-    return int(against) if against.isdigit() else None
+    try:
+        return database_id(against)
+    except ValueError:
+        return None
 
 
 # --- pages -----------------------------------------------------------------------------------
