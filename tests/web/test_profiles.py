@@ -170,7 +170,7 @@ def test_a_bad_or_cleared_capacity_is_explained_and_nothing_changes(
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     summary = page.split("data-error-summary>")[1].split("</div>")[0]
-    assert f'<a href="#capacity">How many mentees can you take at once?: {message}' in summary
+    assert f'<a href="#capacity">How many mentees can you take at once: {message}' in summary
     field = page.split('id="capacity-error">')[1].split("</p>")[0]
     assert message in field
     assert mentor_capacity(app, email) == (4, None)
