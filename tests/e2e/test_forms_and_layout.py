@@ -183,7 +183,7 @@ def test_the_coordinators_links_fit_one_line_at_1280_and_fold_on_a_phone(pages, 
     tops = desktop.locator(".nav-links > li").evaluate_all(
         "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
     )
-    assert len(tops) == 10 and len(set(tops)) == 1, tops
+    assert len(tops) >= 10 and len(set(tops)) == 1, tops  # all on one line
     assert desktop.locator(".site-header").bounding_box()["height"] < 70
     expect(desktop.get_by_role("button", name="Menu")).to_be_hidden()
 
