@@ -17,6 +17,7 @@ from mentormatch import (
     models,  # noqa: F401 - registers the tables for Alembic
 )
 from mentormatch.commands import COMMANDS
+from mentormatch.countries import language_list_text
 from mentormatch.extensions import csrf, db, login_manager, migrate
 from mentormatch.logs import configure_logging
 from mentormatch.models import (
@@ -140,6 +141,8 @@ def register_template_context(app: Flask) -> None:
 
     app.add_template_filter(codes.label, "label_of")
     app.add_template_filter(codes.usce_text, "usce_text")
+    app.add_template_filter(codes.plural, "plural")  # {{ n | plural('mentor') }}: 1 mentor
+    app.add_template_filter(language_list_text, "language_names")
 
 
 def register_commands(app: Flask) -> None:

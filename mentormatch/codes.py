@@ -148,6 +148,23 @@ RESEARCH_TOPICS: tuple[str, ...] = SPECIALTY_CODES + (
 )
 RESEARCH_CODES: tuple[str, ...] = RESEARCH_STUDY_TYPES + RESEARCH_TOPICS
 
+
+@dataclass(frozen=True)
+class CodeGroup:
+    """A heading under which a long list of codes is shown (the research interests on a
+    profile form), so that a phone page is a few headings rather than 56 checkboxes."""
+
+    key: str
+    title: str
+    codes: tuple[str, ...]
+
+
+RESEARCH_GROUPS: tuple[CodeGroup, ...] = (
+    CodeGroup("study-types", "Study types", RESEARCH_STUDY_TYPES),
+    CodeGroup("topics", "Topics", tuple(c for c in RESEARCH_TOPICS if c not in SPECIALTY_CODES)),
+    CodeGroup("specialties", "Specialties as research topics", SPECIALTY_CODES),
+)
+
 SUPPORT_CODES: tuple[str, ...] = (
     "research-guidance",
     "publication-writing",
@@ -267,12 +284,20 @@ OET: tuple[str, ...] = ("not-taken", "passed")
 REGION_PREFERENCE_CODES: tuple[str, ...] = STATES + CENSUS_DIVISIONS
 MENTOR_CAPACITY_RANGE = (0, 20)
 HOURS_PER_MONTH_RANGE = (1, 40)
+USCE_MONTHS_RANGE = (1, 120)
 GRADUATION_YEAR_MIN = 1960
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 mentor', '3 mentors', '0 mentors'; ``plural_form`` for words that do not take an s
+    ('1 person', '2 people'). Counts of a thousand or more get separators: '12,000 mentees'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    number = f"{count:,}" if isinstance(count, int) and not isinstance(count, bool) else count
+    return f"{number} {word}"
 
 
 def usce_text(entries: list[dict] | None) -> str:
     """'Observership (3 months), Externship (1 month)'."""
     return ", ".join(
-        f"{label(entry['type'])} ({entry['months']} month{'s' if entry['months'] != 1 else ''})"
-        for entry in entries or []
+        f"{label(entry['type'])} ({plural(entry['months'], 'month')})" for entry in entries or []
     )

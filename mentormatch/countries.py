@@ -56,13 +56,78 @@ def country_names() -> dict[str, str]:
     return dict(sorted(names.items(), key=lambda item: item[1]))
 
 
+# The name people use where ISO's differs ("Modern Greek (1453-)", "Panjabi").
+_LANGUAGE_NAME_OVERRIDES = {
+    "el": "Greek",
+    "pa": "Punjabi",
+    "ps": "Pashto",
+    "or": "Odia",
+    "to": "Tongan",
+    "ia": "Interlingua",
+    "ht": "Haitian Creole",
+}
+# Other names people write for a language: lower-case name -> ISO 639-1 code.
+_LANGUAGE_ALIASES = {
+    "farsi": "fa",
+    "panjabi": "pa",
+    "pushto": "ps",
+    "oriya": "or",
+    "filipino": "tl",
+    "bangla": "bn",
+    "mandarin": "zh",
+    "cantonese": "zh",
+    "castilian": "es",
+    "flemish": "nl",
+    "haitian": "ht",
+    "kirghiz": "ky",
+    "moldovan": "ro",
+    "sinhalese": "si",
+    "brazilian portuguese": "pt",
+}
+
+
+def _plain_name(name: str) -> str:
+    """'Nepali (macrolanguage)' -> 'Nepali'."""
+    return name.split(" (", 1)[0]
+
+
 @cache
 def language_names() -> dict[str, str]:
-    """ISO 639-1 two-letter code -> English name."""
+    """ISO 639-1 two-letter code -> English name, ordered by name."""
     names = {
-        lang.alpha_2: lang.name for lang in pycountry.languages if getattr(lang, "alpha_2", None)
+        lang.alpha_2: _LANGUAGE_NAME_OVERRIDES.get(lang.alpha_2) or _plain_name(lang.name)
+        for lang in pycountry.languages
+        if getattr(lang, "alpha_2", None)
     }
     return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+@cache
+def language_lookup() -> dict[str, str]:
+    """Everything a person may write for a language, lower-cased -> its ISO 639-1 code: the
+    code itself, its name (ours and ISO's), a common other name, or a three-letter code."""
+    table: dict[str, str] = {}
+    languages = [lang for lang in pycountry.languages if getattr(lang, "alpha_2", None)]
+    for lang in languages:
+        table[lang.alpha_2.lower()] = lang.alpha_2
+    for code, name in language_names().items():
+        table.setdefault(name.lower(), code)
+    for lang in languages:
+        for name in (lang.name, _plain_name(lang.name)):
+            table.setdefault(name.lower(), lang.alpha_2)
+    for alias, code in _LANGUAGE_ALIASES.items():
+        table.setdefault(alias, code)
+    for lang in languages:
+        for three in (lang.alpha_3, getattr(lang, "bibliographic", None)):
+            if three:
+                table.setdefault(three.lower(), lang.alpha_2)
+    return table
+
+
+def language_list_text(codes: list[str] | None) -> str:
+    """['en', 'es'] -> 'English, Spanish' (a code we do not know is shown as it is)."""
+    names = language_names()
+    return ", ".join(names.get(code, code) for code in codes or [])
 
 
 def world_region(country_code: str | None) -> str:

@@ -64,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_MAX_AGE": 14 * 24 * 3600,
     # The CSV import page's file; its request may be this plus the rest of the form.
     "CSV_UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    # The import page lists this many problems of a refused file and counts the rest.
+    "CSV_PROBLEMS_LISTED_MAX": 200,
     # Any other request body.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     # Rate limits (Flask-Limiter strings): counters in RATELIMIT_STORAGE_URI, else in Redis

@@ -222,14 +222,22 @@ def test_one_bad_row_among_good_ones_saves_nothing_and_is_named(
     assert (position + 2) in {problem.row for problem in report.problems}
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "latin-1", "cp1252"])
-def test_a_file_in_another_encoding_gets_a_way_to_fix_it(app_context, encoding):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"])
+def test_a_file_in_a_spreadsheets_encoding_is_read_the_same(app_context, encoding):
     text = "email,full_name,specialty,state,research_interests,capacity\n"
     text += "jose@example.org,Dr José Núñez,cardiology,NY,cardiology,2\n"
-    before = state()
     report = import_profiles(text.encode(encoding), "mentor")
+    assert report.saved, report.problems
+    assert db.session.scalars(select(User.full_name)).all() == ["Dr José Núñez"]
+
+
+def test_a_file_in_an_encoding_we_cannot_read_gets_a_way_to_fix_it(app_context):
+    text = "email,full_name,specialty,state,research_interests,capacity\n"
+    data = text.encode() + "jose@example.org,Dr José".encode("cp1252") + b"\x81,x,NY,x,2\n"
+    before = state()
+    report = import_profiles(data, "mentor")
     assert not report.saved and state() == before
-    assert any("UTF-8" in problem.expected for problem in report.problems)
+    assert any("CSV UTF-8" in problem.expected for problem in report.problems)
 
 
 def test_a_huge_file_is_refused_with_a_size_and_a_way_forward(app_context):

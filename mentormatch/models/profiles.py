@@ -81,6 +81,10 @@ class MentorProfile(db.Model):
         # takes a seat with a conditional UPDATE, and no update can leave more taken than
         # offered.
         CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within"),
+        CheckConstraint(
+            "capacity_before_pause IS NULL OR capacity_before_pause BETWEEN 1 AND 20",
+            name="capacity_before_pause_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +105,9 @@ class MentorProfile(db.Model):
     visa_sponsorship: Mapped[str | None] = mapped_column(String(20))
     languages: Mapped[list] = _list()
     capacity: Mapped[int] = mapped_column(default=2)
+    # The capacity a mentor had when they paused, given back when they resume; None when not
+    # paused (or paused by setting capacity 0 on the profile, which has nothing to give back).
+    capacity_before_pause: Mapped[int | None]
     # proposed + accepted mentorships; kept by services.seats, checked by the database
     seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     about: Mapped[str | None] = mapped_column(Text)
@@ -112,4 +119,5 @@ class MentorProfile(db.Model):
 
     @property
     def paused(self) -> bool:
-        return self.capacity == 0
+        """No seat offered beyond those taken, on purpose: paused, or capacity 0."""
+        return self.capacity == 0 or self.capacity_before_pause is not None

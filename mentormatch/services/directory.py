@@ -79,10 +79,14 @@ def _check(filters: DirectoryFilter, role: Role) -> None:
 
 
 def _common_filters(statement, filters: DirectoryFilter, profile_cls, person_column, ready):
-    if filters.query:
-        pattern = f"%{filters.query.strip().lower()}%"
+    needle = " ".join(filters.query.split()).lower()
+    if needle:
+        # autoescape: a % or _ typed in the search box is a character, not a wildcard
         statement = statement.where(
-            or_(func.lower(User.full_name).like(pattern), User.email.like(pattern))
+            or_(
+                func.lower(User.full_name).contains(needle, autoescape=True),
+                func.lower(User.email).contains(needle, autoescape=True),
+            )
         )
     if filters.specialty:
         statement = statement.where(profile_cls.specialty == filters.specialty)

@@ -8,42 +8,55 @@ the value and what was expected, all at once, so a person can fix a row in one g
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 from mentormatch import codes
-from mentormatch.countries import country_names, language_names
+from mentormatch.countries import country_names, language_lookup
 from mentormatch.services.errors import ValidationError
 
-MULTI_SEPARATOR = ";"
+MULTI_SEPARATOR = ";"  # what the export writes between codes
+# What a person may write between codes: no code or label holds either character.
+_CODE_SEPARATORS = re.compile(r"[;,]")
 TEXT_MAX = 200
 ABOUT_MAX = 2000
 TAG_MAX = 40
 TAGS_MAX_COUNT = 20
 
 
-def _split(value: Any) -> list[str]:
+def _split(value: Any, separators: re.Pattern[str] | None = None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        items: Iterable[Any] = value.split(MULTI_SEPARATOR)
+        items: Iterable[Any] = (
+            separators.split(value) if separators else value.split(MULTI_SEPARATOR)
+        )
     else:
         items = value
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-_LOOKUP_CACHE: dict[tuple, dict[str, str]] = {}
+def split_codes(text: str | None) -> list[str]:
+    """'NY; CA', 'NY, CA' -> ['NY', 'CA']: the items of a cell or field that lists codes."""
+    return _split(text, _CODE_SEPARATORS)
+
+
+# lower-cased code or label -> code, one table per code list. An import looks up every cell
+# of every row, so a table is found by the identity of the (module-level) code list and
+# labels it is built from, not by hashing their contents each time; the cache keeps them
+# alive, so an identity is never reused for other objects.
+_LOOKUP_CACHE: dict[tuple[int, int], tuple[object, object, dict[str, str]]] = {}
 
 
 def _lookup_table(allowed: Sequence[str], labels: Mapping[str, str] | None = None) -> dict:
-    """lower-cased code or label -> code; built once per code list (imports call this for
-    every cell of every row)."""
-    key = (tuple(allowed), None if labels is None else tuple(labels.items()))
-    table = _LOOKUP_CACHE.get(key)
-    if table is None:
-        table = _LOOKUP_CACHE[key] = _build_lookup_table(allowed, labels)
-    return table
+    key = (id(allowed), id(labels))
+    cached = _LOOKUP_CACHE.get(key)
+    if cached is None:
+        cached = _LOOKUP_CACHE[key] = (allowed, labels, _build_lookup_table(allowed, labels))
+    return cached[2]
 
 
 def _build_lookup_table(allowed: Sequence[str], labels: Mapping[str, str] | None) -> dict:
@@ -112,7 +125,7 @@ class FieldParser:
         table = _lookup_table(allowed, labels)
         result: list[str] = []
         unknown: list[str] = []
-        for item in _split(self.raw.get(name)):
+        for item in _split(self.raw.get(name), _CODE_SEPARATORS):
             code = table.get(item.lower())
             if code is None:
                 unknown.append(item)
@@ -124,6 +137,28 @@ class FieldParser:
                 name,
                 f"{shown} not known {what or 'values'}; expected codes such as "
                 f"{_examples(allowed)} separated by '{MULTI_SEPARATOR}'.",
+            )
+        return result
+
+    def languages(self, name: str) -> list[str]:
+        """Language names or ISO codes, in any case, separated by commas or semicolons:
+        'English, Spanish', 'en; es', 'english'."""
+        table = language_lookup()
+        result: list[str] = []
+        unknown: list[str] = []
+        for item in _split(self.raw.get(name), _CODE_SEPARATORS):
+            code = table.get(" ".join(item.split()).lower())
+            if code is None:
+                unknown.append(item)
+            elif code not in result:
+                result.append(code)
+        if unknown:
+            shown = " and ".join(f"'{item}'" for item in unknown[:5])
+            verb = "is not a language" if len(unknown) == 1 else "are not languages"
+            self.fail(
+                name,
+                f"{shown} {verb} we know. Write language names or ISO codes separated by "
+                "commas, for example: English, Spanish (or en, es).",
             )
         return result
 
@@ -139,19 +174,29 @@ class FieldParser:
         return text
 
     def integer(
-        self, name: str, low: int, high: int, *, required: bool = False, default: int | None = None
+        self,
+        name: str,
+        low: int,
+        high: int,
+        *,
+        required: bool = False,
+        default: int | None = None,
+        meaning: str = "",
     ) -> int | None:
+        """A whole number from ``low`` to ``high``; ``meaning`` ('0 pauses matching') is
+        added to every message about it."""
         text = self._text(name)
+        note = f" ({meaning})" if meaning else ""
         if not text:
             if required:
-                self.fail(name, f"Required: a whole number from {low} to {high}.")
+                self.fail(name, f"Required: a whole number from {low} to {high}{note}.")
             return default
         number = _whole_number(text)
         if number is None:
-            self.fail(name, f"'{text}' is not a whole number; expected {low} to {high}.")
+            self.fail(name, f"'{text}' is not a whole number; expected {low} to {high}{note}.")
             return default
         if not low <= number <= high:
-            self.fail(name, f"Must be {low} to {high}; got {number}.")
+            self.fail(name, f"Must be {low} to {high}{note}; got {number}.")
             return default
         return number
 
@@ -198,12 +243,9 @@ def _examples(allowed: Sequence[str], count: int = 4) -> str:
     return shown + (" and others" if len(allowed) > count else "")
 
 
+@cache
 def _country_codes() -> tuple[str, ...]:
     return tuple(country_names())
-
-
-def _language_codes() -> tuple[str, ...]:
-    return tuple(language_names())
 
 
 @dataclass(frozen=True)
@@ -283,8 +325,9 @@ def _parse_usce(parser: FieldParser) -> list[dict]:
         except ValueError:
             parser.fail("usce", f"'{item}': write type:months, for example observership:3.")
             continue
-        if not 1 <= count <= 120:
-            parser.fail("usce", f"'{item}': months must be 1 to 120.")
+        low, high = codes.USCE_MONTHS_RANGE
+        if not low <= count <= high:
+            parser.fail("usce", f"'{item}': months must be {low} to {high}.")
             continue
         entries.append({"type": kind, "months": count})
     return entries
@@ -377,12 +420,7 @@ def parse_mentee(raw: Mapping[str, Any]) -> MenteeFields:
         ),
         publications=publications,
         first_author_publications=first_author,
-        languages=p.codes(
-            "languages",
-            _language_codes(),
-            labels=language_names(),
-            what="languages (ISO 639-1 codes such as en, hi, ar)",
-        ),
+        languages=p.languages("languages"),
         prefers_img_mentor=p.boolean("prefers_img_mentor"),
         hours_per_month=p.integer("hours_per_month", *codes.HOURS_PER_MONTH_RANGE),
         about=p.text("about", max_length=ABOUT_MAX),
@@ -414,13 +452,11 @@ def parse_mentor(raw: Mapping[str, Any]) -> MentorFields:
         visa_sponsorship=p.code(
             "visa_sponsorship", codes.VISA_SPONSORSHIP, what="visa sponsorship"
         ),
-        languages=p.codes(
-            "languages",
-            _language_codes(),
-            labels=language_names(),
-            what="languages (ISO 639-1 codes such as en, hi, ar)",
+        languages=p.languages("languages"),
+        # Required: a cleared field must not silently become some default.
+        capacity=p.integer(
+            "capacity", low, high, required=True, default=2, meaning="0 pauses matching"
         ),
-        capacity=p.integer("capacity", low, high, default=2) if p._text("capacity") else 2,
         about=p.text("about", max_length=ABOUT_MAX),
     )
     p.raise_if_any()

@@ -99,6 +99,8 @@ def mentor_profile(user_id: int) -> MentorProfile:
 
 
 def apply_fields(profile: MenteeProfile | MentorProfile, values: MenteeFields | MentorFields):
+    if isinstance(profile, MentorProfile) and values.capacity != profile.capacity:
+        profile.capacity_before_pause = None  # a capacity chosen now replaces the paused one
     for name, value in values.as_dict().items():
         setattr(profile, name, value)
 
@@ -113,7 +115,7 @@ def update_mentee_profile(user_id: int, values: MenteeFields) -> MenteeProfile:
 def _capacity_below_seats(taken: int) -> ValidationError:
     return ValidationError.single(
         "capacity",
-        f"You have {taken} active or proposed mentee{'s' if taken != 1 else ''}; capacity "
+        f"You have {codes.plural(taken, 'active or proposed mentee')}; capacity "
         f"cannot be lower than {taken}. End a mentorship or decline a proposal first.",
     )
 
@@ -141,18 +143,25 @@ def update_mentor_profile(user_id: int, values: MentorFields) -> MentorProfile:
 
 
 def pause_mentor(user_id: int) -> MentorProfile:
-    """Take no new mentees: capacity drops to the seats already taken (0 when none)."""
+    """Take no new mentees: capacity drops to the seats already taken (0 when none), and the
+    capacity before the pause is kept for resuming. Pausing twice keeps the first one."""
     profile = mentor_profile(user_id)
+    if profile.capacity_before_pause is None and profile.capacity > profile.seats_taken:
+        profile.capacity_before_pause = profile.capacity
     profile.capacity = profile.seats_taken
     _commit_capacity_change(profile)
     return profile
 
 
-def resume_mentor(user_id: int, extra_seats: int = 1) -> MentorProfile:
-    """Open ``extra_seats`` new seats beyond those taken."""
+def resume_mentor(user_id: int) -> MentorProfile:
+    """Take mentees again: back to the capacity from before the pause, or, when there is none
+    to go back to (capacity set to 0 on the profile, or already full), one seat more."""
     profile = mentor_profile(user_id)
-    low, high = codes.MENTOR_CAPACITY_RANGE
-    profile.capacity = min(high, profile.seats_taken + extra_seats)
+    high = codes.MENTOR_CAPACITY_RANGE[1]
+    before = profile.capacity_before_pause or 0
+    profile.capacity = before if before > profile.seats_taken else profile.seats_taken + 1
+    profile.capacity = min(high, profile.capacity)
+    profile.capacity_before_pause = None
     _commit_capacity_change(profile)
     return profile
 

@@ -11,7 +11,7 @@ These functions join the caller's transaction; they never commit.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 
 from mentormatch.extensions import db
 from mentormatch.models import MentorProfile
@@ -32,10 +32,15 @@ def take_seat(mentor_id: int) -> bool:
 
 
 def release_seat(mentor_id: int) -> None:
-    """Give back one seat (a proposal declined or expired, a mentorship ended)."""
+    """Give back one seat (a proposal declined or expired, a mentorship ended). A paused
+    mentor's capacity follows the seats down, so that the freed seat is not offered."""
+    paused = MentorProfile.capacity_before_pause.is_not(None)
     db.session.execute(
         update(MentorProfile)
         .where(MentorProfile.user_id == mentor_id, MentorProfile.seats_taken > 0)
-        .values(seats_taken=MentorProfile.seats_taken - 1)
+        .values(
+            seats_taken=MentorProfile.seats_taken - 1,
+            capacity=case((paused, MentorProfile.capacity - 1), else_=MentorProfile.capacity),
+        )
         .execution_options(synchronize_session=False)
     )

@@ -23,13 +23,36 @@ def edit_profile(
     done_endpoint: str,
 ):
     form = form_class(data=form_data(profile))
-    if form.validate_on_submit():
-        try:
-            save(parse(raw_values(form)))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            flash("Profile saved.", "success")
-            return redirect(url_for(done_endpoint))
+    if form.is_submitted():
+        form_valid = form.validate()
+        csrf_field = getattr(form, "csrf_token", None)
+        if csrf_field is None or not csrf_field.errors:
+            # The profile rules run even when the form found problems, so that the page lists
+            # every problem at once; a field the form already refused (or, for a rule's field
+            # the form splits up, such as usce into usce_type_1..., one of its parts) keeps
+            # the form's message.
+            try:
+                values = parse(raw_values(form))
+            except ValidationError as exc:
+                refused = [name for name, field in form._fields.items() if field.errors]
+                apply_errors(
+                    form,
+                    ValidationError(
+                        [
+                            (name, message)
+                            for name, message in exc.errors
+                            if not any(r == name or r.startswith(name + "_") for r in refused)
+                        ]
+                    ),
+                )
+            else:
+                if form_valid:
+                    try:
+                        save(values)
+                    except ValidationError as exc:
+                        apply_errors(form, exc)
+                    else:
+                        flash("Profile saved.", "success")
+                        return redirect(url_for(done_endpoint))
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, profile=profile), status

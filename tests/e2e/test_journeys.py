@@ -101,7 +101,10 @@ def test_a_mentee_signs_up_on_a_phone_and_gets_ready_for_matching(pages):
     # States sit in a collapsed section per census division: open it, then tick the state.
     page.locator("summary", has_text="Middle Atlantic").tap()
     page.get_by_label("New York", exact=True).check()
+    # Research interests sit in collapsed groups (study types, topics, specialties).
+    page.locator("summary", has_text="Study types").tap()
     page.get_by_label("Quality improvement", exact=True).check()
+    page.locator("summary", has_text="Topics").first.tap()
     page.get_by_label("Health equity", exact=True).check()
     page.get_by_label("Other research topics (free text)").fill("refugee mental health")
     page.get_by_label("Residency match", exact=True).check()
@@ -128,7 +131,7 @@ def test_a_mentee_signs_up_on_a_phone_and_gets_ready_for_matching(pages):
 
 def import_file(page, kind: str, name: str, *, dry_run: bool) -> None:
     page.get_by_label(kind, exact=True).check()
-    page.get_by_label("CSV file (UTF-8)").set_input_files(SAMPLE_FILES / name)
+    page.get_by_label("CSV file", exact=True).set_input_files(SAMPLE_FILES / name)
     page.get_by_label("Only check the file").set_checked(dry_run)
     page.get_by_role("button", name="Import", exact=True).click()
 

@@ -137,7 +137,6 @@ def test_an_empty_optional_cell_clears_that_field(app):
         ("x@example.org,X,BR,,NY,case-report", "specialty", "", "Required"),
         ("x@example.org,,BR,pediatrics,NY,case-report", "full_name", "", "Required"),
         ("x@example.org,X,,pediatrics,NY,case-report", "home_country", "", "Required"),
-        ("x@example.org,X,BR,pediatrics,,case-report", "preferred_regions", "", "anywhere"),
         ("x@example.org,X,BR,pediatrics,NY,", "research_interests", "", "Required"),
         ("x@example.org,X,ZZ,pediatrics,NY,case-report", "home_country", "ZZ", "country"),
         ("x@example.org,X,BR,pediatrics,NY;Atlantis,case-report", "preferred_regions",
@@ -363,10 +362,11 @@ def test_a_neutralised_formula_cell_is_read_back_without_its_apostrophe(app):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (MENTEE_HEADER.encode() + "\nana@example.org,Dr Ana Jos\xe9".encode("latin-1"),
-         "not UTF-8 text: line 2"),
+        # 0x81 is a character neither in UTF-8 (alone) nor in Windows-1252
+        (MENTEE_HEADER.encode() + b"\nana@example.org,Dr Ana Jos\x81,BR",
+         "neither UTF-8 nor Windows-1252 text: line 2"),
         (b"PK\x03\x04\x14\x00\x06\x00rest-of-a-workbook", "Excel workbook"),
-        ("email,full_name".encode("utf-16"), "UTF-16"),
+        (b"\xff\xfe" + "email,full_name".encode("utf-16-le") + b"\x00", "UTF-16"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text file"),
         (b"", "The file is empty"),
         (b"\n \n", "The file is empty"),
@@ -450,3 +450,97 @@ def test_a_mentor_capacity_below_the_seats_already_taken_is_refused(app, tmp_pat
         assert not report.ok
         assert "capacity cannot be lower than 2" in report.problems[0].expected
         assert db.session.scalar(select(MentorProfile.capacity)) == 3
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "read_as"),
+    [
+        ("utf-16", "\t", "UTF-16"),  # Excel's "Unicode text": tab separated, with a BOM
+        ("utf-16", ",", "UTF-16"),
+        ("cp1252", ",", "Windows-1252"),  # Excel's plain "CSV" on Windows
+        ("latin-1", ";", "Windows-1252"),
+    ],
+)
+def test_files_saved_as_utf16_or_windows_1252_are_read(app, encoding, delimiter, read_as):
+    text = MENTOR_HEADER + "\n" + "jose@example.org,Dr José Núñez,cardiology,NY,cardiology,2\n"
+    data = text.replace(",", delimiter).encode(encoding)
+    with app.app_context():
+        checked = import_profiles(data, "mentor", dry_run=True)
+        assert checked.ok, checked.problems
+        assert f"(read as {read_as} text)" in checked.summary
+        assert import_profiles(data, "mentor").created == 1
+        assert users()["jose@example.org"].full_name == "Dr José Núñez"
+
+
+def test_a_blank_preferred_regions_cell_means_anywhere(app):
+    """shared/domain.md: preferred US regions, 'none = anywhere'."""
+    with app.app_context():
+        report = import_profiles(
+            csv_bytes(MENTEE_HEADER, "x@example.org,X,BR,pediatrics,,case-report"), "mentee"
+        )
+        assert report.ok, report.problems
+        profile = users()["x@example.org"].mentee_profile
+        assert profile.regions_anywhere is True and profile.preferred_regions == []
+
+
+def test_a_blank_regions_cell_leaves_a_mentee_who_never_answered_unanswered(app):
+    """Importing an export changes nothing, also for a mentee who has not chosen yet."""
+    make_user(app, "mentee", email="new@example.org")
+    with app.app_context():
+        report = import_profiles(
+            csv_bytes(MENTEE_HEADER, "new@example.org,New,BR,pediatrics,,case-report"), "mentee"
+        )
+        assert report.ok and report.updated == 1
+        profile = users()["new@example.org"].mentee_profile
+        assert profile.regions_anywhere is False and profile.preferred_regions == []
+
+
+def test_languages_may_be_names_or_codes_separated_by_commas(app):
+    with app.app_context():
+        report = import_profiles(
+            csv_bytes(
+                MENTEE_HEADER + ",languages",
+                GOOD_MENTEE + ',"English, Spanish"',
+                "b@example.org,B,IN,pediatrics,NY,imaging,en; HI; urdu",
+                "c@example.org,C,IN,pediatrics,NY,imaging,Elvish;en",
+            ),
+            "mentee",
+        )
+        assert problems_of(report) == [(4, "languages", "Elvish;en")]
+        assert "'Elvish' is not a language we know" in report.problems[0].expected
+        report = import_profiles(
+            csv_bytes(
+                MENTEE_HEADER + ",languages",
+                GOOD_MENTEE + ',"English, Spanish"',
+                "b@example.org,B,IN,pediatrics,NY,imaging,en; HI; urdu",
+            ),
+            "mentee",
+        )
+        assert report.created == 2
+        people = users()
+        assert people["ana@example.org"].mentee_profile.languages == ["en", "es"]
+        assert people["b@example.org"].mentee_profile.languages == ["en", "hi", "ur"]
+
+
+def test_a_blank_capacity_is_reported_once(app):
+    with app.app_context():
+        report = import_profiles(
+            csv_bytes(MENTOR_HEADER, "m@example.org,M,cardiology,NY,cardiology,"), "mentor"
+        )
+        assert problems_of(report) == [(2, "capacity", "")]
+
+
+def test_the_report_lists_the_first_problems_and_counts_the_rest(app):
+    """A file of many bad rows: the first problems in row order, then how many more."""
+    rows = [f"p{i}@example.org,P,ZZ,dentistry,NY,case-report" for i in range(300)]
+    rows.append("not-an-email,P,IN,pediatrics,NY,case-report")  # the last row's email
+    with app.app_context():
+        report = import_profiles(csv_bytes(MENTEE_HEADER, *rows), "mentee", max_problems=200)
+        assert (report.problem_count, report.problem_rows) == (601, 301)
+        assert len(report.problems) == 200 and report.unlisted == 401
+        assert report.unlisted_rows == 201  # rows 102-302
+        assert [p.row for p in report.problems] == [row for row in range(2, 102) for _ in "ab"]
+        assert "601 problems in 301 rows" in report.summary
+        everything = import_profiles(csv_bytes(MENTEE_HEADER, *rows), "mentee")
+        assert len(everything.problems) == everything.problem_count == 601
+        assert everything.problems[-1].row == 302 and everything.problems[-1].column == "email"

@@ -1,5 +1,7 @@
 """The coordinator's directory: filters, search, pages, deactivation."""
 
+from urllib.parse import quote
+
 import pytest
 from sqlalchemy import select
 
@@ -137,3 +139,52 @@ def test_only_coordinators_may_deactivate(client, auth, app):
                        data={"active": "no", "confirm": "yes"}).status_code == 403  # fmt: skip
     with app.app_context():
         assert db.session.get(User, target_id).active is True
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("%", set()),  # a wildcard typed in the box is a character, not "anything"
+        ("_", set()),
+        ("a%b", set()),
+        ("ra_ patel", set()),
+        ("raj patel", {"Raj Patel"}),
+        ("  Raj   Patel ", {"Raj Patel"}),
+    ],
+)
+def test_search_treats_like_wildcards_as_characters(client, auth, people, query, expected):
+    auth.login_as("coordinator")
+    assert names(client, f"/coordinator/mentees?query={quote(query)}") == expected
+
+
+def test_search_finds_names_and_addresses_that_hold_wildcard_characters(client, auth, app):
+    with app.app_context():
+        add_person("mentee", "Ana 100% Lima")
+        add_person("mentee", "Bo Ng")
+        db.session.commit()
+    auth.login_as("coordinator")
+    page = client.get(f"/coordinator/mentees?query={quote('100%')}").get_data(as_text=True)
+    assert "Ana 100% Lima" in page and "Bo Ng" not in page and "1 mentee found" in page
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_one_count(client, auth, app):
+    with app.app_context():
+        for number in range(pagination.PER_PAGE + 5):
+            add_person("mentee", f"Mentee {number:03d}")
+        db.session.commit()
+    auth.login_as("coordinator")
+    page = client.get("/coordinator/mentees?page=99").get_data(as_text=True)
+    assert "55 mentees found" in page and "Page 2 of 2" in page
+    assert "Mentee 054" in page and "Nobody matches" not in page
+    nobody = client.get("/coordinator/mentees?query=zzz&page=3").get_data(as_text=True)
+    assert "Nobody matches these filters." in nobody
+    assert "found" not in nobody and "Page " not in nobody
+
+
+def test_a_long_name_can_wrap_in_the_table(client, auth, app):
+    with app.app_context():
+        add_person("mentee", "Dr " + "Abcdefghij" * 30)
+        db.session.commit()
+    auth.login_as("coordinator")
+    page = client.get("/coordinator/mentees").get_data(as_text=True)
+    assert '<td class="long-text"><a href="/people/' in page

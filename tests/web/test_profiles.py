@@ -1,9 +1,14 @@
 """Mentees and mentors complete and edit their profiles in the browser."""
 
+import re
+
+import pytest
 from sqlalchemy import select
 
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, User
+from mentormatch.services import profiles, seats
+from tests.helpers import add_mentor
 
 FULL_MENTEE_FORM = {
     "home_country": "IN",
@@ -135,17 +140,198 @@ def test_a_mentor_fills_in_what_they_offer_and_can_pause(client, auth, app):
         assert profile.capacity == 0
     assert "Paused." in client.get("/mentor/").get_data(as_text=True)
     client.post("/mentor/availability", data={"action": "resume"})
-    assert "up to <strong>1</strong> mentee" in client.get("/mentor/").get_data(as_text=True)
+    assert "up to <strong>3</strong> mentees" in client.get("/mentor/").get_data(as_text=True)
 
 
-def test_mentor_capacity_out_of_range_is_refused(client, auth):
-    auth.login_as("mentor")
-    response = client.post("/mentor/profile", data={"capacity": "35"})
+def mentor_capacity(app, email):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        profile = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == user.id))
+        return profile.capacity, profile.capacity_before_pause
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "Must be 0 to 20 (0 pauses matching); got -1."),
+        ("35", "Must be 0 to 20 (0 pauses matching); got 35."),
+        ("three", "&#39;three&#39; is not a whole number; expected 0 to 20 (0 pauses matching)."),
+        ("2.5", "&#39;2.5&#39; is not a whole number"),
+        ("", "Required: a whole number from 0 to 20 (0 pauses matching)."),
+        ("   ", "Required: a whole number from 0 to 20"),
+    ],
+)
+def test_a_bad_or_cleared_capacity_is_explained_and_nothing_changes(
+    client, auth, app, value, message
+):
+    email = auth.login_as("mentor")
+    assert client.post("/mentor/profile", data={"capacity": "4"}).status_code == 302
+    response = client.post("/mentor/profile", data={"capacity": value, "city": "Albany"})
     assert response.status_code == 400
-    assert "Must be 0 to 20; got 35." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    summary = page.split("data-error-summary>")[1].split("</div>")[0]
+    assert f'<a href="#capacity">How many mentees can you take at once: {message}' in summary
+    field = page.split('id="capacity-error">')[1].split("</p>")[0]
+    assert message in field
+    assert mentor_capacity(app, email) == (4, None)
+
+
+def test_resuming_after_a_pause_gives_back_the_capacity_from_before(client, auth, app):
+    email = auth.login_as("mentor")
+    client.post("/mentor/profile", data={"capacity": "4"})
+    client.post("/mentor/availability", data={"action": "pause"})
+    assert mentor_capacity(app, email) == (0, 4)
+    client.post("/mentor/availability", data={"action": "pause"})  # twice: still 4 to go back to
+    home = client.get("/mentor/").get_data(as_text=True)
+    assert "Resuming takes you back to 4 mentees at once." in home
+    response = client.post("/mentor/availability", data={"action": "resume"})
+    assert "room for 4 more mentees (capacity 4)" in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    assert mentor_capacity(app, email) == (4, None)
+
+
+def test_a_capacity_chosen_while_paused_replaces_the_one_to_go_back_to(client, auth, app):
+    email = auth.login_as("mentor")
+    client.post("/mentor/profile", data={"capacity": "4"})
+    client.post("/mentor/availability", data={"action": "pause"})
+    client.post("/mentor/profile", data={"capacity": "2"})
+    assert mentor_capacity(app, email) == (2, None)
+
+
+def test_a_paused_mentor_with_a_mentee_stays_paused_when_a_seat_frees(app):
+    """Pausing keeps the seats taken; a seat given back is not offered again until resume."""
+    with app.app_context():
+        mentor = add_mentor("paused", capacity=4)
+        db.session.commit()
+        profile = mentor.mentor_profile
+        assert seats.take_seat(mentor.id)
+        db.session.commit()
+        profiles.pause_mentor(mentor.id)
+        assert (profile.capacity, profile.seats_taken, profile.capacity_before_pause) == (1, 1, 4)
+        seats.release_seat(mentor.id)
+        db.session.commit()
+        db.session.refresh(profile)
+        assert (profile.capacity, profile.seats_taken) == (0, 0)
+        profiles.resume_mentor(mentor.id)
+        assert (profile.capacity, profile.capacity_before_pause) == (4, None)
 
 
 def test_profile_pages_belong_to_their_role(client, auth):
     auth.login_as("mentor")
     assert client.get("/mentee/profile").status_code == 403
     assert client.post("/mentee/profile", data=FULL_MENTEE_FORM).status_code == 403
+
+
+def error_summary(page: str) -> list[tuple[str, str]]:
+    """The (link target, text) of each problem listed at the top of a refused form."""
+    form_starts = page.index('<form method="post" class="profile-form"')
+    assert page.index("data-error-summary") < form_starts
+    summary = page.split("data-error-summary>")[1].split("</div>")[0]
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+
+
+def test_every_problem_is_listed_at_the_top_with_a_link_to_its_field(client, auth, app):
+    email = auth.login_as("mentee")
+    data = dict(FULL_MENTEE_FORM, graduation_year="1950", usmle_step2ck_score="4000")
+    data.update(research_interests=["case-report", "astrology"], usce_months_2="4")
+    response = client.post("/mentee/profile", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    listed = error_summary(page)
+    # the form's checks (a choice, a row) and the profile rules, all at once, in page order
+    assert [target for target, _ in listed] == [
+        "graduation_year",
+        "research_interests-0",  # the first box of the group
+        "usmle_step2ck_score",  # 4,000 px down on a phone
+        "usce_type_2",
+    ]
+    assert "4 problems to fix" in page
+    assert listed[2][1].startswith("Step 2 CK score: Give the Step 2 CK score as a number")
+    for target in ("graduation_year", "usmle_step2ck_score", "usce_type_2"):
+        assert f'aria-describedby="{target}-error"' in page  # and at the field
+        assert f'id="{target}-error"' in page
+    assert 'id="research_interests-error"' in page
+    assert page.count('class="error-summary') == 1
+    assert mentee_profile(app, email).specialty is None  # nothing saved
+
+
+def test_a_form_without_problems_has_no_summary(client, auth):
+    auth.login_as("mentee")
+    assert "data-error-summary" not in client.get("/mentee/profile").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"usce_type_1": "observership", "usce_months_1": ""}, "Give the months"),
+        ({"usce_type_1": "observership", "usce_months_1": "0"}, "whole number from 1 to 120"),
+        ({"usce_type_1": "observership", "usce_months_1": "x"}, "whole number from 1 to 120"),
+        ({"usce_type_1": "", "usce_months_1": "3"}, "Choose the kind of experience"),
+    ],
+)
+def test_a_us_clinical_experience_row_is_checked_at_its_fields(client, auth, row, message):
+    auth.login_as("mentee")
+    page = client.post("/mentee/profile", data=dict(FULL_MENTEE_FORM, **row))
+    assert page.status_code == 400
+    assert message in page.get_data(as_text=True).split("data-error-summary>")[1]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("English, Spanish", ["en", "es"], "English, Spanish"),
+        ("en; es", ["en", "es"], "English, Spanish"),
+        ("english", ["en"], "English"),
+        ("ENGLISH;  Yoruba ,fr", ["en", "yo", "fr"], "English, Yoruba, French"),
+        ("Farsi, Tagalog, Greek", ["fa", "tl", "el"], "Persian, Tagalog, Greek"),
+        ("eng, spa", ["en", "es"], "English, Spanish"),
+        ("English, english, en", ["en"], "English"),
+    ],
+)
+def test_languages_are_read_as_names_or_codes_and_shown_as_names(
+    client, auth, app, typed, stored, shown
+):
+    email = auth.login_as("mentee")
+    response = client.post("/mentee/profile", data=dict(FULL_MENTEE_FORM, languages=typed))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    profile = mentee_profile(app, email)
+    assert profile.languages == stored
+    assert f'name="languages" type="text" value="{shown}"' in client.get(
+        "/mentee/profile"
+    ).get_data(as_text=True)
+    page = client.get(f"/people/{profile.user_id}").get_data(as_text=True)
+    assert f"<dt>Languages</dt><dd>{shown}</dd>" in page
+
+
+def test_an_unknown_language_is_named_in_the_message(client, auth):
+    auth.login_as("mentor")
+    data = {"capacity": "2", "languages": "English, Elvish"}
+    response = client.post("/mentor/profile", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "&#39;Elvish&#39; is not a language we know" in page
+    assert "English, Spanish (or en, es)" in page
+    assert "ISO 639" not in page
+
+
+@pytest.mark.parametrize("path", ["/mentee/profile", "/mentor/profile"])
+def test_research_interests_are_grouped_in_collapsible_sections(client, auth, path):
+    auth.login_as(path.split("/")[1])
+    page = client.get(path).get_data(as_text=True)
+    groups = re.findall(r'<details class="choice-group"( open)?>\s*<summary>([^<]+)<', page)
+    assert [(bool(opened), title.strip()) for opened, title in groups] == [
+        (False, "Study types"),
+        (False, "Topics"),
+        (False, "Specialties as research topics"),
+    ]
+    assert page.count('name="research_interests"') == 56
+
+
+def test_a_group_with_a_chosen_interest_is_open(client, auth):
+    auth.login_as("mentee")
+    client.post("/mentee/profile", data=FULL_MENTEE_FORM)  # case-report and cardiovascular
+    page = client.get("/mentee/profile").get_data(as_text=True)
+    groups = re.findall(r'<details class="choice-group"( open)?>\s*<summary>([^<]+)<', page)
+    assert [bool(opened) for opened, _ in groups] == [True, True, False]
+    assert "(1 chosen)" in page

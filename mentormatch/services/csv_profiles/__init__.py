@@ -1,7 +1,7 @@
 """CSV import and export of mentee and mentor profiles (one file per kind of person)."""
 
 from mentormatch.services.csv_profiles.columns import KINDS
-from mentormatch.services.csv_profiles.exporter import iter_export, write_export
+from mentormatch.services.csv_profiles.exporter import iter_export, template_text, write_export
 from mentormatch.services.csv_profiles.importer import (
     ImportReport,
     Problem,
@@ -9,8 +9,11 @@ from mentormatch.services.csv_profiles.importer import (
     iter_problem_lines,
     size_text,
 )
+from mentormatch.services.csv_profiles.reader import DELIMITERS, ENCODINGS
 
 __all__ = [
+    "DELIMITERS",
+    "ENCODINGS",
     "KINDS",
     "ImportReport",
     "Problem",
@@ -18,5 +21,6 @@ __all__ = [
     "iter_export",
     "iter_problem_lines",
     "size_text",
+    "template_text",
     "write_export",
 ]

@@ -15,7 +15,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from mentormatch.extensions import db
-from mentormatch.models import User
+from mentormatch.models import Role, User
 from mentormatch.services.csv_profiles.columns import (
     Layout,
     layout_for,
@@ -40,6 +40,75 @@ def iter_export(kind: str) -> Iterator[str]:
         if count % _BATCH == 0:
             yield _take(buffer)
     yield _take(buffer)
+
+
+# One made-up person per kind, in the cells a coordinator would write: the template's example
+# row (a test imports it, so it stays valid as the columns change).
+EXAMPLES = {
+    Role.MENTEE.value: {
+        "email": "amina.bello@example.org",
+        "full_name": "Dr Amina Bello",
+        "home_country": "NG",
+        "specialty": "internal-medicine",
+        "preferred_regions": "NY;new-england",
+        "research_interests": "case-report;cardiovascular;health-equity",
+        "medical_school": "University of Lagos",
+        "graduation_year": "2020",
+        "degree": "mbbs",
+        "specialty_second": "cardiology",
+        "regions_anywhere": "no",
+        "research_tags": "heart failure",
+        "goals": "residency-match;research-position",
+        "support_sought": "research-guidance;letters-of-recommendation",
+        "usmle_step1": "passed",
+        "usmle_step2ck": "score",
+        "usmle_step2ck_score": "245",
+        "usmle_step3": "not-taken",
+        "oet": "passed",
+        "ecfmg_status": "certified",
+        "immigration_status": "outside-us",
+        "visa_needed": "j1",
+        "usce": "observership:3",
+        "research_experience": "institutional-unfunded",
+        "publications": "2",
+        "first_author_publications": "1",
+        "languages": "en;yo",
+        "prefers_img_mentor": "yes",
+        "hours_per_month": "8",
+        "about": "Aiming for internal medicine residency in the Northeast.",
+    },
+    Role.MENTOR.value: {
+        "email": "ravi.menon@example.org",
+        "full_name": "Dr Ravi Menon",
+        "specialty": "cardiology",
+        "state": "NY",
+        "research_interests": "cardiovascular;clinical-trial",
+        "capacity": "3",
+        "position": "attending",
+        "subspecialty": "",
+        "institution": "Mercy Hospital",
+        "city": "Buffalo",
+        "programme_type": "community",
+        "research_tags": "heart failure",
+        "support_offered": "research-guidance;letters-of-recommendation;visa-guidance",
+        "is_img": "yes",
+        "visa_sponsorship": "j1",
+        "languages": "en;ml",
+        "about": "Programme director; happy to review applications.",
+    },
+}
+
+
+def template_text(kind: str) -> str:
+    """A file to start from: the header of every column and one example row, UTF-8 with a
+    byte order mark like the export."""
+    layout = layout_for(kind)
+    example = EXAMPLES[layout.kind]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(layout.columns)
+    writer.writerow([neutralise(example.get(name, "")) for name in layout.columns])
+    return BYTE_ORDER_MARK + buffer.getvalue()
 
 
 def write_export(kind: str, out: TextIO) -> int:

@@ -1,10 +1,11 @@
 """Importing mentees or mentors from a CSV file: all rows or none.
 
-Every row is checked before anything is saved, and the report lists every problem as row
+Every row is checked before anything is saved, and the report lists the problems as row
 (numbered as a spreadsheet shows it, the header being row 1), column, value and what is
-expected. People are keyed by email, so importing the same file again updates them and
-creates nobody twice. New people get an account without a password and an invitation,
-queued in the same transaction.
+expected: all of them, or the first ``max_problems`` and a count of the rest, so that a file
+of 50,000 bad rows gives a page a person can read. People are keyed by email, so importing
+the same file again updates them and creates nobody twice. New people get an account
+without a password and an invitation, queued in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from mentormatch.codes import plural
 from mentormatch.extensions import db
 from mentormatch.models import User
 from mentormatch.services import audit, mail
@@ -30,10 +32,15 @@ from mentormatch.services.csv_profiles.columns import (
     stored_values,
     unneutralise,
 )
-from mentormatch.services.csv_profiles.reader import Table, UnreadableFile, read_table
+from mentormatch.services.csv_profiles.reader import UTF8, Table, UnreadableFile, read_table
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.invitations import queue_invitation
-from mentormatch.services.profile_fields import MULTI_SEPARATOR, MenteeFields, MentorFields
+from mentormatch.services.profile_fields import (
+    MULTI_SEPARATOR,
+    MenteeFields,
+    MentorFields,
+    split_codes,
+)
 from mentormatch.services.profiles import apply_fields
 
 # Sending more mail than this inside the import would keep a coordinator waiting for
@@ -61,31 +68,39 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()  # the listed ones: all, or the first max_problems
+    problem_count: int = 0  # every problem found
+    problem_rows: int = 0  # rows with at least one problem
+    unlisted_rows: int = 0  # rows with a problem beyond those listed
+    encoding: str = UTF8
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problem_count
 
     @property
     def saved(self) -> bool:
         return self.ok and not self.dry_run
 
     @property
+    def unlisted(self) -> int:
+        """How many problems the report counts but does not list."""
+        return self.problem_count - len(self.problems)
+
+    @property
     def summary(self) -> str:
         if not self.ok:
-            rows = {problem.row for problem in self.problems if problem.row is not None}
-            where = f" in {len(rows)} row{'s' if len(rows) != 1 else ''}" if rows else ""
+            where = f" in {plural(self.problem_rows, 'row')}" if self.problem_rows else ""
             return (
-                f"Nothing was saved: {len(self.problems)} "
-                f"problem{'s' if len(self.problems) != 1 else ''}{where}. "
+                f"Nothing was saved: {plural(self.problem_count, 'problem')}{where}. "
                 "Fix the file and import it again."
             )
         counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         if self.dry_run:
+            read_as = f" (read as {self.encoding} text)" if self.encoding != UTF8 else ""
             return (
-                f"Check passed for {self.rows} {self.kind} rows; nothing was saved. "
-                f"Importing would give {counts}."
+                f"Check passed for {plural(self.rows, self.kind + ' row')}{read_as}; nothing "
+                f"was saved. Importing would give {counts}."
             )
         invited = ""
         if self.created:
@@ -94,7 +109,7 @@ class ImportReport:
                 if self.created <= INLINE_INVITATIONS_MAX
                 else " (their invitations are queued and go out with the next scheduled mail run)"
             )
-        return f"Imported {self.rows} {self.kind} rows: {counts}{invited}."
+        return f"Imported {plural(self.rows, self.kind + ' row')}: {counts}{invited}."
 
 
 @dataclass
@@ -109,17 +124,36 @@ class _Row:
 
 @dataclass
 class _Check:
-    """The problems found so far."""
+    """The problems found so far: the first ``limit`` kept, every one counted. Problems are
+    added in row order (whole-file ones first), so the kept ones are the file's first."""
 
+    limit: int | None = None
     problems: list[Problem] = field(default_factory=list)
+    count: int = 0
+    rows: set[int] = field(default_factory=set)
+    unlisted_rows: set[int] = field(default_factory=set)
 
     def add(self, row: int | None, column: str, value: str, expected: str) -> None:
-        self.problems.append(Problem(row, column, value, expected))
+        self.count += 1
+        if row is not None:
+            self.rows.add(row)
+        if self.limit is None or len(self.problems) < self.limit:
+            self.problems.append(Problem(row, column, value, expected))
+        elif row is not None:
+            self.unlisted_rows.add(row)
 
     def report(self, kind: str, dry_run: bool, rows: int = 0) -> ImportReport:
         """The failed import's report: whole-file problems first, then by row."""
         ordered = sorted(self.problems, key=lambda problem: problem.row or 0)
-        return ImportReport(kind, dry_run, rows=rows, problems=tuple(ordered))
+        return ImportReport(
+            kind,
+            dry_run,
+            rows=rows,
+            problems=tuple(ordered),
+            problem_count=self.count,
+            problem_rows=len(self.rows),
+            unlisted_rows=len(self.unlisted_rows),
+        )
 
 
 def import_profiles(
@@ -128,11 +162,13 @@ def import_profiles(
     *,
     dry_run: bool = False,
     max_bytes: int | None = None,
+    max_problems: int | None = None,
     actor_id: int | None = None,
 ) -> ImportReport:
-    """Check the whole file, then save every row in one transaction, or nothing."""
+    """Check the whole file, then save every row in one transaction, or nothing. The report
+    lists at most ``max_problems`` problems (None: all) and counts every one."""
     layout = layout_for(kind)
-    check = _Check()
+    check = _Check(limit=max_problems)
     if max_bytes is not None and len(data) > max_bytes:
         check.add(
             None,
@@ -157,9 +193,9 @@ def import_profiles(
             "The file has a header row but no people below it; add one row per person.",
         )
     rows = _check_rows(layout, table, check) if rows_readable else []
-    if check.problems or dry_run:
+    if check.count or dry_run:
         db.session.rollback()  # only reads happened; end them
-    if check.problems:
+    if check.count:
         return check.report(kind, dry_run, rows=len(table.rows))
     report = ImportReport(
         kind,
@@ -168,6 +204,7 @@ def import_profiles(
         created=sum(row.user is None for row in rows),
         updated=sum(row.user is not None and row.changed for row in rows),
         unchanged=sum(row.user is not None and not row.changed for row in rows),
+        encoding=table.encoding,
     )
     if dry_run:
         return report
@@ -259,20 +296,21 @@ def _check_rows(layout: Layout, table: Table, check: _Check) -> list[_Row]:
     email_at = table.header.index("email")
     first_row_of: dict[str, int] = {}
     emails: dict[int, str] = {}
+    # The emails first (every row's is needed to look people up at once); their problems are
+    # reported with the rest of their row's, so that problems stay in row order.
+    email_problems: dict[int, tuple[str, str]] = {}
     for number, cells in table.rows:
         raw_email = unneutralise(cells[email_at]) if email_at < len(cells) else ""
         if not raw_email:
-            check.add(number, "email", "", REQUIRED_HINTS["email"])
+            email_problems[number] = ("", REQUIRED_HINTS["email"])
             continue
         try:
             email = normalise_email(raw_email)
         except ValidationError as exc:
-            check.add(number, "email", raw_email, exc.errors[0][1])
+            email_problems[number] = (raw_email, exc.errors[0][1])
             continue
         if email in first_row_of:
-            check.add(
-                number,
-                "email",
+            email_problems[number] = (
                 raw_email,
                 f"This person is already on row {first_row_of[email]}; each person may appear "
                 "only once in a file. Merge the two rows into one.",
@@ -284,6 +322,8 @@ def _check_rows(layout: Layout, table: Table, check: _Check) -> list[_Row]:
     existing = _existing_users(layout, emails.values())
     rows: list[_Row] = []
     for number, cells in table.rows:
+        if number in email_problems:
+            check.add(number, "email", *email_problems[number])
         if len(cells) > width and any(cells[width:]):
             check.add(
                 number,
@@ -319,7 +359,7 @@ def _check_row(
     check: _Check,
 ) -> _Row | None:
     """The row ready to save, or None after adding its problems to ``check``."""
-    before = len(check.problems)
+    before = check.count
     raw = _cells_by_column(table, cells)
     user = existing.get(email) if email else None
     if user is not None and user.role != layout.kind:
@@ -340,8 +380,13 @@ def _check_row(
         values.update(profile_cells(layout, stored_values(layout, profile)))
     values.update(raw)
 
+    missing = {
+        name
+        for name in layout.required
+        if name not in ("email", "preferred_regions") and not raw.get(name)
+    }
     for name in layout.required:
-        if name not in ("email", "preferred_regions") and not raw.get(name):
+        if name in missing:
             check.add(number, name, "", REQUIRED_HINTS[name])
     full_name = " ".join(values.get("full_name", "").split())
     if len(full_name) > NAME_MAX_LENGTH:
@@ -352,25 +397,30 @@ def _check_row(
             f"Use at most {NAME_MAX_LENGTH} characters ({len(full_name)} here).",
         )
     if "preferred_regions" in layout.required:
-        _read_anywhere(number, values, check)
+        unanswered = profile is not None and not (
+            profile.preferred_regions or profile.regions_anywhere
+        )
+        _read_anywhere(number, values, check, keep_unanswered=unanswered)
 
     try:
         fields = layout.parse(values)
     except ValidationError as exc:
         for name, message in exc.errors:
-            check.add(number, name, values.get(name, ""), message)
+            if name not in missing:  # already said: required
+                check.add(number, name, values.get(name, ""), message)
         return None
-    if isinstance(fields, MenteeFields):
-        if not fields.preferred_regions and not fields.regions_anywhere:
-            check.add(number, "preferred_regions", "", REQUIRED_HINTS["preferred_regions"])
-        if values.get("usmle_step2ck_score") and fields.usmle_step2ck != "score":
-            check.add(
-                number,
-                "usmle_step2ck_score",
-                values["usmle_step2ck_score"],
-                "A Step 2 CK score needs 'score' in usmle_step2ck (or write the score there); "
-                "otherwise leave this cell empty.",
-            )
+    if (
+        isinstance(fields, MenteeFields)
+        and values.get("usmle_step2ck_score")
+        and fields.usmle_step2ck != "score"
+    ):
+        check.add(
+            number,
+            "usmle_step2ck_score",
+            values["usmle_step2ck_score"],
+            "A Step 2 CK score needs 'score' in usmle_step2ck (or write the score there); "
+            "otherwise leave this cell empty.",
+        )
     if (
         isinstance(fields, MentorFields)
         and profile is not None
@@ -383,7 +433,7 @@ def _check_row(
             f"This mentor already has {profile.seats_taken} active or proposed mentees; "
             f"capacity cannot be lower than {profile.seats_taken}.",
         )
-    if len(check.problems) > before or email is None:
+    if check.count > before or email is None:
         return None
     changed = (
         user is None
@@ -394,12 +444,21 @@ def _check_row(
     return _Row(number, email, full_name, fields, user, changed)
 
 
-def _read_anywhere(number: int, values: dict[str, str], check: _Check) -> None:
-    """'anywhere' in preferred_regions means no preference (the regions_anywhere field)."""
-    items = [item.strip().lower() for item in values.get("preferred_regions", "").split(";")]
+def _read_anywhere(
+    number: int, values: dict[str, str], check: _Check, *, keep_unanswered: bool
+) -> None:
+    """'anywhere' in preferred_regions, or nothing, means no preference (the regions_anywhere
+    field), as shared/domain.md defines it. Except: an empty cell on the row of someone whose
+    profile has no answer yet (an export of a mentee who never answered, imported back)
+    leaves it unanswered, so that importing an export changes nothing."""
+    items = [item.lower() for item in split_codes(values.get("preferred_regions", ""))]
+    if not items:
+        if not keep_unanswered:
+            values["regions_anywhere"] = "yes"
+        return
     if ANYWHERE not in items:
         return
-    others = [item for item in items if item and item != ANYWHERE]
+    others = [item for item in items if item != ANYWHERE]
     if others:
         check.add(
             number,

@@ -128,13 +128,13 @@ def pairs_page(
         statement = statement.where(Mentorship.status == state)
     needle = " ".join((query or "").split()).lower()
     if needle:
-        pattern = f"%{needle}%"
+        # autoescape: a % or _ in the filter is a character, not a wildcard
         statement = statement.where(
             or_(
-                func.lower(mentee.full_name).like(pattern),
-                mentee.email.like(pattern),
-                func.lower(mentor.full_name).like(pattern),
-                mentor.email.like(pattern),
+                *(
+                    func.lower(column).contains(needle, autoescape=True)
+                    for column in (mentee.full_name, mentee.email, mentor.full_name, mentor.email)
+                )
             )
         )
     rows = paginate_rows(

@@ -63,7 +63,5 @@ class DirectoryFilterForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     kind = RadioField("The file holds", choices=KIND_CHOICES, default=Role.MENTEE.value)
-    csv_file = FileField(
-        "CSV file (UTF-8)", validators=[FileRequired("Choose the CSV file to import.")]
-    )
+    csv_file = FileField("CSV file", validators=[FileRequired("Choose the CSV file to import.")])
     dry_run = BooleanField("Only check the file: report what would happen, save nothing")

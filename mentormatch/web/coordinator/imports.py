@@ -37,6 +37,7 @@ def _render(form: ImportForm, report=None, status: int = 200):
         form=form,
         report=report,
         max_size=csv_profiles.size_text(_max_upload_bytes()),
+        encodings=csv_profiles.ENCODINGS,
     ), status
 
 
@@ -72,6 +73,7 @@ def import_csv():
             form.kind.data,
             dry_run=form.dry_run.data,
             max_bytes=limit,
+            max_problems=int(current_app.config["CSV_PROBLEMS_LISTED_MAX"]),
             actor_id=current_user.id,
         )
         if report.saved:
@@ -81,6 +83,20 @@ def import_csv():
     if not form.is_submitted():
         form.dry_run.data = True  # checking first is the safe default
     return _render(form, status=400 if form.errors else 200)
+
+
+@bp.route("/import/template/<kind>.csv")
+def import_template(kind: str):
+    """A file to fill in: every column, and one example row."""
+    if kind not in csv_profiles.KINDS:
+        abort(404)
+    return Response(
+        csv_profiles.template_text(kind),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="mentormatch-{kind}s-template.csv"'
+        },
+    )
 
 
 @bp.route("/export/<kind>.csv")

@@ -7,6 +7,7 @@ from functools import partial
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from mentormatch.codes import plural
 from mentormatch.countries import country_names
 from mentormatch.models import Role
 from mentormatch.services import explanations, profiles, proposals
@@ -135,9 +136,10 @@ def availability():
             flash("Matching paused: no new proposals will reach you.", "success")
         else:
             profile = profiles.resume_mentor(current_user.id)
+            free = profile.capacity - profile.seats_taken
             flash(
-                f"Matching resumed: room for 1 more mentee (capacity {profile.capacity}); "
-                "edit your profile to take more.",
+                f"Matching resumed: room for {plural(free, 'more mentee')} (capacity "
+                f"{profile.capacity}). Your profile changes how many you take.",
                 "success",
             )
     return redirect(url_for("mentor.home"))
