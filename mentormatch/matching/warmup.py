@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from .certificate import check_optimal
-from .explain import explain_unmatched
+from .explain import blocking_details, explain_unmatched, mentor_options
 from .problem import MatchingProblem
 from .scoring import FeatureScores, ScoreWeights, pair_components
 from .solver import solve
@@ -54,7 +54,10 @@ def warm_up() -> float:
             if not check_optimal(problem, result):
                 raise RuntimeError("the engine failed its own warm-up check")
             explain_unmatched(problem, result)
-            blocking_pairs(problem, result.mentor_of, limit=10)
+            unmatched = np.flatnonzero(result.mentor_of < 0)
+            mentor_options(problem, result.mentor_of, unmatched, 3)
+            blocking = blocking_pairs(problem, result.mentor_of, limit=10)
+            blocking_details(problem, result.mentor_of, blocking.pairs)
             solve_stable(problem)
             matched = np.flatnonzero(result.mentor_of >= 0)
             pair_components(mentees, mentors, weights, matched, result.mentor_of[matched])

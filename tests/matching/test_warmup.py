@@ -13,9 +13,11 @@ from mentormatch.matching import (
     MatchingProblem,
     ScoreWeights,
     _compile_cache,
+    blocking_details,
     blocking_pairs,
     check_optimal,
     explain_unmatched,
+    mentor_options,
     pair_components,
     solve,
     solve_stable,
@@ -56,7 +58,9 @@ def test_after_warm_up_a_demo_sized_round_compiles_nothing_new():
         result = solve(problem)
         assert check_optimal(problem, result)
         explain_unmatched(problem, result)
-        blocking_pairs(problem, result.mentor_of, limit=50)
+        mentor_options(problem, result.mentor_of, np.flatnonzero(result.mentor_of < 0), 3)
+        blocking = blocking_pairs(problem, result.mentor_of, limit=50)
+        blocking_details(problem, result.mentor_of, blocking.pairs)
         solve_stable(problem)
         matched = np.flatnonzero(result.mentor_of >= 0)
         pair_components(mentees, mentors, weights, matched, result.mentor_of[matched])
