@@ -97,12 +97,13 @@ def test_round_export_writes_a_formula_safe_csv(runner, cohort, tmp_path):
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [
         "mentee_email", "mentor_email", "score", "specialty_score", "region_score",
-        "research_score", "locked",
+        "research_score", "locked", "answer", "deadline", "answered_at", "decline_reason",
     ]  # fmt: skip
     by_mentee = {row["mentee_email"]: row for row in rows}
     ana = by_mentee["'+ana@mentee.example.org"]
     assert ana["mentor_email"] == "dr_im@mentor.example.org"
     assert float(ana["score"]) == pytest.approx(1.0) and ana["locked"] == "no"
+    assert ana["answer"] == ana["decline_reason"] == ""  # not published: nobody answered yet
     assert float(by_mentee["ben@mentee.example.org"]["specialty_score"]) == 1.0
     missing = runner.invoke(args=["round", "export", "99", "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code == 1 and "No round 99" in missing.output
