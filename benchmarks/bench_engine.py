@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_engine.py            # all instances (the 100k one too)
     .venv/bin/python benchmarks/bench_engine.py --quick    # skip 100k, smaller baseline runs
+    .venv/bin/python benchmarks/bench_engine.py --structured --no-baseline   # before/after
 
 For each instance: our time (median of repeats, after a warm-up call), the baseline's time on
 the same scores in the same run, the ratio, and whether check_optimal certified the result.
@@ -34,7 +35,7 @@ from mentormatch.matching import (  # noqa: E402
     solve,
     solve_stable,
 )
-from mentormatch.matching.synthetic import cohort  # noqa: E402
+from mentormatch.matching.synthetic import synthetic_features  # noqa: E402
 
 
 def peak_rss_gb() -> float:
@@ -61,7 +62,7 @@ def timed_solve(problem: MatchingProblem, repeats: int):
 
 def dense_instance(name, n, m, seats, kind, repeats, run_baseline=True):
     if kind == "structured":
-        mentees, mentors = cohort(n, m, seed=n)
+        mentees, mentors = synthetic_features(n, m, seed=n)
         scores = FeatureScores(mentees, mentors).rows(np.arange(n))
     else:
         scores = np.random.default_rng(n).random((n, m))
@@ -75,14 +76,17 @@ def dense_instance(name, n, m, seats, kind, repeats, run_baseline=True):
         base, count, total = baseline(scores, capacity)
         same = count == result.n_matched and abs(total - result.total_score) < 1e-6 * n
         line += f"   scipy {base:8.3f} s   ratio {base / ours:7.1f}x   same optimum: {same}"
-    line += f"   certified: {report.ok}   rounds {result.stats.rounds}"
+    line += (
+        f"   certified: {report.ok}   rounds {result.stats.rounds}   matched "
+        f"{result.n_matched:,}   total {result.total_score:.6f}"
+    )
     print(line, flush=True)
     return ours, result
 
 
 def feature_instance(n, m, seats):
     t0 = time.perf_counter()
-    mentees, mentors = cohort(n, m, seed=7)
+    mentees, mentors = synthetic_features(n, m, seed=7)
     t_gen = time.perf_counter() - t0
     problem = MatchingProblem(FeatureScores(mentees, mentors), np.full(m, seats))
     t = time.perf_counter()
@@ -110,7 +114,7 @@ def feature_instance(n, m, seats):
 
 def scarce_instance(n, m):
     """Seats scarcer than mentees ("coverage"): capacities 1-4, about 0.5 seats per mentee."""
-    mentees, mentors = cohort(n, m, seed=11)
+    mentees, mentors = synthetic_features(n, m, seed=11)
     capacity = np.random.default_rng(11).integers(1, 5, m)
     problem = MatchingProblem(FeatureScores(mentees, mentors), capacity)
     t = time.perf_counter()
@@ -131,7 +135,7 @@ def scarce_instance(n, m):
 
 def round_instance(n=10_000, m=2_000):
     """A realistic round as the rounds service runs it: seats < mentees, capacities 1-4."""
-    mentees, mentors = cohort(n, m, seed=11)
+    mentees, mentors = synthetic_features(n, m, seed=11)
     capacity = np.random.default_rng(11).integers(1, 5, m)
     problem = MatchingProblem(FeatureScores(mentees, mentors), capacity)
     result = solve(problem)
@@ -162,6 +166,14 @@ def main() -> None:
     parser.add_argument(
         "--only-scarce", action="store_true", help="just the seats < mentees instances"
     )
+    parser.add_argument(
+        "--structured",
+        action="store_true",
+        help="just the 2k and 10k structured instances (compare a change with its parent)",
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip scipy (it takes ~50 s at 10k)"
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -185,10 +197,14 @@ def main() -> None:
         scarce_instance(20_000, 4_000)
         scarce_instance(100_000, 20_000)
         return
-    dense_instance("2,000 x 500 x 4 structured", 2000, 500, 4, "structured", 7)
-    dense_instance("2,000 x 500 x 4 random", 2000, 500, 4, "random", 7)
-    dense_instance("10,000 x 2,000 x 5 structured", 10000, 2000, 5, "structured", 3)
-    dense_instance("10,000 x 2,000 x 5 random", 10000, 2000, 5, "random", 3)
+    baseline_on = not args.no_baseline
+    dense_instance("2,000 x 500 x 4 structured", 2000, 500, 4, "structured", 7, baseline_on)
+    if not args.structured:
+        dense_instance("2,000 x 500 x 4 random", 2000, 500, 4, "random", 7, baseline_on)
+    dense_instance("10,000 x 2,000 x 5 structured", 10000, 2000, 5, "structured", 3, baseline_on)
+    if args.structured:
+        return
+    dense_instance("10,000 x 2,000 x 5 random", 10000, 2000, 5, "random", 3, baseline_on)
     round_instance()
     if not args.quick:
         feature_instance(100_000, 20_000, 5)

@@ -3,6 +3,7 @@ handlers, template helpers and commands. Processes get their app from mentormatc
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,17 @@ from mentormatch.web.mentor.views import bp as mentor_bp
 from mentormatch.web.profiles.views import bp as profiles_bp
 from mentormatch.web.security import init_security
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+def _migrations_dir() -> Path:
+    """The migrations folder: the project's top-level migrations/, installed (editable or not)
+    as the package mentormatch.migrations."""
+    spec = importlib.util.find_spec("mentormatch.migrations")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 BLUEPRINTS = (
     main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp, health_bp,
 )  # fmt: skip

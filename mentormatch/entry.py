@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, run_command
 
 from mentormatch.app import create_app
+from mentormatch.matching import warmup
 
 
 def build_app() -> Flask:
@@ -23,3 +25,24 @@ def build_app() -> Flask:
 
 
 main = FlaskGroup(create_app=build_app, help="MentorMatch: run and manage the service.")
+
+
+@click.pass_context
+def _run_warm(ctx: click.Context, **options) -> None:
+    # The development server runs rounds in its own threads: compile the engine in the
+    # background from the start, so that the first round does not wait for it.
+    warmup.warm_in_background()
+    ctx.invoke(run_command, **options)
+
+
+# Flask's `run`, which also warms the engine in the serving process.
+main.add_command(
+    click.Command(
+        "run",
+        params=run_command.params,
+        callback=_run_warm,
+        help=run_command.help,
+        short_help=run_command.short_help,
+    ),  # fmt: skip
+    "run",
+)

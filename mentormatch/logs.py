@@ -91,7 +91,8 @@ def configure_logging(app: Flask) -> None:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": current_user.get_id().split(":")[0]
+                    # the id, never get_id(): that is the login session's key
+                    "user_id": current_user.id
                     if current_user and current_user.is_authenticated
                     else None,
                     "remote_addr": request.remote_addr,

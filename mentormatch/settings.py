@@ -31,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "DATABASE_URL": None,  # None: a SQLite file in the instance folder
     "PASSWORD_MIN_LENGTH": 10,
+    # A sign-in ends after this long without a request, and this long after it began
+    # (seconds); signing out, a password change, deactivation or deletion end it at once.
+    "SESSION_IDLE_SECONDS": 12 * 3600,
+    "SESSION_MAX_SECONDS": 14 * 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_ENABLED": True,
@@ -84,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
     # Proposals: days a mentor has to answer, and when before the deadline to remind them.
     "PROPOSAL_DAYS": 14,
     "PROPOSAL_REMIND_DAYS_BEFORE": 3,
+    # A coordinator may give mentors more time: this many days by default, at most the max.
+    "PROPOSAL_EXTEND_DAYS": 7,
+    "PROPOSAL_EXTEND_MAX_DAYS": 30,
 }
 
 

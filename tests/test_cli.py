@@ -75,3 +75,9 @@ def test_gunicorn_gets_the_app_from_the_entry_module(tmp_path, monkeypatch):
     app = import_app(APP_FACTORY)  # what `mentormatch serve` has each gunicorn worker do
     assert isinstance(app, Flask)
     assert app.config["DATABASE_URL"].endswith("serve.sqlite3")
+
+
+def test_engine_warm_compiles_ahead_and_says_where_the_cache_is(runner):
+    result = runner.invoke(args=["engine", "warm"])
+    assert result.exit_code == 0, result.output
+    assert "cache:" in result.output and "is ready" in result.output

@@ -191,12 +191,15 @@ def _publish_by_service(app, round_id: int) -> Published:
 
 
 def _publish_by_http(coordinator: Browser, path: str, token: str) -> Published:
-    reply = coordinator.post_form(path, {}, token)
+    reply = coordinator.post_form(path, {"confirm": "yes"}, token)  # as confirmed on its page
     assert reply.status == 302, (reply.status, reply.body[:500])
     page = coordinator.request(reply.location)  # the round's page, with the outcome flashed
     assert page.status == 200, page.status
     flashed = re.findall(r'<p class="flash flash-\w+">(.*?)</p>', page.body, re.S)
-    outcome = " ".join(html.unescape(message) for message in flashed)
+    # a round that can no longer be published lists its pairs, and why, in a table
+    why = re.findall(r'<table class="stale-pairs">(.*?)</table>', page.body, re.S)
+    text = " ".join([*flashed, *(re.sub(r"<[^>]+>", " ", table) for table in why)])
+    outcome = html.unescape(" ".join(text.split()))
     return Published(outcome.startswith("Published:"), outcome)
 
 
@@ -349,7 +352,7 @@ def test_lowering_capacity_during_publish_and_accept_never_overfills(live, attem
     if lowered.status == 302:  # capacity went down first: the top-up found the mentor full
         assert (capacity, taken) == (1, 1)
         assert round_status(app, top_up) == "proposed"
-        assert not published.ok and "the mentor is full" in published.message
+        assert not published.ok and "the mentor is full" in published.message.lower()
     else:  # the top-up took the seats first: the mentor is told why capacity stays
         assert lowered.status == 400
         assert "You have 3 active or proposed mentees; capacity cannot be lower than 3" in (
@@ -358,3 +361,46 @@ def test_lowering_capacity_during_publish_and_accept_never_overfills(live, attem
         assert (capacity, taken) == (3, 3)
         assert published.ok and round_status(app, top_up) == "published"
     assert_capacity_invariants(app)
+
+
+# --- (d) two coordinators deactivate each other -----------------------------------------------
+
+
+def active_coordinators(app) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.execute(
+                text("SELECT id FROM users WHERE role = 'coordinator' AND active ORDER BY id")
+            ).scalars()
+        )
+
+
+def test_two_coordinators_deactivating_each_other_at_once_leave_one_active(live):
+    app = live.app
+    for attempt in range(4):  # which request lands first varies; none may leave nobody
+        with app.app_context():  # the coordinators of earlier attempts leave the programme
+            db.session.execute(text("UPDATE users SET active = false WHERE role = 'coordinator'"))
+            db.session.commit()
+        ids, browsers = [], []
+        for name in ("a", "b"):
+            user_id, email = make_user(app, "coordinator", f"coord-{name}{attempt}@example.org")
+            ids.append(user_id)
+            browsers.append(live.browser(email))
+        tokens = [browser.csrf_token("/coordinator/") for browser in browsers]
+        requests = [
+            (browsers[me], f"/coordinator/users/{ids[other]}/active", tokens[me])
+            for me, other in ((0, 1), (1, 0))
+        ]
+        results = all_at_once([
+            lambda browser=browser, path=path, token=token: browser.post_form(
+                path, {"active": "no"}, token)
+            for browser, path, token in requests
+        ])  # fmt: skip
+        no_server_errors(results)
+        survivors = active_coordinators(app)
+        assert len(survivors) == 1 and survivors[0] in ids, (attempt, survivors)
+        # the survivor's request won; the other coordinator is signed out
+        survivor = ids.index(survivors[0])
+        told = browsers[survivor].request("/coordinator/")
+        assert told.status == 200 and "account is deactivated" in told.body
+        assert browsers[1 - survivor].request("/coordinator/").status == 302

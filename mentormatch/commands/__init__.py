@@ -4,6 +4,7 @@ commands, one module per area, each calling one service."""
 from mentormatch.commands import (
     accounts,
     demo,
+    engine,
     mail,
     profiles_csv,
     proposals,
@@ -15,6 +16,7 @@ from mentormatch.commands import (
 COMMANDS = (
     *accounts.COMMANDS,
     *demo.COMMANDS,
+    *engine.COMMANDS,
     *mail.COMMANDS,
     *profiles_csv.COMMANDS,
     *proposals.COMMANDS,

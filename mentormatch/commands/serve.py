@@ -6,6 +6,8 @@ import os
 
 import click
 
+from mentormatch.matching import warmup
+
 # gunicorn imports this in each of its worker processes: the entry module builds the app
 # (a string, so that this command, which create_app registers, never imports mentormatch.entry).
 APP_FACTORY = "mentormatch.entry:build_app()"
@@ -47,6 +49,9 @@ def serve_command(bind: str, workers: int | None, timeout: int) -> None:
         "errorlog": "-",
         # Build the app in each worker: database pools must not cross a fork.
         "preload_app": False,
+        # Each worker compiles (or loads) the engine in the background as it starts, so that a
+        # round run in a web worker (no Redis) does not wait for it.
+        "post_worker_init": lambda _worker: warmup.warm_in_background(),
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     }
 

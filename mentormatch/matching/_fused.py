@@ -7,9 +7,9 @@ build small lookup tables (the weighted specialty term for each distinct mentor
 research term per (overlap, mentor research count)), so a pair costs three lookups and one
 popcount, and the row's top candidates or violated arcs are kept as the row is scanned.
 
-The floats are exactly those of `FeatureScores.rows` (same operations in the same order:
-(ws * sp + wr * rg) + wq * rs, with rs = inter / max(union, 1)); a test checks it bit for
-bit, and `check_optimal` recomputes every score from the features with its own kernel.
+The floats are exactly those of `FeatureScores.rows`: the tables hold the weighted parts of
+`_pair_score.pair_score` and a pair adds them with its `weighted_total` (the same operations
+in the same order); a test checks it bit for bit.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import numpy as np
 from numba import njit, prange
 
 from ._kernels import _emit_sorted, _keep_best, _sift_down_max, _sift_up_max
-from .scoring import _popcount, mentee_region_rows, mentee_specialty_rows
+from ._pair_score import popcount, research_value, specialty_value, weighted_total
+from .integer_scores import arc_weight
+from .scoring import mentee_region_rows, mentee_specialty_rows
 
 BLOCK_ROWS = 8192
 
@@ -55,21 +57,20 @@ class FeatureTables:
 
 
 @njit(cache=True, inline="always")
-def _row_setup(spec_row, reg_row, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr):
+def _row_setup(
+    spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
+):
+    """Fill row i's tables of weighted parts: per mentor (specialty, subspecialty) combo, per
+    state, and per (overlap x, mentor research count nb) with |A | B| = na + nb - x."""
     for c in range(combo_spec.shape[0]):
-        sp = spec_row[combo_spec[c]]
-        if combo_sub[c] >= 0:
-            sp2 = spec_row[combo_sub[c]]
-            if sp2 > sp:
-                sp = sp2
-        wsp[c] = ws * sp
-    for s in range(reg_row.shape[0]):
-        wrg[s] = wr * reg_row[s]
-    na = np.int64(_popcount(a))
+        spec, sub = combo_spec[c], combo_sub[c]
+        wsp[c] = ws * specialty_value(spec_rows[i, spec], spec_rows[i, sub], sub >= 0)
+    for s in range(reg_rows.shape[1]):
+        wrg[s] = wr * reg_rows[i, s]
+    na = np.int64(popcount(a))
     for x in range(max_nb + 1):
         for nb in range(max_nb + 1):
-            union = np.float64(na + nb - x)
-            wqr[x * (max_nb + 1) + nb] = wq * (np.float64(x) / max(union, 1.0))
+            wqr[x * (max_nb + 1) + nb] = wq * research_value(x, na + nb - x)
 
 
 @njit(cache=True, parallel=True)
@@ -115,7 +116,7 @@ def _fused_rows(
         wqr = np.empty(stride * stride, np.float64)
         a = res_e[i]
         _row_setup(
-            spec_rows[i], reg_rows[i], a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
+            spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
         )
         keys = np.empty(max(r, 1), np.int64)
         cols = np.empty(max(r, 1), np.int64)
@@ -128,11 +129,11 @@ def _fused_rows(
         for j in range(m):
             if not mentor_ok[j]:
                 continue
-            x = np.int64(_popcount(a & mres[j]))
-            s = wsp[combo[j]] + wrg[mstate[j]] + wqr[x * stride + mnb[j]]
+            x = np.int64(popcount(a & mres[j]))
+            s = weighted_total(wsp[combo[j]], wrg[mstate[j]], wqr[x * stride + mnb[j]])
             if s < min_score:
                 continue
-            rc = ui + v[j] - (np.int64(np.rint(s / unit)) * factor + offset)
+            rc = ui + v[j] - arc_weight(s, unit, factor, offset)
             if rc >= 0:
                 continue
             if fp < fe:
@@ -166,7 +167,7 @@ def _fused_rows(
 
 
 def scan_features(
-    problem, tables: FeatureTables, iw, mentor_ok, min_score, u, v, r, col_k=None, pruned=True,
+    problem, tables: FeatureTables, scale, mentor_ok, min_score, u, v, r, col_k=None, pruned=True,
     sel=None,
 ):  # fmt: skip
     """`solver._scan` for a `FeatureScores` source: one fused pass over all free rows.
@@ -211,11 +212,10 @@ def scan_features(
         if pruned:
             pruned_scan(
                 spec_rows, reg_rows, res_e, rows, tables.combo_spec, tables.combo_sub,
-                tables.max_nb, grp.perm, grp.p_combo, grp.p_state, grp.p_res, grp.p_nb,
-                grp.g_ptr, grp.g_state, grp.g_nblo, grp.g_nbhi, grp.g_or, g_minv, grp.c_ptr,
-                grp.c_id, grp.c_nblo, grp.c_nbhi, grp.c_or, c_minv, first, tables.ws,
-                tables.wr, tables.wq, float(min_score), iw.unit, iw.factor, iw.offset, u[sl], v,
-                mentor_ok, r,
+                tables.max_nb, grp.perm, grp.p_res, grp.p_nb, grp.g_ptr, grp.g_state,
+                grp.g_nblo, grp.g_nbhi, grp.g_or, g_minv, grp.c_ptr, grp.c_id, grp.c_nblo,
+                grp.c_nbhi, grp.c_or, c_minv, first, tables.ws, tables.wr, tables.wq,
+                float(min_score), scale.unit, scale.factor, scale.offset, u[sl], v, mentor_ok, r,
                 problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
                 out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
             )  # fmt: skip
@@ -223,8 +223,8 @@ def scan_features(
         fused_scan(
             spec_rows, reg_rows, res_e, rows, tables.combo, tables.combo_spec, tables.combo_sub,
             tables.state, tables.research, tables.n_research, tables.max_nb,
-            tables.ws, tables.wr, tables.wq, float(min_score), iw.unit, iw.factor, iw.offset,
-            u[sl], v, mentor_ok, r, problem._forbidden_ptr, problem._forbidden_cols,
+            tables.ws, tables.wr, tables.wq, float(min_score), scale.unit, scale.factor,
+            scale.offset, u[sl], v, mentor_ok, r, problem._forbidden_ptr, problem._forbidden_cols,
             allowed, use_allowed, out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
         )  # fmt: skip
     if ck.shape[1] == 0:
@@ -266,8 +266,8 @@ class MentorGroups:
         m = len(tables.combo)
         self.perm = np.lexsort((np.arange(m), tables.state, tables.combo)).astype(np.int64)
         p = self.perm
-        self.p_combo = tables.combo[p].astype(np.int64)
-        self.p_state = tables.state[p].astype(np.int64)
+        p_combo = tables.combo[p].astype(np.int64)
+        p_state = tables.state[p].astype(np.int64)
         self.p_res = tables.research[p]
         self.p_nb = tables.n_research[p].astype(np.int64)
         if m == 0:
@@ -279,13 +279,13 @@ class MentorGroups:
             self.g_or = self.c_or = np.zeros(0, np.uint64)
             self.g_state = self.g_nblo = self.g_nbhi = self.c_id = self.c_nblo = self.c_nbhi = z
             return
-        key = self.p_combo * 64 + self.p_state
+        key = p_combo * 64 + p_state
         self.g_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).astype(np.int64)
         self.g_ptr = np.r_[self.g_start, m].astype(np.int64)
-        self.g_state = self.p_state[self.g_start]
+        self.g_state = p_state[self.g_start]
         self.g_nblo = np.minimum.reduceat(self.p_nb, self.g_start)
         self.g_nbhi = np.maximum.reduceat(self.p_nb, self.g_start)
-        g_combo = self.p_combo[self.g_start]
+        g_combo = p_combo[self.g_start]
         self.c_start = np.flatnonzero(np.r_[True, g_combo[1:] != g_combo[:-1]]).astype(np.int64)
         self.c_ptr = np.r_[self.c_start, len(self.g_start)].astype(np.int64)
         self.c_id = g_combo[self.c_start]
@@ -304,11 +304,6 @@ class MentorGroups:
 
 
 INF = np.int64(1) << np.int64(62)
-
-
-@njit(cache=True, inline="always")
-def _bound_w(b, unit, factor, offset):
-    return np.int64(np.rint(b / unit)) * factor + offset
 
 
 @njit(cache=True, inline="always")
@@ -337,9 +332,9 @@ def _research_bound(pm, stride, na, xg, nblo, nbhi):
 
 @njit(cache=True, parallel=True)
 def pruned_scan(
-    spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_combo, p_state,
-    p_res, p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or,
-    c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
+    spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_res, p_nb, g_ptr,
+    g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos,
+    ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
     fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
 ):  # fmt: skip
     """`fused_scan` over grouped mentors, skipping groups that cannot matter (bound above).
@@ -357,7 +352,7 @@ def pruned_scan(
     for t in prange(nt):
         _pruned_rows(
             t * per, min(b, (t + 1) * per), t, spec_rows, reg_rows, res_e, rows, combo_spec,
-            combo_sub, max_nb, perm, p_combo, p_state, p_res, p_nb, g_ptr, g_state, g_nblo,
+            combo_sub, max_nb, perm, p_res, p_nb, g_ptr, g_state, g_nblo,
             g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos, ws, wr,
             wq, min_score, unit, factor, offset, u, v, mentor_ok, r, fptr, fcols, allowed,
             use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
@@ -366,8 +361,8 @@ def pruned_scan(
 
 @njit(cache=True)
 def _pruned_rows(
-    lo, hi, t, spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_combo,
-    p_state, p_res, p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo,
+    lo, hi, t, spec_rows, reg_rows, res_e, rows, combo_spec, combo_sub, max_nb, perm, p_res,
+    p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo,
     c_nbhi, c_or, c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v,
     mentor_ok, r, fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc,
     csize,
@@ -387,9 +382,9 @@ def _pruned_rows(
     for i in range(lo, hi):
         a = res_e[i]
         _row_setup(
-            spec_rows[i], reg_rows[i], a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
+            spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
         )
-        na = np.int64(_popcount(a))
+        na = np.int64(popcount(a))
         for nb in range(stride):
             pm[nb] = wqr[nb]
         for x in range(1, stride):
@@ -401,9 +396,9 @@ def _pruned_rows(
                 wrg_max = wrg[s]
         ui = u[i]
         for k in range(n_combo):
-            xc = np.int64(_popcount(a & c_or[k]))
+            xc = np.int64(popcount(a & c_or[k]))
             rqc = _research_bound(pm, stride, na, xc, c_nblo[k], c_nbhi[k])
-            wb = _bound_w((wsp[c_id[k]] + wrg_max) + rqc, unit, factor, offset)
+            wb = arc_weight(weighted_total(wsp[c_id[k]], wrg_max, rqc), unit, factor, offset)
             c_lb[k] = ui + c_minv[k] - wb if c_minv[k] < INF else INF
         c_order = np.argsort(c_lb, kind="mergesort") if sort_combos else np.arange(n_combo)
         size = 0
@@ -424,11 +419,10 @@ def _pruned_rows(
                 gm = g_minv[g]
                 if gm >= INF:
                     continue
-                st = g_state[g]
-                xg = np.int64(_popcount(a & g_or[g]))
+                xg = np.int64(popcount(a & g_or[g]))
                 rqg = _research_bound(pm, stride, na, xg, g_nblo[g], g_nbhi[g])
-                head = base_sp + wrg[st]
-                wg = _bound_w(head + rqg, unit, factor, offset)
+                base_rg = wrg[g_state[g]]
+                wg = arc_weight(weighted_total(base_sp, base_rg, rqg), unit, factor, offset)
                 glb = ui + gm - wg
                 if glb >= 0 or (r > 0 and size == r and glb > keys[0] and not use_cols):
                     continue
@@ -439,11 +433,11 @@ def _pruned_rows(
                     vj = v[j]
                     if ui + vj - wg >= 0:
                         continue
-                    x = np.int64(_popcount(a & p_res[p]))
-                    s = head + wqr[x * stride + p_nb[p]]
+                    x = np.int64(popcount(a & p_res[p]))
+                    s = weighted_total(base_sp, base_rg, wqr[x * stride + p_nb[p]])
                     if s < min_score:
                         continue
-                    rc = ui + vj - (np.int64(np.rint(s / unit)) * factor + offset)
+                    rc = ui + vj - arc_weight(s, unit, factor, offset)
                     if rc >= 0:
                         continue
                     if fp < fe and _forbidden(fcols, fp, fe, j):

@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .integer_scores import arc_weight
+
 INF = np.int64(1) << np.int64(62)
 
 # mentor_of states besides a mentor index
@@ -457,8 +459,7 @@ def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u
                 continue
             if use_allowed and not allowed[i, j]:
                 continue
-            w = np.int64(np.rint(s / unit)) * factor + offset
-            rc = ui + v[j] - w
+            rc = ui + v[j] - arc_weight(s, unit, factor, offset)
             if rc >= 0:
                 continue
             c += 1
@@ -520,7 +521,8 @@ def price_block_q(q, factor, offset, u, v, mentor_ok, r):
 
 @njit(cache=True, parallel=True)
 def round_block(block, unit, out):
-    """out[i, j] = rint(block[i, j] / unit) as int32 (the caller checked the range)."""
+    """out[i, j] = rint(block[i, j] / unit) as int32 (the caller checked the range): the q of
+    `arc_weight`, which `price_block_q` turns into q * factor + offset."""
     b, m = block.shape
     for i in prange(b):
         for j in range(m):

@@ -3,11 +3,12 @@
 LP duality for the b-matching (max sum w_ij x_ij, each mentee <= 1, mentor j <= r_j seats):
 a feasible matching x and prices u, v >= 0 with u_i + v_j >= w_ij on every allowed pair and
 sum(w x) == sum(u) + sum(r_j v_j) prove that no matching does better. All of it is checked
-in int64 weight units (`weights.py`), so "within tolerance" means exactly equal; the scan
+in int64 weight units (`integer_scores.py`), so "within tolerance" means exactly equal; the scan
 over all pairs runs in row blocks, so it works when the score matrix does not fit in memory.
 
-This module shares nothing with the solver but the integer weight rule: it recomputes
-weights from the problem's scores and checks the statements above from scratch.
+This module shares with the solver only the integer weight rule (`integer_scores`) and, for
+scores from features, the pair-score function (`_pair_score`, checked against the numpy
+reference by a test): it recomputes every weight and checks the statements above from scratch.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit, prange
 
+from ._pair_score import pair_score, popcount, research_value, specialty_value, weighted_total
+from .integer_scores import arc_weight, integer_scale
 from .problem import MatchingProblem
 from .scoring import (
     FeatureScores,
-    _popcount,
     mentee_region_rows,
     mentee_specialty_rows,
     specialty_similarity,
 )
 from .solver import MatchingResult
-from .weights import integer_weights
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _dual_violations(scores, allowed, use_allowed, min_score, unit, factor, offs
                 continue
             if use_allowed and not allowed[i, j]:
                 continue
-            slack = u[i] + v[j] - (np.int64(np.rint(scores[i, j] / unit)) * factor + offset)
+            slack = u[i] + v[j] - arc_weight(scores[i, j], unit, factor, offset)
             if slack < 0:
                 c += 1
                 if -slack > wv:
@@ -90,18 +91,11 @@ def _feature_violations(
         for j in range(m):
             if not ok[j]:
                 continue
-            sp = spec_rows[i, ms[j]]
-            if msub[j] >= 0:
-                sp2 = spec_rows[i, msub[j]]
-                if sp2 > sp:
-                    sp = sp2
-            rg = reg_rows[i, mst[j]]
-            inter = np.float64(_popcount(a & res_m[j]))
-            union = np.float64(_popcount(a | res_m[j]))
-            s = ws * sp + wr * rg + wq * (inter / max(union, 1.0))
+            sp = specialty_value(spec_rows[i, ms[j]], spec_rows[i, msub[j]], msub[j] >= 0)
+            s = pair_score(sp, reg_rows[i, mst[j]], a, res_m[j], ws, wr, wq)
             if s < min_score:
                 continue
-            slack = u[i] + v[j] - (np.int64(np.rint(s / unit)) * factor + offset)
+            slack = u[i] + v[j] - arc_weight(s, unit, factor, offset)
             if slack >= 0:
                 continue
             while fp < fe and fcols[fp] < j:
@@ -132,7 +126,7 @@ def _jaccard_bound(na, xg, lo, hi):
     best = 0.0
     for nb in range(lo, hi + 1):
         x = min(xg, min(na, nb))
-        val = np.float64(x) / max(np.float64(na + nb - x), 1.0)
+        val = research_value(x, na + nb - x)
         if val > best:
             best = val
     return best
@@ -169,7 +163,7 @@ def _grouped_violations(
         c = 0
         wv = 0
         a = res_e[i]
-        na = np.int64(_popcount(a))
+        na = np.int64(popcount(a))
         row = rows[i]
         fp = fptr[row]
         fe = fptr[row + 1]
@@ -182,33 +176,27 @@ def _grouped_violations(
             if k_minv[k] >= _INF:
                 continue
             j0 = order[g_ptr[k_ptr[k]]]
-            sp = spec_rows[i, ms[j0]]
-            if msub[j0] >= 0:
-                sp2 = spec_rows[i, msub[j0]]
-                if sp2 > sp:
-                    sp = sp2
-            jk = _jaccard_bound(na, np.int64(_popcount(a & k_or[k])), k_nblo[k], k_nbhi[k])
-            sk = ws * sp + wr * rg_max + wq * jk
-            if ui + k_minv[k] - (np.int64(np.rint(sk / unit)) * factor + offset) >= 0:
+            sp = specialty_value(spec_rows[i, ms[j0]], spec_rows[i, msub[j0]], msub[j0] >= 0)
+            jk = _jaccard_bound(na, np.int64(popcount(a & k_or[k])), k_nblo[k], k_nbhi[k])
+            sk = weighted_total(ws * sp, wr * rg_max, wq * jk)
+            if ui + k_minv[k] - arc_weight(sk, unit, factor, offset) >= 0:
                 continue
             for g in range(k_ptr[k], k_ptr[k + 1]):
                 if g_minv[g] >= _INF:
                     continue
                 rg = reg_rows[i, mst[order[g_ptr[g]]]]
-                jg = _jaccard_bound(na, np.int64(_popcount(a & g_or[g])), g_nblo[g], g_nbhi[g])
-                sg = ws * sp + wr * rg + wq * jg
-                if ui + g_minv[g] - (np.int64(np.rint(sg / unit)) * factor + offset) >= 0:
+                jg = _jaccard_bound(na, np.int64(popcount(a & g_or[g])), g_nblo[g], g_nbhi[g])
+                sg = weighted_total(ws * sp, wr * rg, wq * jg)
+                if ui + g_minv[g] - arc_weight(sg, unit, factor, offset) >= 0:
                     continue
                 for p in range(g_ptr[g], g_ptr[g + 1]):
                     j = order[p]
                     if not ok[j]:
                         continue
-                    inter = np.float64(_popcount(a & res_m[j]))
-                    union = np.float64(_popcount(a | res_m[j]))
-                    s = ws * sp + wr * rg + wq * (inter / max(union, 1.0))
+                    s = pair_score(sp, rg, a, res_m[j], ws, wr, wq)
                     if s < min_score:
                         continue
-                    slack = u[i] + v[j] - (np.int64(np.rint(s / unit)) * factor + offset)
+                    slack = u[i] + v[j] - arc_weight(s, unit, factor, offset)
                     if slack >= 0:
                         continue
                     lo = fp
@@ -256,7 +244,7 @@ def _mentor_groups(mt, v, ok_mentor):
     )  # fmt: skip
 
 
-def _violations_from_features(problem, iw, u, v, ok_mentor, min_score, pruned=True):
+def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned=True):
     src = problem.source
     mt = src.mentors
     free = problem.free_mentees
@@ -277,7 +265,7 @@ def _violations_from_features(problem, iw, u, v, ok_mentor, min_score, pruned=Tr
                 np.ascontiguousarray(mentee_region_rows(src.mentees, rows)),
                 np.ascontiguousarray(src.mentees.research[rows]), rows,
                 mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
-                min_score, iw.unit, iw.factor, iw.offset, u[start : start + len(rows)], v,
+                min_score, scale.unit, scale.factor, scale.offset, u[start : start + len(rows)], v,
                 ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed,
                 use_allowed, *groups,
             )  # fmt: skip
@@ -289,7 +277,7 @@ def _violations_from_features(problem, iw, u, v, ok_mentor, min_score, pruned=Tr
             np.ascontiguousarray(mentee_region_rows(src.mentees, rows)),
             np.ascontiguousarray(src.mentees.research[rows]), rows,
             mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
-            min_score, iw.unit, iw.factor, iw.offset, u[start : start + len(rows)], v,
+            min_score, scale.unit, scale.factor, scale.offset, u[start : start + len(rows)], v,
             ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
         )  # fmt: skip
         violations += int(cnt.sum())
@@ -331,13 +319,13 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     free = problem.free_mentees
     nf = len(free)
     rescap = problem.residual_capacity
-    iw = integer_weights(
+    scale = integer_scale(
         problem.objective,
         problem.source.bound(),
         nf,
         int(rescap.max()) if problem.n_mentors else 0,
     )
-    if iw != result.duals.weights:
+    if scale != result.duals.scale:
         problems.append("the result's weight scale does not match the problem")
     u_all = np.asarray(result.duals.mentee, dtype=np.int64)
     v = np.asarray(result.duals.mentor, dtype=np.int64)
@@ -356,12 +344,12 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     pos = 0
     scan_rows = free
     if isinstance(problem.source, FeatureScores):
-        violations, worst = _violations_from_features(problem, iw, u, v, ok_mentor, min_score)
+        violations, worst = _violations_from_features(problem, scale, u, v, ok_mentor, min_score)
         scan_rows = free[:0]  # every row was checked above, from the features
     for idx, block in problem.row_blocks(scan_rows):
         allowed = np.ascontiguousarray(problem.pair_mask(idx)) if use_allowed else dummy
         cnt, wv = _dual_violations(
-            block, allowed, use_allowed, min_score, iw.unit, iw.factor, iw.offset,
+            block, allowed, use_allowed, min_score, scale.unit, scale.factor, scale.offset,
             u[pos : pos + len(idx)], v, ok_mentor,
         )  # fmt: skip
         violations += int(cnt.sum())
@@ -374,7 +362,7 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     # complementary slackness and equal objectives (exact integers)
     mo = result.mentor_of[free]
     matched = np.flatnonzero(mo >= 0)
-    w_matched = iw.of(problem.pair_scores(free[matched], mo[matched]))
+    w_matched = scale.arc_weights(problem.pair_scores(free[matched], mo[matched]))
     tight = u[matched] + v[mo[matched]] == w_matched
     load = np.bincount(mo[matched], minlength=problem.n_mentors)
     complementary = bool(tight.all() and (u[mo < 0] == 0).all() and (v[load < rescap] == 0).all())

@@ -224,3 +224,168 @@ def explain_unmatched(problem: MatchingProblem, result: MatchingResult) -> list[
                     group_mentors, group,
                 )  # fmt: skip
     return [reasons[i] for i in sorted(reasons)]
+
+
+# -- the mentors an unmatched mentee could have had, and why each is not theirs ---------------
+OPTION_FREE_SEAT = 0  # the mentor kept a free seat: the pair would lower the total score
+OPTION_FULL = 1  # every seat the optimisation could use went to other mentees
+OPTION_NO_SEATS = 2  # no seat to optimise: capacity 0, or locked pairs took every seat
+OPTION_FORBIDDEN = 3  # the pair is forbidden (or not in `allowed`)
+OPTION_BELOW_MIN = 4  # the pair scores below the minimum score
+
+
+@dataclass(frozen=True)
+class MentorOptions:
+    """The best mentors of some mentees by score, and why each is not that mentee's.
+
+    Row r is about ``mentees[r]``; columns are the mentee's best mentors, best first (ties:
+    lower mentor index), -1 past the last mentor. ``status`` holds an OPTION_* code.
+    ``seats`` is the mentor's residual capacity (seats left once locked pairs took theirs),
+    ``locked_seats`` the seats locked pairs took, ``weakest_holder`` the lowest score with the
+    mentor among the mentees on its residual seats (nan when none). For a full mentor of an
+    optimal result it is at least this mentee's score: else swapping the two would score more.
+    """
+
+    mentees: np.ndarray
+    mentors: np.ndarray
+    scores: np.ndarray
+    status: np.ndarray
+    seats: np.ndarray
+    locked_seats: np.ndarray
+    weakest_holder: np.ndarray
+
+
+@njit(cache=True)
+def _best_columns(block, k, out):
+    b, m = block.shape
+    for r in range(b):
+        found = 0
+        for j in range(m):
+            s = block[r, j]
+            if found == k and s <= block[r, out[r, k - 1]]:
+                continue  # an equal score never displaces an earlier (lower) column
+            pos = found if found < k else k - 1
+            while pos > 0 and block[r, out[r, pos - 1]] < s:
+                out[r, pos] = out[r, pos - 1]
+                pos -= 1
+            out[r, pos] = j
+            if found < k:
+                found += 1
+
+
+def best_columns(block: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the k highest columns, best first, ties by lower column (deterministic)."""
+    block = np.ascontiguousarray(block, dtype=np.float64)
+    b, m = block.shape
+    k = min(int(k), m)
+    out = np.full((b, k), -1, np.int64)
+    if k > 0:
+        _best_columns(block, k, out)
+    return out
+
+
+def mentor_options(
+    problem: MatchingProblem, mentor_of: np.ndarray, mentees: np.ndarray, k: int
+) -> MentorOptions:
+    """For each of ``mentees`` (normally the unmatched ones), its ``k`` best mentors by score
+    and the reason each is not its mentor under ``mentor_of``.
+
+    Scores every row of ``mentees`` once (in blocks); the seat holders of the mentors named are
+    scored pair by pair.
+    """
+    mentor_of = np.asarray(mentor_of, dtype=np.int64)
+    mentees = np.asarray(mentees, dtype=np.int64)
+    n, m = len(mentees), problem.n_mentors
+    k = max(0, min(int(k), m))
+    mentors = np.full((n, k), -1, np.int64)
+    scores = np.full((n, k), np.nan)
+    status = np.full((n, k), -1, np.int8)
+    rescap = problem.residual_capacity
+    free = problem.free_mentees
+    holders = free[mentor_of[free] >= 0]
+    load = np.bincount(mentor_of[holders], minlength=m)
+    pos = 0
+    for idx, block in problem.row_blocks(mentees):
+        rows = slice(pos, pos + len(idx))
+        pos += len(idx)
+        if k == 0:
+            continue
+        best = best_columns(block, k)
+        mentors[rows] = best
+        scores[rows] = np.take_along_axis(block, best, axis=1)
+        mask = problem.pair_mask(idx)
+        allowed = np.ones(best.shape, bool) if mask is None else np.take_along_axis(mask, best, 1)
+        code = np.where(load[best] < rescap[best], OPTION_FREE_SEAT, OPTION_FULL)
+        code = np.where(rescap[best] <= 0, OPTION_NO_SEATS, code)
+        if problem.min_score is not None:
+            code = np.where(scores[rows] < problem.min_score, OPTION_BELOW_MIN, code)
+        status[rows] = np.where(allowed, code, OPTION_FORBIDDEN)
+
+    named = np.unique(mentors[mentors >= 0])
+    holders = holders[np.isin(mentor_of[holders], named)]
+    holder_scores = problem.pair_scores(holders, mentor_of[holders])
+    weakest = np.full(m, np.nan)
+    if len(holders):
+        weakest[named] = np.inf
+        np.fmin.at(weakest, mentor_of[holders], holder_scores)
+        weakest[np.isinf(weakest)] = np.nan
+    safe = np.maximum(mentors, 0)
+    return MentorOptions(
+        mentees=mentees,
+        mentors=mentors,
+        scores=scores,
+        status=status,
+        seats=np.where(mentors >= 0, rescap[safe], 0),
+        locked_seats=np.where(mentors >= 0, (problem.capacity - rescap)[safe], 0),
+        weakest_holder=np.where(mentors >= 0, weakest[safe], np.nan),
+    )
+
+
+# -- blocking pairs: each side's partner now ---------------------------------------------------
+@dataclass(frozen=True)
+class BlockingDetails:
+    """For blocking pairs (i, j): their score together, i's mentor now and i's score with them
+    (-1 and nan when unmatched), and the mentee j would give up for i with that mentee's score
+    with j (-1 and nan when j has a free seat). One entry per pair, in the pairs' order."""
+
+    score: np.ndarray
+    mentee_partner: np.ndarray
+    mentee_partner_score: np.ndarray
+    mentor_partner: np.ndarray
+    mentor_partner_score: np.ndarray
+
+
+def blocking_details(
+    problem: MatchingProblem, mentor_of: np.ndarray, pairs: np.ndarray
+) -> BlockingDetails:
+    """Each side of each blocking pair against its partner now.
+
+    The mentor's partner is its weakest mentee that is not locked (lowest score; of equal
+    scores the higher index, which the mentor ranks lower), or none when it has a free seat.
+    """
+    mentor_of = np.asarray(mentor_of, dtype=np.int64)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    rows, cols = pairs[:, 0], pairs[:, 1]
+    together = problem.pair_scores(rows, cols)
+    partner = mentor_of[rows] if len(rows) else np.zeros(0, np.int64)
+    partner_score = np.full(len(rows), np.nan)
+    has = partner >= 0
+    partner_score[has] = problem.pair_scores(rows[has], partner[has])
+
+    free = problem.free_mentees
+    holders = free[mentor_of[free] >= 0]
+    holders = holders[np.isin(mentor_of[holders], cols)]
+    holder_scores = problem.pair_scores(holders, mentor_of[holders])
+    load = np.bincount(mentor_of[holders], minlength=problem.n_mentors)
+    weakest: dict[int, tuple[int, float]] = {}
+    for i, s in zip(holders.tolist(), holder_scores.tolist(), strict=True):
+        j = int(mentor_of[i])
+        best = weakest.get(j)
+        if best is None or s < best[1] or (s == best[1] and i > best[0]):
+            weakest[j] = (i, s)
+    mentor_partner = np.full(len(rows), -1, np.int64)
+    mentor_partner_score = np.full(len(rows), np.nan)
+    for k, j in enumerate(cols.tolist()):
+        if load[j] >= problem.residual_capacity[j] and j in weakest:
+            mentor_partner[k], mentor_partner_score[k] = weakest[j]
+    return BlockingDetails(together, partner, partner_score, mentor_partner, mentor_partner_score)

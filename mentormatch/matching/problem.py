@@ -23,7 +23,7 @@ class InvalidProblem(ValueError):
 class ScoreSource(Protocol):
     """Scores computed on demand, one block of mentee rows at a time.
 
-    Large cohorts (100,000 x 20,000) do not fit in memory as a dense matrix, so the engine asks
+    Large rounds (100,000 x 20,000) do not fit in memory as a dense matrix, so the engine asks
     for rows when it needs them. A source must return the same floats for the same rows every
     time (the certificate is checked against them) and they must be finite.
     """
@@ -74,7 +74,7 @@ class MatchingProblem:
         allowed: bool array like scores, or None for "every pair allowed".
         locked: (mentee, mentor) pairs that must be in the result.
         forbidden: (mentee, mentor) pairs that may not be matched, stored sparsely (for large
-            cohorts where a dense `allowed` mask would not fit: a few hundred declined pairs
+            rounds where a dense `allowed` mask would not fit: a few hundred declined pairs
             among 100,000 x 20,000). Combines with `allowed` (a pair must pass both); a locked
             pair that is forbidden is an error, as is an index out of range.
         min_score: pairs scoring below this are not allowed (locked pairs are exempt).
@@ -206,10 +206,9 @@ class MatchingProblem:
             mask &= block >= self.min_score
         return mask
 
-    def row_blocks(self, rows: np.ndarray, block_rows: int | None = None):
+    def row_blocks(self, rows: np.ndarray):
         """Yield (row indices, score block) over `rows`, sized so a block stays ~32 MB."""
-        if block_rows is None:
-            block_rows = max(1, (4 << 20) // max(1, self.n_mentors))
+        block_rows = max(1, (4 << 20) // max(1, self.n_mentors))
         for start in range(0, len(rows), block_rows):
             idx = rows[start : start + block_rows]
             yield idx, np.ascontiguousarray(self.source.rows(idx), dtype=np.float64)

@@ -14,7 +14,7 @@ database. The rules (domain.md, "Scores"), each component in [0, 1]:
 - research: Jaccard overlap |A & B| / |A | B| of the research-code sets, 0 when either is empty.
 
 The total is the weighted sum with the weights normalised to sum 1, so it also lies in [0, 1].
-Large cohorts are scored in row blocks (`iter_score_blocks`, `FeatureScores`), so the full
+Large rounds are scored in row blocks (`iter_score_blocks`, `FeatureScores`), so the full
 matrix never has to sit in memory.
 """
 
@@ -27,6 +27,8 @@ import numpy as np
 from numba import njit, prange
 
 from mentormatch import codes
+
+from ._pair_score import pair_score, specialty_value
 
 SECOND_CHOICE_FACTOR = 0.8
 SAME_SPECIALTY, SAME_FAMILY, BOTH_PRIMARY_CARE = 1.0, 0.7, 0.3
@@ -365,15 +367,7 @@ def explain_pair(
     return PairExplanation(mentee, mentor, parts, float(comp.total[0, mentor]))
 
 
-# -- compiled block scoring for large cohorts ----------------------------------------------
-@njit(cache=True, inline="always")
-def _popcount(x):
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
-
-
+# -- compiled block scoring for large rounds -----------------------------------------------
 @njit(cache=True, parallel=True)
 def _feature_block(spec_rows, reg_rows, res_e, ms, msub, mst, res_m, ws, wr, wq):
     b = spec_rows.shape[0]
@@ -382,16 +376,8 @@ def _feature_block(spec_rows, reg_rows, res_e, ms, msub, mst, res_m, ws, wr, wq)
     for i in prange(b):
         a = res_e[i]
         for j in range(m):
-            sp = spec_rows[i, ms[j]]
-            if msub[j] >= 0:
-                sp2 = spec_rows[i, msub[j]]
-                if sp2 > sp:
-                    sp = sp2
-            rg = reg_rows[i, mst[j]]
-            inter = np.float64(_popcount(a & res_m[j]))
-            union = np.float64(_popcount(a | res_m[j]))
-            rs = inter / max(union, 1.0)
-            out[i, j] = ws * sp + wr * rg + wq * rs
+            sp = specialty_value(spec_rows[i, ms[j]], spec_rows[i, msub[j]], msub[j] >= 0)
+            out[i, j] = pair_score(sp, reg_rows[i, mst[j]], a, res_m[j], ws, wr, wq)
     return out
 
 
@@ -463,17 +449,8 @@ def _feature_pairs(spec_rows, reg_rows, res_e, cols, ms, msub, mst, res_m, ws, w
     out = np.empty(cols.shape[0], np.float64)
     for k in prange(cols.shape[0]):
         j = cols[k]
-        sp = spec_rows[k, ms[j]]
-        if msub[j] >= 0:
-            sp2 = spec_rows[k, msub[j]]
-            if sp2 > sp:
-                sp = sp2
-        rg = reg_rows[k, mst[j]]
-        a = res_e[k]
-        inter = np.float64(_popcount(a & res_m[j]))
-        union = np.float64(_popcount(a | res_m[j]))
-        rs = inter / max(union, 1.0)
-        out[k] = ws * sp + wr * rg + wq * rs
+        sp = specialty_value(spec_rows[k, ms[j]], spec_rows[k, msub[j]], msub[j] >= 0)
+        out[k] = pair_score(sp, reg_rows[k, mst[j]], res_e[k], res_m[j], ws, wr, wq)
     return out
 
 

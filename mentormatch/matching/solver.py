@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _auction, _fused, _kernels
+from .integer_scores import IntegerScale, integer_scale
 from .problem import MatchingProblem
 from .scoring import FeatureScores
-from .weights import IntegerWeights, integer_weights
 
 ENGINE_VERSION = "1.0.0"
 REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
@@ -64,7 +64,7 @@ COL_PAIRS_MAX = 500_000_000  # column-side candidates only up to this many free 
 
 @dataclass(frozen=True)
 class Duals:
-    """LP dual prices in integer weight units (see `weights.py`).
+    """LP dual prices in integer weight units (see `integer_scores.py`).
 
     mentee[i] (u) is 0 for locked and unmatched mentees; mentor[j] (v) is 0 when j has a free
     seat. For every allowed free pair u_i + v_j >= w_ij, with equality on matched pairs, and
@@ -73,7 +73,7 @@ class Duals:
 
     mentee: np.ndarray
     mentor: np.ndarray
-    weights: IntegerWeights
+    scale: IntegerScale
 
 
 @dataclass(frozen=True)
@@ -127,12 +127,12 @@ def solve(
     nf = len(n_free_idx)
     m = problem.n_mentors
     rescap = problem.residual_capacity.astype(np.int64)
-    iw = integer_weights(
+    scale = integer_scale(
         problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
     )
     if m == 0:
         # No mentor at all: every mentee stays unmatched, and zero prices prove it.
-        return _unmatched_result(problem, iw)
+        return _unmatched_result(problem, scale)
     k = default_k(problem) if k is None else max(1, min(int(k), m))
     max_add = k if max_add is None else max(1, int(max_add))
     mentor_ok = rescap > 0
@@ -141,7 +141,7 @@ def solve(
     t0 = time.perf_counter()
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
-    q = _q_cache(problem, iw)
+    q = _q_cache(problem, scale)
     tables = (
         _fused.FeatureTables(problem.source) if isinstance(problem.source, FeatureScores) else None
     )
@@ -152,7 +152,7 @@ def solve(
         if nf * m <= COL_PAIRS_MAX:
             col_k = np.where(mentor_ok, np.minimum(COL_FACTOR * rescap, COL_MAX), 0)
             cols, rcs, _, extra = _fused.scan_features(
-                problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k, col_k
+                problem, tables, scale, mentor_ok, min_score, zeros_u, zeros_v, k, col_k
             )
             indptr, indices, weights = _csr_from_lists(cols, -rcs)
             indptr, indices, weights = _add_arcs(indptr, indices, weights, m, *extra)
@@ -160,17 +160,17 @@ def solve(
             # at this size the column heaps cost as much as the scan itself; the first
             # auction's augmentation gives the mentors nobody ranks their arcs instead
             cols, rcs, _ = _fused.scan_features(
-                problem, tables, iw, mentor_ok, min_score, zeros_u, zeros_v, k
+                problem, tables, scale, mentor_ok, min_score, zeros_u, zeros_v, k
             )
             indptr, indices, weights = _csr_from_lists(cols, -rcs)
     else:
-        cols, rcs, _ = _scan(problem, iw, mentor_ok, min_score, zeros_u, zeros_v, k, q)
+        cols, rcs, _ = _scan(problem, scale, mentor_ok, min_score, zeros_u, zeros_v, k, q)
         indptr, indices, weights = _csr_from_lists(cols, -rcs)
     t_cand = time.perf_counter() - t0
 
     seat_ptr = np.zeros(m + 1, np.int64)
     np.cumsum(rescap, out=seat_ptr[1:])
-    state = _State.fresh(nf, m, seat_ptr)
+    state = _State(nf, m, seat_ptr)
     t_solve = t_price = 0.0
     rounds = 0
     added_total = 0
@@ -183,7 +183,7 @@ def solve(
             # each such mentor's best unplaced mentees (so that every free seat gets arcs)
             mask = mentor_ok & (free_seats > 0)
             c, rc, _, (er, ec, erc) = _fused.scan_features(
-                problem, tables, iw, mask, min_score, zeros_u, zeros_v, AUGMENT_K,
+                problem, tables, scale, mask, min_score, zeros_u, zeros_v, AUGMENT_K,
                 np.where(mask, AUGMENT_COL * free_seats, 0), sel=rows,
             )  # fmt: skip
             ok = c >= 0
@@ -192,7 +192,7 @@ def solve(
 
     if nf:
         order, indptr, indices, weights = state.warm_start(
-            indptr, indices, weights, rescap, augment, _reserve_price(problem, iw, weights, nf)
+            indptr, indices, weights, rescap, augment, _reserve_price(problem, weights, nf)
         )
     else:
         order = np.arange(0)
@@ -204,7 +204,7 @@ def solve(
         t2 = time.perf_counter()
         u, v = state.duals()
         new_cols, new_rcs, counts = _scan(
-            problem, iw, mentor_ok, min_score, u, v, max_add, q, tables
+            problem, scale, mentor_ok, min_score, u, v, max_add, q, tables
         )
         t_price += time.perf_counter() - t2
         t_solve += t2 - t1
@@ -214,7 +214,7 @@ def solve(
         added_total += int((new_cols >= 0).sum())
         # the scan returns reduced costs; the arc weight is w = u_i + v_j - rc (exact integers)
         new_w = u[:, None] + v[np.maximum(new_cols, 0)] - new_rcs
-        indptr, indices, weights = _merge_fast(indptr, indices, weights, new_cols, new_w)
+        indptr, indices, weights = _merge_arcs(indptr, indices, weights, new_cols, new_w)
         t1 = time.perf_counter()
         order = state.rewarm(indptr, indices, weights, rescap, rows_new, v)
         t_solve += time.perf_counter() - t1
@@ -237,19 +237,19 @@ def solve(
         total_score=matched_total(problem, mentor_of),
         n_matched=int((mentor_of >= 0).sum()),
         objective=problem.objective,
-        duals=Duals(u_full, v, iw),
+        duals=Duals(u_full, v, scale),
         stats=stats,
     )
 
 
-def _unmatched_result(problem: MatchingProblem, iw: IntegerWeights) -> MatchingResult:
+def _unmatched_result(problem: MatchingProblem, scale: IntegerScale) -> MatchingResult:
     mentor_of = problem.locked_mentor_of.copy()
     return MatchingResult(
         mentor_of=mentor_of,
         total_score=matched_total(problem, mentor_of),
         n_matched=int((mentor_of >= 0).sum()),
         objective=problem.objective,
-        duals=Duals(np.zeros(problem.n_mentees, np.int64), np.zeros(0, np.int64), iw),
+        duals=Duals(np.zeros(problem.n_mentees, np.int64), np.zeros(0, np.int64), scale),
         stats=SolveStats(0, 0, 0, 0.0, 0.0, 0.0, 0),
     )
 
@@ -274,10 +274,7 @@ class _State:
         self.pi_e = np.zeros(nf, np.int64)
         self.pi_m = np.zeros(m, np.int64)
         self.state = np.array([0, nf, 0], np.int64)  # pi_T, seats owed to T, work counter
-
-    @classmethod
-    def fresh(cls, nf: int, m: int, seat_ptr: np.ndarray) -> _State:
-        return cls(nf, m, seat_ptr)
+        self.floor = -1  # the auction's outside option (see warm_start); -1: none
 
     def warm_start(self, indptr, indices, weights, cap, augment=None, price0=0):
         """Auction prices and placements (`_auction`).
@@ -316,6 +313,7 @@ class _State:
         self.floor = floor
         if floor >= 0:
             eps0 = max(1, spread // RESERVE_EPS_DIVISOR)
+        augmented = 0
         if augment is not None:
             seat_mentor = np.repeat(np.arange(m), np.diff(self.seat_ptr))
             for _ in range(AUGMENT_ROUNDS):
@@ -337,8 +335,8 @@ class _State:
                     indptr, indices, weights, m, add_r, add_c, add_rc
                 )
                 own_seat[own_seat == _auction.UNMATCHED_SEAT] = _auction.NO_SEAT
-                self.augmented = getattr(self, "augmented", 0) + len(add_r)
-            if getattr(self, "augmented", 0):
+                augmented += len(add_r)
+            if augmented:
                 # the price war before each augmentation inflated some prices far beyond the
                 # score range (which would make every row violate pricing); the augmented
                 # arcs can now place everyone, so the real auction starts from zero prices
@@ -372,7 +370,7 @@ class _State:
         spread = int(weights.max() - weights.min()) if len(weights) else 0
         return self._auction_then_state(
             indptr, indices, weights, cap, seat_price, seat_holder, own_seat,
-            max(1, spread // REWARM_EPS_DIVISOR), REWARM_KEEP, getattr(self, "floor", -1),
+            max(1, spread // REWARM_EPS_DIVISOR), REWARM_KEEP, self.floor,
         )  # fmt: skip
 
     def _auction_then_state(
@@ -380,7 +378,7 @@ class _State:
         check_first=False, floor=-1,
     ):  # fmt: skip
         budget = AUCTION_BUDGET * len(own_seat) + 10_000
-        self.auction_bids = _auction.auction(
+        _auction.auction(
             indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
             eps0, min(eps0, AUCTION_EPS_MIN if floor < 0 else RESERVE_EPS_MIN), budget,
             check_first, floor,
@@ -438,7 +436,7 @@ class _State:
         return rows.astype(np.int64)
 
 
-def _reserve_price(problem, iw: IntegerWeights, weights: np.ndarray, nf: int) -> int:
+def _reserve_price(problem, weights: np.ndarray, nf: int) -> int:
     """The first auction's starting seat price (see `_State.warm_start`)."""
     seats = int(problem.residual_capacity.sum())
     if problem.objective != "coverage" or seats >= nf or len(weights) == 0:
@@ -446,7 +444,7 @@ def _reserve_price(problem, iw: IntegerWeights, weights: np.ndarray, nf: int) ->
     return max(0, int(weights.min()) - 1)
 
 
-def _q_cache(problem, iw: IntegerWeights) -> np.ndarray | None:
+def _q_cache(problem, scale: IntegerScale) -> np.ndarray | None:
     """Rounded scores of the free rows as int32 (unusable pairs marked), for dense problems.
 
     Pricing runs several times per solve; on a dense matrix of moderate size it is cheaper to
@@ -454,30 +452,30 @@ def _q_cache(problem, iw: IntegerWeights) -> np.ndarray | None:
     """
     if problem.scores is None or len(problem.free_mentees) * problem.n_mentors > CACHE_PAIRS:
         return None
-    if problem.source.bound() / iw.unit >= 2**31 - 2:
+    if problem.source.bound() / scale.unit >= 2**31 - 2:
         return None
     free = problem.free_mentees
     q = np.empty((len(free), problem.n_mentors), np.int32)
     pos = 0
     for idx, block in problem.row_blocks(free):
         qb = q[pos : pos + len(idx)]
-        _kernels.round_block(block, iw.unit, qb)
+        _kernels.round_block(block, scale.unit, qb)
         if problem.allowed is not None or problem.min_score is not None or problem.forbidden_rows:
             qb[~problem.allowed_mask(idx, block)] = _kernels.Q_SKIP
         pos += len(idx)
     return q
 
 
-def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r, q=None, tables=None):
+def _scan(problem, scale: IntegerScale, mentor_ok, min_score, u, v, r, q=None, tables=None):
     """Blockwise over free mentees: the r most negative u_i + v_j - w_ij per row."""
     free = problem.free_mentees
     nf = len(free)
     if q is not None:
-        return _kernels.price_block_q(q, iw.factor, iw.offset, u, v, mentor_ok, max(r, 0))
+        return _kernels.price_block_q(q, scale.factor, scale.offset, u, v, mentor_ok, max(r, 0))
     if isinstance(problem.source, FeatureScores):
         if tables is None:
             tables = _fused.FeatureTables(problem.source)
-        return _fused.scan_features(problem, tables, iw, mentor_ok, min_score, u, v, r)
+        return _fused.scan_features(problem, tables, scale, mentor_ok, min_score, u, v, r)
     out_c = np.full((nf, max(r, 0)), -1, np.int64)
     out_k = np.zeros((nf, max(r, 0)), np.int64)
     counts = np.zeros(nf, np.int64)
@@ -492,9 +490,9 @@ def _scan(problem, iw: IntegerWeights, mentor_ok, min_score, u, v, r, q=None, ta
             allowed,
             use_allowed,
             float(min_score),
-            iw.unit,
-            iw.factor,
-            iw.offset,
+            scale.unit,
+            scale.factor,
+            scale.offset,
             u[pos : pos + b],
             v,
             mentor_ok,
@@ -515,24 +513,9 @@ def _csr_from_lists(cols: np.ndarray, w: np.ndarray):
     return indptr, cols[valid].astype(np.int64), w[valid].astype(np.int64)
 
 
-def _merge(indptr, indices, weights, new_cols, new_w):
-    """Add the new arcs (never already present: present arcs have non-negative slack)."""
-    nf = len(indptr) - 1
-    valid = new_cols >= 0
-    add_counts = valid.sum(axis=1)
-    rows = np.concatenate(
-        [np.repeat(np.arange(nf), np.diff(indptr)), np.repeat(np.arange(nf), add_counts)]
-    )
-    cols = np.concatenate([indices, new_cols[valid]])
-    w = np.concatenate([weights, new_w[valid]])
-    order = np.lexsort((cols, rows))
-    new_indptr = np.zeros(nf + 1, np.int64)
-    np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
-    return new_indptr, cols[order], w[order]
-
-
-def _merge_fast(indptr, indices, weights, new_cols, new_w):
-    """`_merge` in one compiled pass (both sides are sorted by mentor within a row)."""
+def _merge_arcs(indptr, indices, weights, new_cols, new_w):
+    """Add the new arcs (never already present: present arcs have non-negative slack) in one
+    compiled pass (both sides are sorted by mentor within a row)."""
     add_counts = (new_cols >= 0).sum(axis=1)
     new_indptr = np.zeros(len(indptr), np.int64)
     np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])

@@ -1,6 +1,8 @@
-"""Synthetic cohorts with the structure of real ones (domain.md), for benchmarks and tests.
+"""Synthetic feature arrays with the structure of real mentees and mentors (domain.md), for
+the engine's benchmarks and tests (not the app's demo people).
 
-Pure numpy and seeded: `cohort(n_mentees, n_mentors, seed)` gives the same features every time.
+Pure numpy and seeded: `synthetic_features(n_mentees, n_mentors, seed)` gives the same
+features every time.
 
 Specialties are skewed (internal medicine, family medicine, pediatrics and psychiatry are the
 common choices of IMGs), 30% of mentees have no regional preference and the rest name one to
@@ -28,7 +30,7 @@ N_STATES = len(codes.STATES)
 N_RESEARCH = len(codes.RESEARCH_CODES)
 
 
-def _skewed(n_items: int, common: list[int], rng: np.random.Generator) -> np.ndarray:
+def _skewed(n_items: int, common: list[int]) -> np.ndarray:
     p = np.full(n_items, 1.0)
     p[common] = 8.0
     p /= p.sum()
@@ -44,13 +46,15 @@ def _masks(rng, n, n_bits, max_items, p):
     return out
 
 
-def cohort(n_mentees: int, n_mentors: int, seed: int = 0) -> tuple[MenteeFeatures, MentorFeatures]:
+def synthetic_features(
+    n_mentees: int, n_mentors: int, seed: int = 0
+) -> tuple[MenteeFeatures, MentorFeatures]:
     """Random but realistic mentee and mentor features (deterministic for a seed)."""
     rng = np.random.default_rng(seed)
     common = [SPECIALTY_INDEX[c] for c in sorted(codes.PRIMARY_CARE)]
-    p_spec = _skewed(N_SPECIALTIES, common, rng)
+    p_spec = _skewed(N_SPECIALTIES, common)
     big_states = [codes.STATES.index(s) for s in ("CA", "NY", "TX", "FL", "IL", "PA", "MA")]
-    p_state = _skewed(N_STATES, big_states, rng)
+    p_state = _skewed(N_STATES, big_states)
     p_res = rng.gamma(0.7, size=N_RESEARCH)
     p_res /= p_res.sum()
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models. Importing this package registers every table on ``db.metadata``."""
 
 from mentormatch.models.audit import AuditEntry
+from mentormatch.models.login_session import LoginSession
 from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.mentorship import Mentorship
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
@@ -27,6 +28,7 @@ __all__ = [
     "ProgressStage",
     "RoundStatus",
     "AuditEntry",
+    "LoginSession",
     "MatchingRound",
     "MenteeProfile",
     "MentorProfile",

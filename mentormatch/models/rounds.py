@@ -56,6 +56,11 @@ class MatchingRound(db.Model):
     # counts, totals, fairness, charts, stability: computed once when the run finishes
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+    # Where a round came from: a re-run is a new round (so the earlier result stays to compare
+    # with), a top-up re-matches the mentees of a published round whose mentor said no. Rounds
+    # are closed, never deleted, so these references hold.
+    rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("matching_rounds.id"))
+    top_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("matching_rounds.id"))
 
     created_by: Mapped[User | None] = relationship()
     pairs: Mapped[list[RoundPair]] = relationship(
@@ -102,6 +107,9 @@ class RoundUnmatched(db.Model):
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(30))
     message: Mapped[str] = mapped_column(Text)
+    # the mentors the mentee could have had and why each was not available, by user id
+    # (services/rounds/unmatched.py writes and reads it); None for rows of older runs
+    details: Mapped[dict | None] = mapped_column(JSON)
 
     round: Mapped[MatchingRound] = relationship(back_populates="unmatched")
     mentee: Mapped[User] = relationship()

@@ -17,6 +17,8 @@ class RoundStatus(enum.StrEnum):
 class ProgressStage(enum.StrEnum):
     QUEUED = "queued"
     LOADING = "loading"
+    # the engine compiles its kernels (once per install; then loaded from its cache)
+    PREPARING = "preparing"
     SCORING = "scoring"
     SOLVING = "solving"
     SAVING = "saving"

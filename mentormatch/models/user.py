@@ -43,7 +43,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of the login cookie's id: replacing it signs the user out everywhere.
+    # Replaced whenever the password is set, so emailed links made before stop working
+    # (services.tokens). Sign-ins are rows of LoginSession.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Imported people have no password until they accept their invitation.
@@ -60,8 +61,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
+    # The key of the login session this instance was signed in or loaded with (set by
+    # services.sessions; not a column): what Flask-Login keeps in the cookie.
+    login_session_key = None  # str once signed in or loaded
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        if not self.login_session_key:
+            raise RuntimeError("Start a login session (services.sessions.start) to sign in.")
+        return self.login_session_key
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role} {self.email}>"

@@ -1,4 +1,5 @@
-"""Accounts: registration, authentication, password changes and coordinator creation."""
+"""Accounts: registration, authentication, password changes, coordinator creation, and
+deactivation that never leaves the programme without an active coordinator."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from mentormatch.extensions import db
 from mentormatch.models import Role, User
 from mentormatch.models.user import new_session_token
+from mentormatch.services import sessions
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.passwords import hash_password, needs_rehash, verify_password
 from mentormatch.services.profiles import new_profile_for
@@ -121,7 +124,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_password(user_id: int, current_password: str, new_password: str) -> User:
-    """Change the password and sign the user out of every other session."""
+    """Change the password and end every session of the user (the caller signs this browser
+    in again); emailed links made before stop working too."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user with id {user_id}.")
@@ -132,16 +136,49 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
         raise ValidationError(problems)
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()
+    sessions.end_every_session(user.id)
     db.session.commit()
     return user
 
 
-def load_user_from_session(session_id: str) -> User | None:
-    """Flask-Login's loader: '<id>:<token>'; a stale token means signed out."""
-    user_id, _, token = (session_id or "").partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token:
-        return None
-    return user
+def load_user_from_session(session_key: str) -> User | None:
+    """Flask-Login's loader: the login cookie holds a session key (services.sessions)."""
+    return sessions.user_for(session_key)
+
+
+def deactivate_unless_last_coordinator(user_id: int) -> bool:
+    """In the caller's transaction: make the account inactive and end all its sessions,
+    unless it is the last active coordinator (False then; nothing changed).
+
+    One conditional UPDATE decides, counting the other active coordinators as it runs, after
+    the active coordinators' rows are locked in id order (PostgreSQL: a second transaction
+    waits, then counts what the first committed; SQLite runs one writer at a time). So two
+    coordinators deactivating each other at once leave one of them active.
+    """
+    coordinator = Role.COORDINATOR.value
+    db.session.execute(
+        select(User.id)
+        .where(User.role == coordinator, User.active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    other = aliased(User)
+    others_active = (
+        select(func.count())
+        .select_from(other)
+        .where(other.role == coordinator, other.active.is_(True), other.id != user_id)
+        .scalar_subquery()
+    )
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.role != coordinator, others_active > 0))
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    )
+    loaded = db.session.identity_map.get(db.session.identity_key(User, user_id))
+    if loaded is not None:  # the UPDATE went around the ORM: read the flag afresh
+        db.session.expire(loaded, ["active"])
+    if result.rowcount != 1:
+        return False
+    sessions.end_every_session(user_id)
+    return True

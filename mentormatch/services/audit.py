@@ -35,6 +35,8 @@ ACCOUNT_DELETED = "account.deleted"
 PROPOSAL_ACCEPTED = "proposal.accepted"
 PROPOSAL_DECLINED = "proposal.declined"
 MENTORSHIP_ENDED = "mentorship.ended"
+PROPOSALS_EXTENDED = "proposals.extended"
+PROPOSALS_REMINDED = "proposals.reminded"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -50,6 +52,8 @@ ACTIONS = {
     PROPOSAL_ACCEPTED: "Accepted a proposal",
     PROPOSAL_DECLINED: "Declined a proposal",
     MENTORSHIP_ENDED: "Ended a mentorship",
+    PROPOSALS_EXTENDED: "Extended the deadline of proposals",
+    PROPOSALS_REMINDED: "Reminded mentors of proposals",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.

@@ -19,7 +19,7 @@ from mentormatch.models import (
     Role,
     User,
 )
-from mentormatch.services import audit
+from mentormatch.services import accounts, audit
 from mentormatch.services.eligibility import (
     mentee_ready_clause,
     mentor_ready_clause,
@@ -139,21 +139,18 @@ def search_mentors(filters: DirectoryFilter) -> Page[User]:
 
 
 def set_account_active(user_id: int, active: bool, actor_id: int | None = None) -> User:
-    """Deactivate (cannot sign in, left out of rounds) or reactivate an account."""
+    """Deactivate (signed out everywhere, cannot sign in, left out of rounds) or reactivate an
+    account. The last active coordinator stays active, however many ask at once."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user with id {user_id}.")
-    if user.role == Role.COORDINATOR.value and not active:
-        remaining = db.session.scalar(
-            select(func.count()).where(
-                User.role == Role.COORDINATOR.value, User.active.is_(True), User.id != user_id
-            )
+    if active:
+        user.active = True
+    elif not accounts.deactivate_unless_last_coordinator(user_id):
+        db.session.rollback()
+        raise ValidationError.single(
+            "active", "The last active coordinator cannot be deactivated."
         )
-        if not remaining:
-            raise ValidationError.single(
-                "active", "The last active coordinator cannot be deactivated."
-            )
-    user.active = active
     audit.record(
         actor_id, audit.ACCOUNT_REACTIVATED if active else audit.ACCOUNT_DEACTIVATED, user
     )

@@ -11,7 +11,7 @@ from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, User
 from mentormatch.models.times import utcnow
 from mentormatch.models.user import new_session_token
-from mentormatch.services import mail, mail_messages, tokens
+from mentormatch.services import mail, mail_messages, sessions, tokens
 from mentormatch.services.accounts import find_by_email, normalise_email, password_problems
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.passwords import hash_password
@@ -91,7 +91,8 @@ def reset_password(token: str, new_password: str, now: datetime | None = None) -
 
 
 def set_password_once(user: User, new_password: str, used_message: str | None = None) -> User:
-    """Set the password of a user whose link was just verified, and rotate the session token.
+    """Set the password of a user whose link was just verified, rotate the session token and
+    end every session of the user (the caller signs this browser in).
 
     The UPDATE only applies if the session token is still the one the link was checked
     against, so two submissions of the same link cannot both set a password.
@@ -109,5 +110,6 @@ def set_password_once(user: User, new_password: str, used_message: str | None = 
         db.session.rollback()
         problem = tokens.LinkProblem.USED
         raise tokens.TokenError(problem, used_message or LINK_MESSAGES[problem])
+    sessions.end_every_session(user.id)
     db.session.commit()  # expires ``user``: it reloads with the new token on next access
     return user

@@ -28,7 +28,7 @@ from mentormatch.models import (
 )
 from mentormatch.models.times import utcnow
 from mentormatch.models.user import new_session_token
-from mentormatch.services import audit, mail, mail_messages, seats
+from mentormatch.services import accounts, audiences, audit, mail, mail_messages, seats, sessions
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.passwords import verify_password
 
@@ -73,8 +73,11 @@ def _get_user(user_id: int) -> User:
 def export_personal_data(user_id: int) -> dict[str, Any]:
     """Everything the service holds about the person, as JSON-ready values.
 
-    Other people appear by name only, with their email where the person already sees it (an
-    accepted mentorship); nothing of another person's profile is included.
+    What it says of anyone else follows services.audiences, as the pages do: other people
+    appear by name only where the person was proposed to or with them, with their email
+    where the mentorship is accepted; nothing of another person's profile, no decline reason
+    the person did not write, no coordinator's note, and no pair rule with someone they were
+    never proposed to.
     """
     user = _get_user(user_id)
     profile = user.mentee_profile or user.mentor_profile
@@ -84,22 +87,7 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
         .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
         .order_by(Mentorship.id)
     )
-    rules = db.session.scalars(
-        select(PairRule)
-        .where(or_(PairRule.mentee_id == user_id, PairRule.mentor_id == user_id))
-        .order_by(PairRule.id)
-    )
-    others = {
-        row.id: row.full_name
-        for row in db.session.execute(
-            select(User.id, User.full_name).where(
-                User.id.in_(
-                    select(PairRule.mentor_id).where(PairRule.mentee_id == user_id).union(
-                        select(PairRule.mentee_id).where(PairRule.mentor_id == user_id))
-                )
-            )
-        )
-    }  # fmt: skip
+    partners = audiences.mentorship_statuses(user_id)
     mails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_address == user.email).order_by(
             OutboxMessage.id)
@@ -108,22 +96,19 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "exported_at": utcnow().isoformat(),
         "account": _columns(user, leave_out=("password_hash", "session_token")),
+        "sign_ins": [
+            {
+                "started_at": _plain(info.created_at),
+                "last_seen_at": _plain(info.last_seen_at),
+                "ends_at": _plain(info.expires_at),
+            }
+            for info in sessions.sessions_of(user_id)
+        ],
         "profile": _columns(profile, leave_out=("id", "user_id", "seats_taken"))
         if profile is not None
         else None,
-        "mentorships": [_mentorship(m, user_id) for m in mentorships],
-        "pair_rules": [
-            {
-                "with": others.get(
-                    rule.mentor_id if rule.mentee_id == user_id else rule.mentee_id
-                ),
-                "kind": rule.kind,
-                "source": rule.source,
-                "note": rule.note,
-                "created_at": _plain(rule.created_at),
-            }
-            for rule in rules
-        ],
+        "mentorships": [_mentorship(m, user, partners) for m in mentorships],
+        "pair_rules": _pair_rules(user, partners),
         "mails": [
             _columns(message, leave_out=("id", "attempts", "last_error", "next_attempt_at"))
             for message in mails
@@ -141,9 +126,15 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
     }
 
 
-def _mentorship(mentorship: Mentorship, user_id: int) -> dict[str, Any]:
-    as_mentee = mentorship.mentee_id == user_id
+def _mentorship(
+    mentorship: Mentorship, user: User, partners: dict[int, set[str]]
+) -> dict[str, Any]:
+    as_mentee = mentorship.mentee_id == user.id
     other = mentorship.mentor if as_mentee else mentorship.mentee
+    # Any reason on it was written by its mentor: the mentor is its author, the mentee not.
+    held = audiences.from_relation(
+        user, other.id, partners.get(other.id, ()), author_id=mentorship.mentor_id
+    )
     item = {
         "id": mentorship.id,
         "as": Role.MENTEE.value if as_mentee else Role.MENTOR.value,
@@ -154,31 +145,59 @@ def _mentorship(mentorship: Mentorship, user_id: int) -> dict[str, Any]:
         "expires_at": _plain(mentorship.expires_at),
         "responded_at": _plain(mentorship.responded_at),
         "ended_at": _plain(mentorship.ended_at),
-        "response_reason": mentorship.response_reason,
     }
-    if mentorship.status == MentorshipStatus.ACCEPTED:
+    if audiences.may_see(held, audiences.Item.DECLINE_REASON):
+        item["response_reason"] = mentorship.response_reason
+    if mentorship.status == MentorshipStatus.ACCEPTED and audiences.may_see(
+        held, audiences.Item.CONTACT
+    ):
         item["with_email"] = other.email
     return item
+
+
+def _pair_rules(user: User, partners: dict[int, set[str]]) -> list[dict[str, Any]]:
+    """The rules on pairs the person was proposed in; a coordinator's rule with someone they
+    were never proposed to is the coordinators' business, and so are the notes."""
+    rules = db.session.scalars(
+        select(PairRule)
+        .where(or_(PairRule.mentee_id == user.id, PairRule.mentor_id == user.id))
+        .order_by(PairRule.id)
+    )
+    shown = []
+    for rule in rules:
+        other_id = rule.mentor_id if rule.mentee_id == user.id else rule.mentee_id
+        held = audiences.from_relation(user, other_id, partners.get(other_id, ()))
+        if not audiences.may_see(held, audiences.Item.PAIR_RULE):
+            continue
+        entry = {
+            "with": db.session.get(User, other_id).full_name,
+            "kind": rule.kind,
+            "source": rule.source,
+            "created_at": _plain(rule.created_at),
+        }
+        if audiences.may_see(held, audiences.Item.RULE_NOTE):
+            entry["note"] = rule.note
+        shown.append(entry)
+    return shown
 
 
 # --- deletion -------------------------------------------------------------------------------
 
 
 def check_confirmation(user_id: int, typed: str) -> None:
-    """The person typed their password or their email address; ValidationError otherwise."""
+    """The person typed their password; ValidationError otherwise. The email address is no
+    proof: anyone holding a signed-in browser can read it off the page."""
     user = _get_user(user_id)
-    typed = (typed or "").strip()
-    if typed and typed.lower() == user.email:
-        return
     if typed and verify_password(user.password_hash, typed):
         return
     raise ValidationError.single(
-        "confirmation", "Type your password or your email address to confirm the deletion."
+        "confirmation", "That is not your password, so nothing was deleted."
     )
 
 
 def delete_account(user_id: int, actor: User | None) -> None:
-    """Delete ``user_id``'s personal data and close the account, in one transaction.
+    """Delete ``user_id``'s personal data and close the account, in one transaction; every
+    session of the account ends.
 
     ``actor`` is the person themself or a coordinator (None: the command line). The last
     active coordinator cannot be deleted: nobody could run the programme any more.
@@ -188,18 +207,14 @@ def delete_account(user_id: int, actor: User | None) -> None:
         raise NotFound(f"No user with id {user_id}.")
     if user.email == deleted_email(user.id) and not user.active:
         raise ValidationError.single("account", "This account has already been deleted.")
-    if user.role == Role.COORDINATOR.value and user.active:
-        others = db.session.scalar(
-            select(func.count()).where(
-                User.role == Role.COORDINATOR.value, User.active.is_(True), User.id != user.id
-            )
+    # Decided first, and atomically: two coordinators leaving at once keep one of them.
+    if not accounts.deactivate_unless_last_coordinator(user.id):
+        db.session.rollback()
+        raise ValidationError.single(
+            "account",
+            "You are the last active coordinator: add another coordinator before you "
+            "delete your account.",
         )
-        if not others:
-            raise ValidationError.single(
-                "account",
-                "You are the last active coordinator: add another coordinator before you "
-                "delete your account.",
-            )
     ended = _close_open_mentorships(user)
     # Recorded before the name goes: a coordinator's entry keeps it (see anonymise_actor).
     audit.record(
@@ -282,4 +297,4 @@ def _forget(user: User, old_email: str, old_name: str) -> None:
     user.password_hash = None
     user.active = False
     user.invited_at = None
-    user.session_token = new_session_token()  # signs every session out
+    user.session_token = new_session_token()  # emailed links stop working

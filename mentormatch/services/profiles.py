@@ -12,30 +12,19 @@ from mentormatch import codes
 from mentormatch.countries import country_names, world_region
 from mentormatch.extensions import db
 from mentormatch.models import (
-    OPEN_MENTORSHIP_STATUSES,
     MenteeProfile,
     MentorProfile,
-    Mentorship,
-    MentorshipStatus,
     Role,
     User,
 )
+from mentormatch.services import audiences
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.profile_fields import MenteeFields, MentorFields
 
 # Visible only to the mentee, coordinators, and a mentor whose match with the mentee was
-# accepted. Exam results are hidden whole: hiding only failures would reveal them by omission.
-SENSITIVE_MENTEE_FIELDS = frozenset(
-    {
-        "immigration_status",
-        "visa_needed",
-        "usmle_step1",
-        "usmle_step2ck",
-        "usmle_step2ck_score",
-        "usmle_step3",
-        "oet",
-    }
-)
+# accepted (services.audiences). Exam results are hidden whole: hiding only failures would
+# reveal them by omission.
+SENSITIVE_MENTEE_FIELDS = frozenset(audiences.MENTEE_FIELD_ITEMS)
 
 # What a round needs; labels are what the home page says is missing.
 MENTEE_MATCHING_NEEDS = (
@@ -177,26 +166,28 @@ def resume_mentor(user_id: int) -> MentorProfile:
     return profile
 
 
+def _hidden_fields(held: frozenset[audiences.Audience]) -> set[str]:
+    return {
+        name
+        for name, item in audiences.MENTEE_FIELD_ITEMS.items()
+        if not audiences.may_see(held, item)
+    }
+
+
 def may_see_sensitive(viewer: User, mentee_user_id: int) -> bool:
     """The mentee, coordinators, and a mentor whose match with this mentee was accepted."""
-    if viewer.role == Role.COORDINATOR.value or viewer.id == mentee_user_id:
-        return True
-    if viewer.role != Role.MENTOR.value:
-        return False
-    accepted = select(Mentorship.id).where(
-        Mentorship.mentee_id == mentee_user_id,
-        Mentorship.mentor_id == viewer.id,
-        Mentorship.status == MentorshipStatus.ACCEPTED,
-    )
-    return db.session.scalar(accepted) is not None
+    return not _hidden_fields(audiences.audiences(viewer, mentee_user_id))
 
 
-def mentee_view(viewer: User, profile: MenteeProfile) -> dict[str, Any]:
-    """The profile as ``viewer`` may see it: sensitive fields are absent, not blanked."""
+def mentee_view(
+    viewer: User, profile: MenteeProfile, held: frozenset[audiences.Audience] | None = None
+) -> dict[str, Any]:
+    """The profile as ``viewer`` may see it: hidden fields are absent, not blanked."""
+    if held is None:
+        held = audiences.audiences(viewer, profile.user_id)
     values = {name: getattr(profile, name) for name in MenteeFields.__dataclass_fields__}
-    if not may_see_sensitive(viewer, profile.user_id):
-        for name in SENSITIVE_MENTEE_FIELDS:
-            values.pop(name, None)
+    for name in _hidden_fields(held):
+        values.pop(name, None)
     values["home_country_name"] = country_names().get(profile.home_country or "", "")
     values["home_region"] = world_region(profile.home_country)
     return values
@@ -213,17 +204,6 @@ class ProfileView:
     contact_visible: bool
 
 
-def _mentorship_between(
-    mentee_id: int, mentor_id: int, statuses: tuple[MentorshipStatus, ...]
-) -> bool:
-    query = select(Mentorship.id).where(
-        Mentorship.mentee_id == mentee_id,
-        Mentorship.mentor_id == mentor_id,
-        Mentorship.status.in_(statuses),
-    )
-    return db.session.scalar(query) is not None
-
-
 def profile_for_viewer(viewer: User, user_id: int) -> ProfileView:
     """Coordinators see everyone; people see themselves and the other side of a proposed or
     accepted mentorship. Anyone else gets NotFound (so existence is not revealed)."""
@@ -231,17 +211,12 @@ def profile_for_viewer(viewer: User, user_id: int) -> ProfileView:
     profile = None if person is None else person.mentee_profile or person.mentor_profile
     if person is None or profile is None:
         raise NotFound(f"No profile for user {user_id}.")
-    is_self = viewer.id == person.id
-    is_coordinator = viewer.role == Role.COORDINATOR.value
-    # (mentee id, mentor id) of the mentorship that would relate the two
-    pair = (person.id, viewer.id) if person.role == Role.MENTEE.value else (viewer.id, person.id)
-    related = viewer.role != person.role and _mentorship_between(*pair, OPEN_MENTORSHIP_STATUSES)
-    if not (is_self or is_coordinator or related):
+    held = audiences.audiences(viewer, person.id)
+    if not audiences.may_see(held, audiences.Item.PROFILE):
         raise NotFound(f"No profile for user {user_id}.")
-    accepted = related and _mentorship_between(*pair, (MentorshipStatus.ACCEPTED,))
     if isinstance(profile, MenteeProfile):
-        values = mentee_view(viewer, profile)
-        sensitive_visible = may_see_sensitive(viewer, person.id)
+        values = mentee_view(viewer, profile, held)
+        sensitive_visible = not _hidden_fields(held)
     else:
         values = {name: getattr(profile, name) for name in MentorFields.__dataclass_fields__}
         sensitive_visible = True  # mentors' profiles hold nothing sensitive
@@ -250,5 +225,5 @@ def profile_for_viewer(viewer: User, user_id: int) -> ProfileView:
         profile=profile,
         values=values,
         sensitive_visible=sensitive_visible,
-        contact_visible=is_self or is_coordinator or accepted,
+        contact_visible=audiences.may_see(held, audiences.Item.CONTACT),
     )

@@ -1,4 +1,5 @@
-"""Proposals and mentorships after publication: accept, decline, expire, remind, end.
+"""Proposals and mentorships after publication: accept, decline, expire, remind, end; and
+the coordinator's follow-up on a round's pending proposals: extend the deadline, remind now.
 
 Every answer is a conditional UPDATE on the proposal's status, so answering twice (two tabs)
 or answering while the expiry job runs has exactly one effect. Seats follow the status: a
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from mentormatch.extensions import db
@@ -29,7 +30,7 @@ from mentormatch.models import (
 )
 from mentormatch.models.times import as_utc, utcnow
 from mentormatch.services import audit, mail, mail_messages, seats
-from mentormatch.services.errors import NotFound, ServiceError
+from mentormatch.services.errors import NotFound, ServiceError, ValidationError
 
 REASON_MAX = 1000
 
@@ -193,13 +194,15 @@ def expire_due(now: datetime | None = None) -> SweepReport:
     )
     done = 0
     for mentorship in due:
-        if not _transition(
-            mentorship.id,
-            MentorshipStatus.PROPOSED,
-            status=MentorshipStatus.EXPIRED,
-            responded_at=now,
-        ):
-            continue  # answered or expired by someone else meanwhile
+        still_due = db.session.execute(
+            update(Mentorship)
+            .where(Mentorship.id == mentorship.id, Mentorship.status == MentorshipStatus.PROPOSED,
+                   Mentorship.expires_at <= now)
+            .values(status=MentorshipStatus.EXPIRED, responded_at=now)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if still_due.rowcount != 1:
+            continue  # answered, expired or given more time by someone else meanwhile
         seats.release_seat(mentorship.mentor_id)
         _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.EXPIRED)
         mentee, mentor = mentorship.mentee, mentorship.mentor
@@ -216,46 +219,158 @@ def expire_due(now: datetime | None = None) -> SweepReport:
     return SweepReport(done=done, already_done=len(due) - done)
 
 
+def _reminder_mail(mentorship: Mentorship) -> None:
+    mail_messages.queue(
+        mentorship.mentor.email,
+        "reminder_to_mentor",
+        "reminder",
+        mentee=mentorship.mentee,
+        mentor=mentorship.mentor,
+        deadline=as_utc(mentorship.expires_at).strftime("%d %B %Y"),
+        link=mail.absolute_url("mentor.home"),
+    )
+
+
 def remind_due(now: datetime | None = None) -> SweepReport:
-    """Remind mentors once about proposals close to their deadline (idempotent)."""
+    """Remind mentors once about proposals close to their deadline (idempotent): a proposal
+    is reminded once within the window before its deadline, whatever a coordinator sent
+    earlier, and again before a deadline that was extended."""
     now = now or utcnow()
     window = timedelta(days=int(current_app.config["PROPOSAL_REMIND_DAYS_BEFORE"]))
-    due = list(
-        db.session.scalars(
-            select(Mentorship)
-            .where(
-                Mentorship.status == MentorshipStatus.PROPOSED,
-                Mentorship.reminded_at.is_(None),
-                Mentorship.expires_at > now,
-                Mentorship.expires_at <= now + window,
-            )
-            .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
-            .order_by(Mentorship.id)
+    candidates = db.session.scalars(
+        select(Mentorship)
+        .where(
+            Mentorship.status == MentorshipStatus.PROPOSED,
+            Mentorship.expires_at > now,
+            Mentorship.expires_at <= now + window,
         )
+        .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
+        .order_by(Mentorship.id)
     )
+    # (window start, proposal): not reminded since its window opened
+    due = [
+        (as_utc(m.expires_at) - window, m)
+        for m in candidates
+        if m.reminded_at is None or as_utc(m.reminded_at) < as_utc(m.expires_at) - window
+    ]
     done = 0
-    for mentorship in due:
+    for window_start, mentorship in due:
         claimed = db.session.execute(
             update(Mentorship)
-            .where(Mentorship.id == mentorship.id, Mentorship.reminded_at.is_(None),
-                   Mentorship.status == MentorshipStatus.PROPOSED)
+            .where(Mentorship.id == mentorship.id,
+                   Mentorship.status == MentorshipStatus.PROPOSED,
+                   or_(Mentorship.reminded_at.is_(None), Mentorship.reminded_at < window_start))
             .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
         )  # fmt: skip
         if claimed.rowcount != 1:
             db.session.rollback()
             continue
-        mail_messages.queue(
-            mentorship.mentor.email,
-            "reminder_to_mentor",
-            "reminder",
-            mentee=mentorship.mentee,
-            mentor=mentorship.mentor,
-            deadline=as_utc(mentorship.expires_at).strftime("%d %B %Y"),
-            link=mail.absolute_url("mentor.home"),
-        )
+        _reminder_mail(mentorship)
         db.session.commit()
         done += 1
     return SweepReport(done=done, already_done=len(due) - done)
+
+
+# --- a coordinator follows up on a round's pending proposals ---------------------------------
+
+
+def _pending_of_round(round_id: int, mentorship_id: int | None) -> list[Mentorship]:
+    """The round's proposals waiting for an answer (or the one asked for, which must be the
+    round's and still waiting)."""
+    statement = (
+        select(Mentorship)
+        .where(Mentorship.round_id == round_id)
+        .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
+        .order_by(Mentorship.id)
+    )
+    if mentorship_id is None:
+        return list(db.session.scalars(statement.where(
+            Mentorship.status == MentorshipStatus.PROPOSED)))  # fmt: skip
+    mentorship = db.session.scalar(statement.where(Mentorship.id == mentorship_id))
+    if mentorship is None:
+        raise NotFound(f"Round {round_id} has no proposal {mentorship_id}.")
+    if mentorship.status != MentorshipStatus.PROPOSED:
+        raise AnswerError(
+            f"{mentorship.mentor.full_name} already answered the proposal of "
+            f"{mentorship.mentee.full_name}: it is {mentorship.status}."
+        )
+    return [mentorship]
+
+
+def extend_deadlines(
+    round_id: int, days: int, actor_id: int | None = None, mentorship_id: int | None = None
+) -> int:
+    """Give the mentors of a round's pending proposals (or of one) ``days`` more to answer,
+    counted from the deadline (or from now, for one already past); each mentor is told the
+    new date. Returns how many proposals were extended."""
+    limit = int(current_app.config["PROPOSAL_EXTEND_MAX_DAYS"])
+    if not 1 <= days <= limit:
+        raise ValidationError.single("days", f"Extend by 1 to {limit} days; got {days}.")
+    now = utcnow()
+    extended = 0
+    for mentorship in _pending_of_round(round_id, mentorship_id):
+        start = max(as_utc(mentorship.expires_at), now) if mentorship.expires_at else now
+        deadline = start + timedelta(days=days)
+        if not _transition(mentorship.id, MentorshipStatus.PROPOSED, expires_at=deadline):
+            continue  # answered a moment ago
+        mail_messages.queue(
+            mentorship.mentor.email,
+            "deadline_extended_to_mentor",
+            "deadline-extended",
+            mentee=mentorship.mentee,
+            mentor=mentorship.mentor,
+            days=days,
+            deadline=deadline.strftime("%d %B %Y"),
+            link=mail.absolute_url("mentor.home"),
+        )
+        extended += 1
+    if extended:
+        audit.record(
+            actor_id, audit.PROPOSALS_EXTENDED, ("round", round_id), days=days,
+            proposals=extended, **({"mentorship": mentorship_id} if mentorship_id else {}),
+        )  # fmt: skip
+    db.session.commit()
+    return extended
+
+
+@dataclass(frozen=True)
+class RemindReport:
+    sent: int
+    already_today: int  # mentors reminded earlier today are not mailed twice in a day
+
+
+def remind_now(
+    round_id: int, actor_id: int | None = None, mentorship_id: int | None = None
+) -> RemindReport:
+    """Mail the mentors of a round's pending proposals (or of one) a reminder now; a proposal
+    is reminded at most once a day (UTC), however often this is asked."""
+    now = utcnow()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    sent = already = 0
+    for mentorship in _pending_of_round(round_id, mentorship_id):
+        if deadline_passed(mentorship.expires_at):
+            continue  # it expires at the next sweep: nothing left to answer
+        claimed = db.session.execute(
+            update(Mentorship)
+            .where(Mentorship.id == mentorship.id,
+                   Mentorship.status == MentorshipStatus.PROPOSED,
+                   or_(Mentorship.reminded_at.is_(None), Mentorship.reminded_at < today))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if claimed.rowcount != 1:
+            already += 1
+            continue
+        _reminder_mail(mentorship)
+        sent += 1
+    if sent:
+        audit.record(
+            actor_id, audit.PROPOSALS_REMINDED, ("round", round_id), proposals=sent,
+            **({"mentorship": mentorship_id} if mentorship_id else {}),
+        )  # fmt: skip
+    db.session.commit()
+    return RemindReport(sent, already)
 
 
 # --- what mentees and mentors see ------------------------------------------------------------

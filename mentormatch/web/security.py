@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from flask import Flask, Request, Response, current_app, request
 from flask_login import current_user
+from limits import parse as parse_limit
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -129,7 +130,19 @@ def _add_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure or is_production(current_app):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _is_personal():
+        # Nothing a signed-in person was shown stays in a shared browser's or proxy's cache
+        # (the back button after signing out included).
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _is_personal() -> bool:
+    """Every answer to a signed-in person, and the sign-in pages (CSRF tokens, names read
+    from emailed links); the stylesheet and scripts hold nothing personal."""
+    if request.endpoint == "static":
+        return False
+    return request.blueprint == "auth" or current_user.is_authenticated
 
 
 # --- what the rate limits count -------------------------------------------------------------
@@ -152,15 +165,37 @@ def submitted_email() -> str:
     return " ".join(str(email).split()).lower()
 
 
+def email_bucket(address: str) -> str:
+    """Hashed, so that the storage holds no addresses."""
+    return "email:" + hashlib.sha256(address.encode()).hexdigest()
+
+
 def email_key() -> str:
     """One bucket per submitted address, whether or not an account has it (so the limit
-    tells nothing about which accounts exist); hashed so the storage holds no addresses."""
-    return "email:" + hashlib.sha256(submitted_email().encode()).hexdigest()
+    tells nothing about which accounts exist)."""
+    return email_bucket(submitted_email())
+
+
+def user_bucket(user_id: int) -> str:
+    return f"user:{user_id}"
 
 
 def signed_in_user_key() -> str:
     """For guesses at the current password by someone holding a signed-in browser."""
-    return f"user:{current_user.id}"
+    return user_bucket(current_user.id)
+
+
+def forget_attempts(setting: str, bucket: str, endpoint: str) -> None:
+    """Start the count of limit ``setting`` on ``endpoint`` for ``bucket`` afresh (after a
+    password reset, the account's paused sign-ins)."""
+    if not limiter.enabled:
+        return
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    identifiers = [prefix, bucket, endpoint] if prefix else [bucket, endpoint]
+    try:
+        limiter.limiter.clear(parse_limit(str(current_app.config[setting])), *identifiers)
+    except Exception:  # noqa: BLE001 - storage trouble: the pause then runs its course
+        current_app.logger.warning("Could not clear a rate limit count", exc_info=True)
 
 
 def no_email_submitted() -> bool:

@@ -226,9 +226,10 @@ def test_a_coordinator_imports_people_runs_a_round_and_publishes_it(
     # the page says the adds sum to the score (each shown rounded)
     assert sum(adds for _, adds in parts) == pytest.approx(score, abs=0.01)
 
-    publish = page.get_by_role("button", name=re.compile(r"^Publish \d+ proposals?$"))
+    publish = page.get_by_role("button", name=re.compile(r"^Publish \d+ proposals?…$"))
     published = int(re.search(r"\d+", publish.inner_text()).group())
-    publish.click()
+    publish.click()  # a confirmation first: it says how many people are emailed
+    page.get_by_role("button", name=re.compile(r"^Publish and email \d+ (person|people)$")).click()
     expect(flash(page, f"Published: {published} proposal")).to_be_visible()
     expect(page.get_by_role("heading", name="Spring main round")).to_contain_text("published")
     programme["published"] = True

@@ -12,7 +12,7 @@ from mentormatch.matching import (
     solve,
     solve_stable,
 )
-from mentormatch.matching.synthetic import cohort
+from mentormatch.matching.synthetic import synthetic_features
 
 
 @pytest.mark.parametrize(("n", "m", "seats"), [(3, 0, 1), (3, 2, 0), (0, 2, 1), (0, 0, 1)])
@@ -22,7 +22,7 @@ def test_nobody_to_match_gives_an_empty_certified_result(n, m, seats, source, ob
     if source == "dense":
         scores = np.random.default_rng(0).random((n, m))
     else:
-        scores = FeatureScores(*cohort(n, m))
+        scores = FeatureScores(*synthetic_features(n, m))
     problem = MatchingProblem(scores, np.full(m, seats), objective=objective)
     result = solve(problem)
     assert (result.mentor_of == -1).all() and len(result.mentor_of) == n

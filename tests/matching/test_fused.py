@@ -17,7 +17,7 @@ from mentormatch.matching import (
     solve,
     solve_stable,
 )
-from mentormatch.matching.synthetic import cohort
+from mentormatch.matching.synthetic import synthetic_features
 
 from .conftest import problems
 
@@ -31,7 +31,7 @@ from .conftest import problems
     st.sampled_from(["coverage", "score"]),
 )
 def test_feature_source_equals_dense_scores(n, m, seed, min_score, objective):
-    mentees, mentors = cohort(n, m, seed)
+    mentees, mentors = synthetic_features(n, m, seed)
     source = FeatureScores(mentees, mentors)
     dense = source.rows(np.arange(n))
     rng = np.random.default_rng(seed)
@@ -49,7 +49,7 @@ def test_feature_source_equals_dense_scores(n, m, seed, min_score, objective):
 
 
 def test_certificate_from_features_catches_a_bad_price():
-    mentees, mentors = cohort(200, 40, 3)
+    mentees, mentors = synthetic_features(200, 40, 3)
     problem = MatchingProblem(FeatureScores(mentees, mentors), np.full(40, 3))
     result = solve(problem)
     assert check_optimal(problem, result).ok
@@ -97,7 +97,7 @@ def test_compiled_stable_equals_reference(problem):
 
 
 def test_stable_on_a_realistic_round_has_no_blocking_pair():
-    mentees, mentors = cohort(600, 120, 5)
+    mentees, mentors = synthetic_features(600, 120, 5)
     capacity = np.random.default_rng(5).integers(1, 5, 120)
     problem = MatchingProblem(FeatureScores(mentees, mentors), capacity, min_score=0.2)
     stable = solve_stable(problem)

@@ -21,15 +21,15 @@ from mentormatch.matching import (
     solve,
     solver,
 )
-from mentormatch.matching.synthetic import cohort
-from mentormatch.matching.weights import integer_weights
+from mentormatch.matching.integer_scores import integer_scale
+from mentormatch.matching.synthetic import synthetic_features
 
 from .conftest import problems
 from .test_solver import assert_optimal
 
 
 def _problem(n, m, seed, min_score, objective, with_allowed):
-    mentees, mentors = cohort(n, m, seed)
+    mentees, mentors = synthetic_features(n, m, seed)
     rng = np.random.default_rng(seed)
     capacity = rng.integers(0, 4, m)
     forbidden = np.stack([rng.integers(0, n, 2 * n), rng.integers(0, m, 2 * n)], axis=1)
@@ -43,17 +43,17 @@ def _problem(n, m, seed, min_score, objective, with_allowed):
 def _prices(problem, seed, zero):
     nf, m = len(problem.free_mentees), problem.n_mentors
     rescap = problem.residual_capacity
-    iw = integer_weights(problem.objective, 1.0, nf, int(rescap.max()))
+    scale = integer_scale(problem.objective, 1.0, nf, int(rescap.max()))
     if zero:
-        return iw, np.zeros(nf, np.int64), np.zeros(m, np.int64)
+        return scale, np.zeros(nf, np.int64), np.zeros(m, np.int64)
     rng = np.random.default_rng(seed + 1)
-    w_top = int(round(1.0 / iw.unit)) * iw.factor + iw.offset
-    w_low = iw.offset
+    w_top = int(round(1.0 / scale.unit)) * scale.factor + scale.offset
+    w_low = scale.offset
     u = rng.integers(w_low // 2, w_top + 1, nf)
     u = np.where(rng.random(nf) < 0.1, 0, u)
     v = rng.integers(0, (w_top - w_low) + 1, m)
     v = np.where(rng.random(m) < 0.3, 0, v)
-    return iw, u.astype(np.int64), v.astype(np.int64)
+    return scale, u.astype(np.int64), v.astype(np.int64)
 
 
 @settings(max_examples=40, deadline=None)
@@ -69,12 +69,12 @@ def _prices(problem, seed, zero):
 )
 def test_pruned_scan_equals_full_scan(n, m, seed, min_score, objective, with_allowed, zero, r):
     problem = _problem(n, m, seed, min_score, objective, with_allowed)
-    iw, u, v = _prices(problem, seed, zero)
+    scale, u, v = _prices(problem, seed, zero)
     tables = _fused.FeatureTables(problem.source)
     ok = problem.residual_capacity > 0
     ms = -np.inf if min_score is None else min_score
-    full = _fused.scan_features(problem, tables, iw, ok, ms, u, v, r, pruned=False)
-    fast = _fused.scan_features(problem, tables, iw, ok, ms, u, v, r, pruned=True)
+    full = _fused.scan_features(problem, tables, scale, ok, ms, u, v, r, pruned=False)
+    fast = _fused.scan_features(problem, tables, scale, ok, ms, u, v, r, pruned=True)
     assert np.array_equal(full[0], fast[0])
     assert np.array_equal(full[1], fast[1])
     assert np.array_equal(full[2] > 0, fast[2] > 0)
@@ -93,16 +93,16 @@ def test_pruned_scan_equals_full_scan(n, m, seed, min_score, objective, with_all
 )
 def test_pruned_certificate_counts_every_violation(n, m, seed, min_score, objective, allowed):
     problem = _problem(n, m, seed, min_score, objective, allowed)
-    iw, u, v = _prices(problem, seed, False)
+    scale, u, v = _prices(problem, seed, False)
     ok = problem.residual_capacity > 0
     ms = -np.inf if min_score is None else min_score
-    full = certificate._violations_from_features(problem, iw, u, v, ok, ms, pruned=False)
-    fast = certificate._violations_from_features(problem, iw, u, v, ok, ms, pruned=True)
+    full = certificate._violations_from_features(problem, scale, u, v, ok, ms, pruned=False)
+    fast = certificate._violations_from_features(problem, scale, u, v, ok, ms, pruned=True)
     assert full == fast
 
 
 def test_pruned_certificate_still_catches_a_lowered_price():
-    mentees, mentors = cohort(400, 60, 9)
+    mentees, mentors = synthetic_features(400, 60, 9)
     problem = MatchingProblem(FeatureScores(mentees, mentors), np.full(60, 4))
     result = solve(problem)
     assert check_optimal(problem, result).ok
@@ -124,7 +124,7 @@ def test_pruned_certificate_still_catches_a_lowered_price():
 )
 def test_augmented_first_auction_matches_dense(n, m, seed, min_score, objective, bids):
     """Tiny bid budgets force the augmentation path (arcs to free seats) every time."""
-    mentees, mentors = cohort(n, m, seed)
+    mentees, mentors = synthetic_features(n, m, seed)
     source = FeatureScores(mentees, mentors)
     rng = np.random.default_rng(seed)
     capacity = rng.integers(0, 4, m)
@@ -144,6 +144,22 @@ def test_augmented_first_auction_matches_dense(n, m, seed, min_score, objective,
     assert a.total_score == pytest.approx(b.total_score, abs=1e-6 * (n + 1))
 
 
+def _lexsort_merge(indptr, indices, weights, new_cols, new_w):
+    """The reference for the compiled merge: concatenate every arc and sort by (row, mentor)."""
+    nf = len(indptr) - 1
+    valid = new_cols >= 0
+    add_counts = valid.sum(axis=1)
+    rows = np.concatenate(
+        [np.repeat(np.arange(nf), np.diff(indptr)), np.repeat(np.arange(nf), add_counts)]
+    )
+    cols = np.concatenate([indices, new_cols[valid]])
+    w = np.concatenate([weights, new_w[valid]])
+    order = np.lexsort((cols, rows))
+    new_indptr = np.zeros(nf + 1, np.int64)
+    np.cumsum(np.diff(indptr) + add_counts, out=new_indptr[1:])
+    return new_indptr, cols[order], w[order]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 30), st.integers(1, 40), st.integers(0, 6), st.integers(0, 2**16))
 def test_compiled_merge_equals_lexsort_merge(nf, m, r, seed):
@@ -159,8 +175,8 @@ def test_compiled_merge_equals_lexsort_merge(nf, m, r, seed):
         c = np.flatnonzero(new[i])[:r]
         new_cols[i, : len(c)] = c
         new_w[i, : len(c)] = rng.integers(0, 100, len(c))
-    slow = solver._merge(indptr, indices, weights, new_cols, new_w)
-    fast = solver._merge_fast(indptr, indices, weights, new_cols, new_w)
+    slow = _lexsort_merge(indptr, indices, weights, new_cols, new_w)
+    fast = solver._merge_arcs(indptr, indices, weights, new_cols, new_w)
     for a, b in zip(slow, fast, strict=True):
         assert np.array_equal(a, b)
 

@@ -14,9 +14,10 @@ from mentormatch.matching import (
     encode_mentors,
     explain_pair,
     iter_score_blocks,
+    pair_components,
     top_k_mentors,
 )
-from mentormatch.matching.synthetic import cohort
+from mentormatch.matching.synthetic import synthetic_features
 
 
 def one(mentee_spec="internal-medicine", second=None, regions=(), m_research=(), e_research=(),
@@ -101,7 +102,7 @@ def test_invalid_codes_and_weights_name_the_row():
 
 
 def random_features(n, m, seed=0):
-    return cohort(n, m, seed)
+    return synthetic_features(n, m, seed)
 
 
 def test_compiled_blocks_equal_reference_bit_for_bit():
@@ -124,10 +125,7 @@ def test_top_k_in_blocks():
 
 
 def test_pair_components_are_the_cells_of_compute_components():
-    from mentormatch.matching import ScoreWeights, compute_components, pair_components
-    from mentormatch.matching.synthetic import cohort
-
-    mentees, mentors = cohort(60, 25, seed=4)
+    mentees, mentors = synthetic_features(60, 25, seed=4)
     weights = ScoreWeights(0.6, 0.1, 0.3)
     rng = np.random.default_rng(4)
     rows, cols = rng.integers(0, 60, 200), rng.integers(0, 25, 200)

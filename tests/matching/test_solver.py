@@ -15,7 +15,7 @@ from mentormatch.matching import (
     check_optimal,
     solve,
 )
-from mentormatch.matching.synthetic import cohort
+from mentormatch.matching.synthetic import synthetic_features
 
 from .conftest import oracle, problems
 
@@ -170,7 +170,7 @@ def test_scarce_seats_from_features_match_oracle(n, m, seed, min_score, k):
     # seats < mentees under "coverage": the first auction starts every seat at a reserve
     # price (the lightest candidate arc) so the unplaceable mentees do not fight a price war
     # up to the coverage constant; the result must still be the exact optimum
-    mentees, mentors = cohort(n, m, seed)
+    mentees, mentors = synthetic_features(n, m, seed)
     cap = np.random.default_rng(seed).integers(1, 5, m)
     assert cap.sum() < n
     problem = MatchingProblem(FeatureScores(mentees, mentors), cap, min_score=min_score)

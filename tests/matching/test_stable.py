@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 
-from mentormatch.matching import blocking_pairs, check_feasible, solve, solve_stable
+from mentormatch.matching import (
+    MatchingProblem,
+    blocking_pairs,
+    check_feasible,
+    solve,
+    solve_stable,
+)
 
 from .conftest import problems
 
@@ -56,8 +62,6 @@ def test_blocking_pairs_match_brute_force(problem):
 def test_optimal_and_stable_differ_on_a_classic_case():
     # both mentees love mentor 0; the optimum gives it to the one with no alternative
     scores = np.array([[1.0, 0.9], [0.95, 0.0]])
-    from mentormatch.matching import MatchingProblem
-
     problem = MatchingProblem(scores, [1, 1], objective="score")
     optimal = solve(problem)
     stable = solve_stable(problem)

@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from mentormatch.extensions import db
+from mentormatch.matching import warmup
 from mentormatch.models import (
     MatchingRound,
     MentorProfile,
     Mentorship,
     OutboxMessage,
     PairRule,
+    ProgressStage,
     RoundPair,
     RoundUnmatched,
     User,
@@ -19,6 +21,7 @@ from mentormatch.models import (
 from mentormatch.services import proposals
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.rounds import lookup, pair_rules, publishing, transitions
+from mentormatch.services.rounds import run as round_run
 from mentormatch.services.rounds.settings import parse_settings, parse_weights
 from tests.helpers import add_mentee, add_mentor
 
@@ -273,3 +276,23 @@ def test_a_round_with_nobody_to_match_finishes_empty(app, who):
         assert matching_round.status == "proposed", matching_round.error
         assert matching_round.summary["matched"] == 0
         assert pairs_of(matching_round.id) == set()
+
+
+def test_a_round_in_a_cold_process_says_it_is_preparing_the_engine(app, cohort, monkeypatch):
+    seen = []
+    report = round_run.report_progress
+    monkeypatch.setattr(
+        round_run,
+        "report_progress",
+        lambda rid, stage, pct: (seen.append(stage), report(rid, stage, pct)),
+    )
+    monkeypatch.setattr(warmup, "_warm", type(warmup._warm)())  # this process: not yet warm
+    with app.app_context():
+        finished = run()
+        summary = finished.summary
+    assert seen[:3] == [ProgressStage.LOADING, ProgressStage.PREPARING, ProgressStage.SCORING]
+    assert summary["timings"]["prepare_engine"] > 0
+    assert warmup.is_warm()
+    with app.app_context():
+        run("Again")
+    assert seen.count(ProgressStage.PREPARING) == 1

@@ -59,26 +59,45 @@ def test_a_wrong_confirmation_deletes_nothing_and_says_what_to_do(app, client, a
     email = auth.login_as("mentor")
     response = client.post("/account/delete", data={"confirmation": "not my password"})
     assert response.status_code == 400
-    assert "Type your password or your email address" in response.get_data(as_text=True)
+    assert "That is not your password, so nothing was deleted." in response.get_data(as_text=True)
     assert client.get("/mentor/").status_code == 200  # still signed in
     empty = client.post("/account/delete", data={"confirmation": ""})
     assert empty.status_code == 400
+    assert "Type your password to confirm the deletion." in empty.get_data(as_text=True)
     auth.logout()
     assert auth.login(email).status_code == 302
 
 
-@pytest.mark.parametrize("confirm_with", ["password", "email"])
-def test_deleting_signs_out_and_the_account_is_gone(app, client, auth, confirm_with):
+def test_deleting_signs_out_and_the_account_is_gone(app, client, auth):
     email = auth.login_as("mentee")
-    typed = TEST_PASSWORD if confirm_with == "password" else email.upper()
-    response = client.post("/account/delete", data={"confirmation": typed})
+    copied = app.test_client()
+    copied.set_cookie("session", client.get_cookie("session").value)
+    assert copied.get("/account/").status_code == 200
+    response = client.post("/account/delete", data={"confirmation": TEST_PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "have been deleted" in client.get("/").get_data(as_text=True)
     assert client.get("/mentee/").status_code == 302  # signed out
+    assert copied.get("/account/").status_code == 302  # and so is every copy of the cookie
     refused = auth.login(email)
     assert refused.status_code != 302
     with app.app_context():
         assert db.session.scalar(db.select(User).where(User.email == email)) is None
+
+
+@pytest.mark.parametrize("typed", ["email", "EMAIL"])
+def test_the_email_address_does_not_confirm_a_deletion(app, client, auth, typed):
+    """Anyone at a signed-in browser can read the address off the page: only the password
+    shows that the owner is deleting."""
+    email = auth.login_as("mentee")
+    typed = email if typed == "email" else email.upper()
+    response = client.post("/account/delete", data={"confirmation": typed})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "That is not your password" in page and 'type="password"' in page
+    assert "or your email address" not in page and "password or email" not in page
+    assert client.get("/mentee/").status_code == 200  # nothing happened
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.email == email)).active
 
 
 def test_the_last_coordinator_is_told_to_add_another_first(app, client, auth):

@@ -106,6 +106,8 @@ class Case:
     allowed: frozenset[str]
     form: Callable[[World], dict] = lambda world: {}
     label: str = ""
+    # what the world needs first for the route to have something to do
+    prepare: Callable[[object, World], None] = lambda app, world: None
 
     @property
     def id(self) -> str:
@@ -127,6 +129,15 @@ def _proposed(world: World) -> dict:
     return {"round_id": world.proposed_round}
 
 
+CONFIRMED = {"confirm": "yes"}  # the second POST, from the confirmation page
+
+
+def _mentor2_declines(app, world: World) -> None:
+    """mentee2 waits for a new mentor: what a top-up round is for."""
+    with app.app_context():
+        proposals.decline(world.proposal, world.id("mentor2"), "No time")
+
+
 CASES = [
     Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee1")},
          frozenset({"mentee1", "mentor1"}) | COORDINATORS, label="of a matched mentee"),
@@ -143,15 +154,23 @@ CASES = [
     Case("mentee.end", "POST", lambda w: {"mentorship_id": w.accepted},
          frozenset({"mentee1"})),
     Case("coordinator.set_account_active", "POST", lambda w: {"user_id": w.id("mentee2")},
-         COORDINATORS, form=lambda w: {"active": "no"}),
+         COORDINATORS, form=lambda w: {"active": "no", **CONFIRMED}),
     Case("coordinator.round_review", "GET", _published, COORDINATORS),
     Case("coordinator.round_progress", "GET", _published, COORDINATORS),
     Case("coordinator.export_round", "GET", _published, COORDINATORS),
     Case("coordinator.round_settings", "GET", _proposed, COORDINATORS),
     Case("coordinator.round_settings", "POST", _proposed, COORDINATORS, form=_round_settings),
     Case("coordinator.start_round", "POST", _proposed, COORDINATORS),
-    Case("coordinator.publish_round", "POST", _proposed, COORDINATORS),
-    Case("coordinator.close_round", "POST", _published, COORDINATORS),
+    Case("coordinator.publish_round", "POST", _proposed, COORDINATORS,
+         form=lambda w: CONFIRMED),
+    Case("coordinator.close_round", "POST", _published, COORDINATORS,
+         form=lambda w: CONFIRMED),
+    Case("coordinator.extend_deadlines", "POST", _published, COORDINATORS,
+         form=lambda w: {"days": "3"}),
+    Case("coordinator.extend_deadlines", "POST", _published, COORDINATORS,
+         form=lambda w: {"days": "3", "mentorship_id": w.proposal}, label="of one proposal"),
+    Case("coordinator.remind_mentors", "POST", _published, COORDINATORS),
+    Case("coordinator.rematch", "POST", _published, COORDINATORS, prepare=_mentor2_declines),
 ]  # fmt: skip
 
 
@@ -224,6 +243,7 @@ def csrf_app(app_config):
 def test_only_those_allowed_can_use_the_route(csrf_app, case):
     app = csrf_app
     world = build_world(app)
+    case.prepare(app, world)
     before = snapshot(app)
     refused = [name for name in (*PEOPLE, ANONYMOUS) if name not in case.allowed]
     assert refused, "every route is refused to someone"
@@ -295,7 +315,7 @@ def test_a_deactivated_account_signed_in_elsewhere_can_do_nothing_more(csrf_app)
     coordinator = world.clients["coordinator1"]
     deactivated = coordinator.post(
         f"/coordinator/users/{world.id('mentor2')}/active",
-        data={"active": "no", "csrf_token": world.tokens["coordinator1"]},
+        data={"active": "no", "csrf_token": world.tokens["coordinator1"], **CONFIRMED},
     )
     assert deactivated.status_code == 302
     before = snapshot(app)

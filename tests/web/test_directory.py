@@ -106,7 +106,11 @@ def test_deactivate_and_reactivate_an_account(client, auth, app):
     auth.login_as("coordinator")
     with app.app_context():
         mentee_id = db.session.scalar(select(User.id).where(User.email == mentee_email))
-    response = client.post(f"/coordinator/users/{mentee_id}/active", data={"active": "no"})
+    asked = client.post(f"/coordinator/users/{mentee_id}/active", data={"active": "no"})
+    assert asked.status_code == 200 and b"account?" in asked.data  # a confirmation first
+    response = client.post(
+        f"/coordinator/users/{mentee_id}/active", data={"active": "no", "confirm": "yes"}
+    )
     assert response.headers["Location"] == f"/people/{mentee_id}"
     assert "deactivated" in client.get(f"/people/{mentee_id}").get_data(as_text=True)
     auth.logout()
@@ -121,7 +125,7 @@ def test_the_last_coordinator_cannot_be_deactivated(client, auth, app):
     email = auth.login_as("coordinator")
     with app.app_context():
         own_id = db.session.scalar(select(User.id).where(User.email == email))
-    client.post(f"/coordinator/users/{own_id}/active", data={"active": "no"})
+    client.post(f"/coordinator/users/{own_id}/active", data={"active": "no", "confirm": "yes"})
     with app.app_context():
         assert db.session.get(User, own_id).active is True
 
@@ -131,8 +135,8 @@ def test_only_coordinators_may_deactivate(client, auth, app):
     auth.login_as("mentee")
     with app.app_context():
         target_id = db.session.scalar(select(User.id).where(User.email == target))
-    assert client.post(f"/coordinator/users/{target_id}/active", data={"active": "no"}
-                       ).status_code == 403  # fmt: skip
+    assert client.post(f"/coordinator/users/{target_id}/active",
+                       data={"active": "no", "confirm": "yes"}).status_code == 403  # fmt: skip
     with app.app_context():
         assert db.session.get(User, target_id).active is True
 

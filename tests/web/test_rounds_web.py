@@ -132,7 +132,7 @@ def test_locks_and_forbids_steer_a_rerun_and_the_diff_shows_it(client, coordinat
         data={"mentee_id": cohort["ana"], "mentor_id": cohort["dr_im"], "kind": "forbid",
               "round_id": first},
     )  # fmt: skip
-    assert response.headers["Location"] == f"{BASE}/{first}"
+    assert response.headers["Location"] == f"{BASE}/{first}#pair-{cohort['ana']}"
     response = client.post(
         f"{BASE}/rules",
         data={"mentee_email": "cho@mentee.example.org", "mentor_email": "DR_IM@mentor.example.org",
@@ -154,9 +154,13 @@ def test_locks_and_forbids_steer_a_rerun_and_the_diff_shows_it(client, coordinat
     assert re.search(r"Cho</td>\s*<td>newly matched", changes)
     assert re.search(r"Ana</td>\s*<td>newly unmatched", changes)
 
-    # re-running the first round with the rules in place gives the same outcome
-    client.post(f"{BASE}/{first}/start")
-    assert "Every mentee has the same outcome" in page(client, f"{BASE}/{second}?against={first}")
+    # re-running the first round with the rules in place gives the second's outcome, as a new
+    # round: the first keeps its result
+    response = client.post(f"{BASE}/{first}/start")
+    third = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert third not in (first, second)
+    assert "Every mentee has the same outcome" in page(client, f"{BASE}/{third}?against={second}")
+    assert "1 newly unmatched" in page(client, f"{BASE}/{second}?against={first}")
 
     # rules can be removed again
     for mentee in ("ana", "cho"):
@@ -168,34 +172,44 @@ def test_locks_and_forbids_steer_a_rerun_and_the_diff_shows_it(client, coordinat
 def test_settings_can_be_changed_and_the_round_run_again(client, coordinator, cohort):
     round_id = create_round(client)
     form = page(client, f"{BASE}/{round_id}/settings")
-    assert 'value="Spring main round"' in form and 'value="0.5"' in form
+    # the re-run's name is offered; the weights are the round's
+    assert 'value="Spring main round (re-run 2)"' in form and 'value="0.5"' in form
     response = client.post(
         f"{BASE}/{round_id}/settings",
         data={**SETTINGS, "name": "Spring, research first", "weight_research": "3",
               "objective": "score"},
     )  # fmt: skip
-    assert response.headers["Location"] == f"{BASE}/{round_id}"
-    html = page(client, f"{BASE}/{round_id}")
+    rerun = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert rerun != round_id
+    html = page(client, f"{BASE}/{rerun}")
     assert "Spring, research first" in html and "objective score" in html
     assert "weight 0.81" in html  # research: 3 / (0.5 + 0.2 + 3)
+    # the earlier run is untouched
+    earlier = page(client, f"{BASE}/{round_id}")
+    assert "Spring main round" in earlier and "objective coverage" in earlier
+    assert "weight 0.30" in earlier and "status-proposed" in earlier
 
 
 def test_publish_once_and_a_stale_round_is_refused_with_the_reason(
     app, client, coordinator, cohort
 ):
     stale, fresh = create_round(client, name="Stale"), create_round(client, name="Fresh")
-    response = client.post(f"{BASE}/{fresh}/publish", follow_redirects=True)
+    confirm = {"confirm": "yes"}
+    response = client.post(f"{BASE}/{fresh}/publish", data=confirm, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Published: 2 proposals sent to mentors." in html and "status-published" in html
-    again = client.post(f"{BASE}/{fresh}/publish", follow_redirects=True).get_data(as_text=True)
-    assert "only a proposed round can be published" in again
-    refused = client.post(f"{BASE}/{stale}/publish", follow_redirects=True).get_data(as_text=True)
-    assert "Nothing was published" in refused and "already has a mentor" in refused
-    assert "status-proposed" in refused
+    again = client.post(f"{BASE}/{fresh}/publish", data=confirm, follow_redirects=True)
+    assert "only a proposed round can be published" in again.get_data(as_text=True)
+    refused = client.post(f"{BASE}/{stale}/publish", data=confirm, follow_redirects=True)
+    refused = refused.get_data(as_text=True)
+    assert "Nothing was published: 2 pairs can no longer be proposed" in refused
+    assert "already has a pending proposal from round" in refused
+    assert "status-proposed" in refused and "@mentee.example.org -&gt;" not in refused
     with app.app_context():
         assert len(db.session.scalars(select(Mentorship)).all()) == 2
 
-    closed = client.post(f"{BASE}/{fresh}/close", follow_redirects=True).get_data(as_text=True)
+    closed = client.post(f"{BASE}/{fresh}/close", data=confirm, follow_redirects=True)
+    closed = closed.get_data(as_text=True)
     assert "The round is closed" in closed and "status-closed" in closed
 
 

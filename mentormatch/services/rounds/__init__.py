@@ -6,8 +6,12 @@
 - ``run``: running a round (load, score, solve, explain, save) and reporting progress;
 - ``jobs``: where a round runs (never inside the request that starts it);
 - ``lookup``: reading rounds, and the people their rows name;
-- ``transitions``: start, re-run, close, and a round whose worker went silent;
-- ``publishing``: proposals sent to mentors, seats taken, all or nothing;
+- ``transitions``: start, re-run (a proposed round's re-run is a new round), close, and a
+  round whose worker went silent;
+- ``publishing``: proposals sent to mentors, seats taken, all or nothing; what publishing
+  would do now, or which pairs block it;
+- ``followup``: after publishing, the answers' totals and a top-up round for the mentees
+  whose mentor declined or let the proposal expire;
 - ``pair_rules``: locks and forbids;
 - ``figures``, ``unmatched``, ``pairs``, ``diff``, ``export``, ``charts``: reviewing a round
   (summary and fairness, who was left out, the pairs page by page, the what-if diff, the CSV

@@ -1,49 +1,76 @@
-"""A round's pairs as CSV, one row per pair, by mentee email."""
+"""A round's pairs as CSV, one row per pair, by mentee email; once the round is published,
+each with its mentor's answer (and the reason of a decline: the export is for coordinators)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from mentormatch.extensions import db
-from mentormatch.models import RoundPair, User
+from mentormatch.models import Mentorship, MentorshipStatus, RoundPair, User
+from mentormatch.models.times import as_utc
 from mentormatch.services.csv_profiles.columns import neutralise
 from mentormatch.services.rounds.lookup import get_round
+from mentormatch.services.rounds.pairs import ANSWER_LABELS, answer_join
 from mentormatch.services.rounds.settings import WEIGHT_NAMES
 
 PART_COLUMNS = tuple(f"{name}_score" for name in WEIGHT_NAMES)  # RoundPair's columns
-EXPORT_COLUMNS = ("mentee_email", "mentor_email", "score", *PART_COLUMNS, "locked")
+ANSWER_COLUMNS = ("answer", "deadline", "answered_at", "decline_reason")
+EXPORT_COLUMNS = ("mentee_email", "mentor_email", "score", *PART_COLUMNS, "locked",
+                  *ANSWER_COLUMNS)  # fmt: skip
 
 
-def iter_export_csv(round_id: int) -> Iterator[str]:
-    """The export as CSV text, line by line; cells a spreadsheet would run are made text.
+def iter_export_csv(round_id: int, state: MentorshipStatus | None = None) -> Iterator[str]:
+    """The export as CSV text, line by line (only the pairs whose answer is ``state``, if
+    given); cells a spreadsheet would run are made text.
 
     Raises NotFound at once (not when the first line is read) for a round that does not exist.
     """
     get_round(round_id)
-    return _csv_lines(_pair_rows(round_id))
+    return _csv_lines(_pair_rows(round_id, state))
 
 
-def _pair_rows(round_id: int) -> Iterator[dict[str, object]]:
+def _moment(value: datetime | None) -> str:
+    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def _answer_cells(proposal: Mentorship | None) -> dict[str, str]:
+    if proposal is None:  # not published (yet)
+        return dict.fromkeys(ANSWER_COLUMNS, "")
+    status = MentorshipStatus(proposal.status)
+    return {
+        "answer": ANSWER_LABELS[status],
+        "deadline": _moment(proposal.expires_at) if status == MentorshipStatus.PROPOSED else "",
+        "answered_at": _moment(proposal.responded_at),
+        "decline_reason": proposal.response_reason or "",
+    }
+
+
+def _pair_rows(round_id: int, state: MentorshipStatus | None) -> Iterator[dict[str, object]]:
     mentee, mentor = aliased(User), aliased(User)
-    rows = db.session.execute(
-        select(RoundPair, mentee.email, mentor.email)
+    statement = (
+        select(RoundPair, mentee.email, mentor.email, Mentorship)
         .join(mentee, mentee.id == RoundPair.mentee_id)
         .join(mentor, mentor.id == RoundPair.mentor_id)
+        .outerjoin(Mentorship, answer_join())
         .where(RoundPair.round_id == round_id)
         .order_by(mentee.email)
     )
-    for pair, mentee_email, mentor_email in rows:
+    if state is not None:
+        statement = statement.where(Mentorship.status == state)
+    for pair, mentee_email, mentor_email, proposal in db.session.execute(statement):
         yield {
             "mentee_email": mentee_email,
             "mentor_email": mentor_email,
             "score": f"{pair.score:.6f}",
             **{column: f"{getattr(pair, column):.6f}" for column in PART_COLUMNS},
             "locked": "yes" if pair.locked else "no",
+            **_answer_cells(proposal),
         }
 
 

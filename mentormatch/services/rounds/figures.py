@@ -13,7 +13,7 @@ from mentormatch.countries import WORLD_REGION_LABELS
 from mentormatch.models import MatchingRound
 from mentormatch.services.rounds.lookup import Person, get_round, persons_by_id
 from mentormatch.services.rounds.settings import RoundSettings
-from mentormatch.services.rounds.unmatched import UnmatchedRow, unmatched, unmatched_by_reason
+from mentormatch.services.rounds.unmatched import UnmatchedGroup, unmatched_groups
 
 UNMATCHED_SHOWN = 200
 # A group is flagged when its match rate is this far (absolute) below the round's coverage,
@@ -94,6 +94,28 @@ class IgnoredLock:
 
 
 @dataclass(frozen=True)
+class BlockingPair:
+    """A mentee and a mentor who both score higher together than with their partners now.
+
+    ``mentee_partner``: the mentee's proposed mentor (None: unmatched); ``mentor_partner``: the
+    mentor's weakest proposed mentee, whom the mentor would give up (None: a free seat). Scores
+    are None for rounds run before they were kept.
+    """
+
+    mentee: Person
+    mentor: Person
+    score: float | None = None
+    mentee_partner: Person | None = None
+    mentee_partner_score: float | None = None
+    mentor_partner: Person | None = None
+    mentor_partner_score: float | None = None
+
+    @property
+    def detailed(self) -> bool:
+        return self.score is not None
+
+
+@dataclass(frozen=True)
 class Stability:
     computed: bool
     reason: str = ""
@@ -102,6 +124,7 @@ class Stability:
     optimal_total: float = 0.0
     stable_matched: int = 0
     stable_total: float = 0.0
+    examples: tuple[BlockingPair, ...] = ()
 
     @property
     def matched_gain(self) -> int:
@@ -112,7 +135,39 @@ class Stability:
         return self.optimal_total - self.stable_total
 
 
-def _stability(summary: dict) -> Stability:
+BLOCKING_PEOPLE = ("mentee_id", "mentor_id", "mentee_partner_id", "mentor_partner_id")
+
+
+def _blocking_ids(summary: dict) -> set[int]:
+    ids = set()
+    for example in (summary.get("stability") or {}).get("examples", []):
+        if isinstance(example, dict):
+            ids |= {example[key] for key in BLOCKING_PEOPLE if example.get(key) is not None}
+        else:  # a round run before the scores were kept: [mentee id, mentor id]
+            ids |= set(example)
+    return ids
+
+
+def _blocking_pair(example, names) -> BlockingPair:
+    if not isinstance(example, dict):
+        mentee_id, mentor_id = example
+        return BlockingPair(names[mentee_id], names[mentor_id])
+
+    def person(key):
+        return names[example[key]] if example.get(key) is not None else None
+
+    return BlockingPair(
+        mentee=names[example["mentee_id"]],
+        mentor=names[example["mentor_id"]],
+        score=example["score"],
+        mentee_partner=person("mentee_partner_id"),
+        mentee_partner_score=example.get("mentee_partner_score"),
+        mentor_partner=person("mentor_partner_id"),
+        mentor_partner_score=example.get("mentor_partner_score"),
+    )
+
+
+def _stability(summary: dict, names) -> Stability:
     stable = summary.get("stability") or {}
     if not stable.get("computed"):
         return Stability(computed=False, reason=stable.get("reason", "not computed"))
@@ -123,6 +178,7 @@ def _stability(summary: dict) -> Stability:
         optimal_total=summary["total_score"],
         stable_matched=stable["stable_matched"],
         stable_total=stable["stable_total_score"],
+        examples=tuple(_blocking_pair(e, names) for e in stable.get("examples", [])),
     )
 
 
@@ -135,12 +191,15 @@ class RoundReview:
     excluded: list[Excluded]
     ignored_locks: list[IgnoredLock]
     stability: Stability
-    unmatched: list[UnmatchedRow] = field(default_factory=list)
-    unmatched_by_reason: list[tuple[str, int]] = field(default_factory=list)
+    unmatched_groups: list[UnmatchedGroup] = field(default_factory=list)
 
     @property
     def unmatched_total(self) -> int:
-        return sum(count for _, count in self.unmatched_by_reason)
+        return sum(group.count for group in self.unmatched_groups)
+
+    @property
+    def unmatched_shown(self) -> int:
+        return sum(len(group.rows) for group in self.unmatched_groups)
 
 
 def review(round_id: int) -> RoundReview:
@@ -151,7 +210,7 @@ def review(round_id: int) -> RoundReview:
     locks_raw = summary.get("ignored_locks", [])
     ids = {row["mentee_id"] for row in excluded_raw}
     ids |= {row["mentee_id"] for row in locks_raw} | {row["mentor_id"] for row in locks_raw}
-    names = persons_by_id(ids)
+    names = persons_by_id(ids | _blocking_ids(summary))
     return RoundReview(
         round=matching_round,
         summary=summary,
@@ -162,7 +221,6 @@ def review(round_id: int) -> RoundReview:
             IgnoredLock(names[row["mentee_id"]], names[row["mentor_id"]], row["reason"])
             for row in locks_raw
         ],
-        stability=_stability(summary),
-        unmatched=unmatched(round_id, UNMATCHED_SHOWN),
-        unmatched_by_reason=unmatched_by_reason(round_id),
+        stability=_stability(summary, names),
+        unmatched_groups=unmatched_groups(round_id, UNMATCHED_SHOWN),
     )

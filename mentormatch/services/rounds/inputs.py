@@ -76,7 +76,9 @@ def _mentee_rows(settings: RoundSettings):
     return db.session.execute(query).all()
 
 
-def _mentor_rows():
+def _mentor_rows(with_free_seats: bool = True):
+    """Active mentors ready for matching: those with a free seat (a round's), or without."""
+    has_free_seat = MentorProfile.capacity > MentorProfile.seats_taken
     query = (
         select(
             User.id,
@@ -85,6 +87,7 @@ def _mentor_rows():
             MentorProfile.state,
             MentorProfile.research_interests,
             (MentorProfile.capacity - MentorProfile.seats_taken).label("free"),
+            MentorProfile.capacity,
             MentorProfile.is_img,
         )
         .join(MentorProfile, MentorProfile.user_id == User.id)
@@ -92,11 +95,39 @@ def _mentor_rows():
             User.role == Role.MENTOR.value,
             User.active.is_(True),
             mentor_ready_clause(),
-            MentorProfile.capacity > MentorProfile.seats_taken,
+            has_free_seat if with_free_seats else ~has_free_seat,
         )
         .order_by(User.id)
     )
     return db.session.execute(query).all()
+
+
+def _mentor_features(mentors) -> MentorFeatures:
+    return encode_mentors(
+        [row.specialty for row in mentors],
+        [row.state for row in mentors],
+        [row.research_interests for row in mentors],
+        [row.subspecialty for row in mentors],
+    )
+
+
+@dataclass(frozen=True)
+class UnavailableMentors:
+    """Active, ready mentors with no free seat (paused, or every seat taken): in no round, but
+    named when an unmatched mentee could have had one of them."""
+
+    mentor_ids: np.ndarray
+    mentors: MentorFeatures
+    capacity: np.ndarray  # 0: paused
+
+
+def load_unavailable_mentors() -> UnavailableMentors:
+    rows = _mentor_rows(with_free_seats=False)
+    return UnavailableMentors(
+        mentor_ids=np.array([row.id for row in rows], dtype=np.int64),
+        mentors=_mentor_features(rows),
+        capacity=np.array([row.capacity for row in rows], dtype=np.int64),
+    )
 
 
 def load_inputs(settings: RoundSettings) -> RoundInputs:
@@ -152,12 +183,7 @@ def load_inputs(settings: RoundSettings) -> RoundInputs:
             [[] if row.regions_anywhere else row.preferred_regions for row in mentees],
             [row.research_interests for row in mentees],
         ),
-        mentors=encode_mentors(
-            [row.specialty for row in mentors],
-            [row.state for row in mentors],
-            [row.research_interests for row in mentors],
-            [row.subspecialty for row in mentors],
-        ),
+        mentors=_mentor_features(mentors),
         seats=seats,
         locked=sorted(locked),
         forbidden=sorted(forbidden),

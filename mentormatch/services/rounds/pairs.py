@@ -1,14 +1,17 @@
-"""A round's proposed pairs, a page at a time, each explained part by part."""
+"""A round's proposed pairs, a page at a time, each explained part by part, and once the
+round is published, each with its mentor's answer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from mentormatch.models import RoundPair, User
+from mentormatch.models import Mentorship, MentorshipStatus, RoundPair, User
 from mentormatch.services.pagination import PER_PAGE, Page, paginate_rows
+from mentormatch.services.proposals import deadline_passed
 from mentormatch.services.rounds.lookup import get_round
 from mentormatch.services.rounds.pair_rules import rules_by_pair
 from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
@@ -25,6 +28,64 @@ class Component:
         return self.value * self.weight
 
 
+# How coordinators read a proposal's status; a proposal waiting for its mentor is "pending".
+ANSWER_LABELS = {
+    MentorshipStatus.PROPOSED: "pending",
+    MentorshipStatus.ACCEPTED: "accepted",
+    MentorshipStatus.DECLINED: "declined",
+    MentorshipStatus.EXPIRED: "expired",
+    MentorshipStatus.ENDED: "ended",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What became of a published pair. ``reason`` is the mentor's reason for declining: for
+    coordinators only, never shown to the mentee."""
+
+    mentorship_id: int
+    status: MentorshipStatus
+    expires_at: datetime | None
+    responded_at: datetime | None
+    ended_at: datetime | None
+    reason: str | None
+
+    @property
+    def label(self) -> str:
+        return ANSWER_LABELS[self.status]
+
+    @property
+    def pending(self) -> bool:
+        return self.status == MentorshipStatus.PROPOSED
+
+    @property
+    def overdue(self) -> bool:
+        """Pending past its deadline: the next expiry sweep expires it."""
+        return self.pending and deadline_passed(self.expires_at)
+
+    @classmethod
+    def of(cls, mentorship: Mentorship | None) -> Answer | None:
+        if mentorship is None:
+            return None
+        return cls(
+            mentorship_id=mentorship.id,
+            status=MentorshipStatus(mentorship.status),
+            expires_at=mentorship.expires_at,
+            responded_at=mentorship.responded_at,
+            ended_at=mentorship.ended_at,
+            reason=mentorship.response_reason,
+        )
+
+
+def answer_join():
+    """The ON clause joining a round's pair to the proposal publishing made of it."""
+    return and_(
+        Mentorship.round_id == RoundPair.round_id,
+        Mentorship.mentee_id == RoundPair.mentee_id,
+        Mentorship.mentor_id == RoundPair.mentor_id,
+    )
+
+
 @dataclass(frozen=True)
 class PairRow:
     mentee_id: int
@@ -37,6 +98,7 @@ class PairRow:
     locked: bool
     components: tuple[Component, ...]
     rule: str | None  # the pair's current lock/forbid, if any
+    answer: Answer | None = None  # once published: the mentor's answer
 
     @property
     def strongest(self) -> Component:
@@ -44,18 +106,26 @@ class PairRow:
 
 
 def pairs_page(
-    round_id: int, query: str = "", page: int = 1, per_page: int = PER_PAGE
+    round_id: int,
+    query: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    state: MentorshipStatus | None = None,
 ) -> Page[PairRow]:
-    """A page of the round's pairs, best score first, filtered by a name or email fragment."""
+    """A page of the round's pairs, best score first, filtered by a name or email fragment and
+    by the state of the mentor's answer."""
     matching_round = get_round(round_id)
     weights = RoundSettings.from_json(matching_round.settings).normalised_weights()
     mentee, mentor = aliased(User), aliased(User)
     statement = (
-        select(RoundPair, mentee, mentor)
+        select(RoundPair, mentee, mentor, Mentorship)
         .join(mentee, mentee.id == RoundPair.mentee_id)
         .join(mentor, mentor.id == RoundPair.mentor_id)
+        .outerjoin(Mentorship, answer_join())
         .where(RoundPair.round_id == round_id)
     )
+    if state is not None:
+        statement = statement.where(Mentorship.status == state)
     needle = " ".join((query or "").split()).lower()
     if needle:
         # autoescape: a % or _ in the filter is a character, not a wildcard
@@ -70,7 +140,7 @@ def pairs_page(
     rows = paginate_rows(
         statement.order_by(RoundPair.score.desc(), RoundPair.mentee_id), page, per_page
     )
-    rules = rules_by_pair([(p.mentee_id, p.mentor_id) for p, _, _ in rows.items])
+    rules = rules_by_pair([(p.mentee_id, p.mentor_id) for p, _, _, _ in rows.items])
     items = [
         PairRow(
             mentee_id=pair.mentee_id,
@@ -86,7 +156,8 @@ def pairs_page(
                 for name in WEIGHT_NAMES
             ),
             rule=rules.get((pair.mentee_id, pair.mentor_id)),
+            answer=Answer.of(proposal),
         )
-        for pair, mentee_user, mentor_user in rows.items
+        for pair, mentee_user, mentor_user, proposal in rows.items
     ]
     return replace(rows, items=items)

@@ -22,12 +22,14 @@ from mentormatch.matching import (
     ENGINE_VERSION,
     FeatureScores,
     MatchingProblem,
+    blocking_details,
     blocking_pairs,
     check_optimal,
     explain_unmatched,
     pair_components,
     solve,
     solve_stable,
+    warmup,
 )
 from mentormatch.models import (
     MatchingRound,
@@ -40,11 +42,14 @@ from mentormatch.models import (
 from mentormatch.models.times import utcnow
 from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
 from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
+from mentormatch.services.rounds.unmatched import option_details
 
 log = logging.getLogger(__name__)
 
 # Stability needs every mentee's full preference list: only for rounds up to this many pairs.
 STABILITY_MAX_PAIRS = 50_000_000
+# Blocking pairs kept with their scores for the review page (the count covers them all).
+BLOCKING_PAIRS_KEPT = 50
 HISTOGRAM_BINS = 10
 RUN_TASK = "rounds.run"
 # A round of 100,000 mentees takes about a minute; allow generously more before RQ stops it.
@@ -163,16 +168,44 @@ def stability(problem: MatchingProblem, result, mentee_ids, mentor_ids) -> dict:
     figures."""
     if problem.n_mentees * problem.n_mentors > STABILITY_MAX_PAIRS:
         return {"computed": False, "reason": "round too large for the stability view"}
-    blocking = blocking_pairs(problem, result.mentor_of, limit=50)
+    blocking = blocking_pairs(problem, result.mentor_of, limit=BLOCKING_PAIRS_KEPT)
     stable = solve_stable(problem)
     return {
         "computed": True,
         "blocking_pairs": int(blocking.count),
-        "examples": [[int(mentee_ids[i]), int(mentor_ids[j])] for i, j in blocking.pairs[:50]],
+        "examples": blocking_examples(
+            problem, result.mentor_of, blocking.pairs, mentee_ids, mentor_ids
+        ),
         "stable_matched": int((stable.mentor_of >= 0).sum()),
         "stable_total_score": float(stable.total_score),
         "stable_mentor_of": stable.mentor_of.tolist(),
     }
+
+
+def _user_or_none(ids: np.ndarray, index: int) -> int | None:
+    return int(ids[index]) if index >= 0 else None
+
+
+def _score_or_none(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 4)
+
+
+def blocking_examples(problem, mentor_of, pairs, mentee_ids, mentor_ids) -> list[dict]:
+    """Each blocking pair by user ids, with their score together and each side's partner now
+    (the mentee's mentor; the mentee the mentor would give up, None for a free seat)."""
+    found = blocking_details(problem, mentor_of, pairs)
+    return [
+        {
+            "mentee_id": int(mentee_ids[i]),
+            "mentor_id": int(mentor_ids[j]),
+            "score": round(float(found.score[k]), 4),
+            "mentee_partner_id": _user_or_none(mentor_ids, int(found.mentee_partner[k])),
+            "mentee_partner_score": _score_or_none(found.mentee_partner_score[k]),
+            "mentor_partner_id": _user_or_none(mentee_ids, int(found.mentor_partner[k])),
+            "mentor_partner_score": _score_or_none(found.mentor_partner_score[k]),
+        }
+        for k, (i, j) in enumerate(pairs.tolist())
+    ]
 
 
 @tasks.task(RUN_TASK, queue=tasks.ROUNDS_QUEUE, timeout=RUN_TIMEOUT)
@@ -207,6 +240,12 @@ def _execute(round_id: int) -> None:
     inputs = load_inputs(settings)
     timings["load"] = time.perf_counter() - t0
 
+    if not warmup.is_warm():
+        report_progress(round_id, ProgressStage.PREPARING, 10)
+        t0 = time.perf_counter()
+        warmup.ensure_warm()
+        timings["prepare_engine"] = time.perf_counter() - t0
+
     report_progress(round_id, ProgressStage.SCORING, 20)
     t0 = time.perf_counter()
     problem = build_problem(inputs, settings)
@@ -223,6 +262,7 @@ def _execute(round_id: int) -> None:
         raise RuntimeError(f"the engine's result failed its optimality check: {certificate}")
     t0 = time.perf_counter()
     reasons = explain_unmatched(problem, result)
+    details = option_details(problem, inputs, settings, result.mentor_of, reasons)
     timings["explain"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     stable = stability(problem, result, inputs.mentee_ids, inputs.mentor_ids)
@@ -237,7 +277,7 @@ def _execute(round_id: int) -> None:
         inputs, problem, result, comps, matched_rows, timings,
         {"certified": True, "stability": stable},
     )  # fmt: skip
-    _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, summary)
+    _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, details, summary)
     timings["save"] = time.perf_counter() - t0
 
 
@@ -283,7 +323,9 @@ def reason_message(reason, inputs: RoundInputs, names: dict[int, str]) -> str:
     return reason.message
 
 
-def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, summary) -> None:
+def _save(
+    round_id, inputs, result, matched_rows, comps, locked_rows, reasons, details, summary
+) -> None:
     """One transaction: replace any earlier result of this round with the new one."""
     db.session.execute(delete(RoundPair).where(RoundPair.round_id == round_id))
     db.session.execute(delete(RoundUnmatched).where(RoundUnmatched.round_id == round_id))
@@ -308,6 +350,7 @@ def _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, s
             "mentee_id": int(inputs.mentee_ids[reason.mentee]),
             "reason": reason.code,
             "message": reason_message(reason, inputs, names),
+            "details": details.get(reason.mentee),
         }
         for reason in reasons
     ]

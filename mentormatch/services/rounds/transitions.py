@@ -3,6 +3,10 @@
 Every transition is a conditional UPDATE on the current status, so two coordinators clicking
 at once cannot both start or both close the same round (publishing is in ``publishing``).
 
+A round's result is never overwritten: running a proposed round again (with the same or
+changed settings, locks or forbids) makes a new round, "Spring (re-run 2)", linked to the one
+it came from, so the what-if diff always has the earlier result to compare with.
+
 A running round whose worker stopped reporting (the process died) has failed. Reading a round
 only says so (``state_of``); the row records it when something changes the round: running it
 again, changing its settings or closing it.
@@ -10,11 +14,12 @@ again, changing its settings or closing it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from mentormatch import tasks
 from mentormatch.extensions import db
@@ -24,9 +29,11 @@ from mentormatch.services import audit
 from mentormatch.services.errors import ServiceError
 from mentormatch.services.rounds import run
 from mentormatch.services.rounds.lookup import get_round
-from mentormatch.services.rounds.settings import RoundSettings
+from mentormatch.services.rounds.settings import NAME_MAX, RoundSettings
 
-STARTABLE = (RoundStatus.DRAFT, RoundStatus.PROPOSED, RoundStatus.FAILED)
+# Run in place: a round with no result yet. A proposed round is re-run as a new round.
+STARTABLE = (RoundStatus.DRAFT, RoundStatus.FAILED)
+RERUNNABLE = (*STARTABLE, RoundStatus.PROPOSED)
 CLOSABLE = (RoundStatus.DRAFT, RoundStatus.PROPOSED, RoundStatus.PUBLISHED, RoundStatus.FAILED)
 
 
@@ -107,18 +114,6 @@ def create_round(settings: RoundSettings, created_by_id: int | None) -> Matching
     return matching_round
 
 
-def update_settings(round_id: int, settings: RoundSettings) -> MatchingRound:
-    """Change a round's settings before it is published (it must be run again)."""
-    _record_if_silent(round_id)
-    matching_round = get_round(round_id)
-    if matching_round.status not in STARTABLE:
-        raise refused(round_id, "only a draft, proposed or failed round can change its settings.")
-    matching_round.settings = settings.as_json()
-    matching_round.name = settings.name
-    db.session.commit()
-    return matching_round
-
-
 def _running_values() -> dict:
     """What a round that has just been queued to run holds."""
     return {
@@ -132,13 +127,17 @@ def _running_values() -> dict:
     }
 
 
-def start_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
-    """Queue the round to run; from draft, proposed (a re-run) or failed."""
+def start_round(
+    round_id: int, actor_id: int | None = None, settings: RoundSettings | None = None
+) -> MatchingRound:
+    """Queue a draft or failed round to run, with new ``settings`` if given (a proposed round
+    is re-run as a new round: ``rerun_round``)."""
     _record_if_silent(round_id)
+    changed = {"settings": settings.as_json(), "name": settings.name} if settings else {}
     result = db.session.execute(
         update(MatchingRound)
         .where(MatchingRound.id == round_id, MatchingRound.status.in_(STARTABLE))
-        .values(**_running_values())
+        .values(**_running_values(), **changed)
     )
     if result.rowcount == 0:
         raise refused(round_id, "it cannot be started now.")
@@ -148,19 +147,80 @@ def start_round(round_id: int, actor_id: int | None = None) -> MatchingRound:
     return get_round(round_id)
 
 
-def create_and_start(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
+def create_and_start(
+    settings: RoundSettings,
+    created_by_id: int | None,
+    *,
+    rerun_of_id: int | None = None,
+    top_up_of_id: int | None = None,
+) -> MatchingRound:
     """A new round, queued to run: one transaction, then the job is submitted."""
     matching_round = MatchingRound(
         name=settings.name,
         settings=settings.as_json(),
         created_by_id=created_by_id,
+        rerun_of_id=rerun_of_id,
+        top_up_of_id=top_up_of_id,
         **_running_values(),
     )
     db.session.add(matching_round)
-    audit.record(created_by_id, audit.ROUND_STARTED, matching_round)
+    origin = {"rerun_of": rerun_of_id} if rerun_of_id else {}
+    origin |= {"top_up_of": top_up_of_id} if top_up_of_id else {}
+    audit.record(created_by_id, audit.ROUND_STARTED, matching_round, **origin)
     db.session.commit()
     tasks.enqueue(run.RUN_TASK, matching_round.id)
     return get_round(matching_round.id)
+
+
+RERUN_SUFFIX = re.compile(r" \(re-run \d+\)$")
+
+
+def _family_size(matching_round: MatchingRound) -> int:
+    """How many rounds descend by re-runs from this round's first run, that one included."""
+    root = matching_round
+    while root.rerun_of_id is not None:
+        root = get_round(root.rerun_of_id)
+    family, frontier = 1, [root.id]
+    while frontier:
+        frontier = list(
+            db.session.scalars(
+                select(MatchingRound.id).where(MatchingRound.rerun_of_id.in_(frontier))
+            )
+        )
+        family += len(frontier)
+    return family
+
+
+def rerun_name(matching_round: MatchingRound) -> str:
+    """The name of the round's next re-run: "Spring (re-run 2)", then 3, ... (counting every
+    run that descends from the first)."""
+    suffix = f" (re-run {_family_size(matching_round) + 1})"
+    base = RERUN_SUFFIX.sub("", matching_round.name)
+    return base[: NAME_MAX - len(suffix)] + suffix
+
+
+def rerun_round(
+    round_id: int, actor_id: int | None = None, settings: RoundSettings | None = None
+) -> MatchingRound:
+    """Run a round again, with its own settings or changed ``settings`` (the mentees chosen for
+    it stay). A proposed round keeps its result: the run is a new round linked to it. A draft
+    or failed round, which has no result to keep, runs in place."""
+    _record_if_silent(round_id)
+    matching_round = get_round(round_id)
+    if matching_round.status not in RERUNNABLE:
+        raise refused(round_id, "only a draft, proposed or failed round can run again.")
+    current = RoundSettings.from_json(matching_round.settings)
+    chosen = replace(settings or current, mentee_ids=current.mentee_ids)
+    if matching_round.status == RoundStatus.PROPOSED:
+        if settings is None or chosen.name == matching_round.name:
+            chosen = replace(chosen, name=rerun_name(matching_round))
+        return create_and_start(
+            chosen,
+            actor_id,
+            rerun_of_id=round_id,
+            top_up_of_id=matching_round.top_up_of_id,
+        )
+    return start_round(round_id, actor_id, chosen if settings is not None else None)
 
 
 def run_round_now(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:

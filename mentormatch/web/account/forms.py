@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Length
 
 
 class DeleteAccountForm(FlaskForm):
-    # A password field so the typed password is not shown; the email address works too.
+    # The password, not the email address: anyone at a signed-in browser can read that.
     confirmation = PasswordField(
-        "Your password or email address",
-        validators=[DataRequired("Type your password or your email address."), Length(max=254)],
+        "Your password",
+        validators=[DataRequired("Type your password to confirm the deletion."), Length(max=128)],
     )

@@ -1,9 +1,14 @@
-"""Register, log in, log out, change password; reset it or accept an invitation by email."""
+"""Register, log in, log out, change password; reset it or accept an invitation by email.
+
+Signing in starts a session on the server (services.sessions) whose key is all the login
+cookie holds; signing out ends it, so a copy of the cookie stops working too.
+"""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -15,7 +20,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from mentormatch.extensions import limiter
-from mentormatch.services import accounts, invitations, password_reset
+from mentormatch.services import accounts, invitations, password_reset, sessions
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.tokens import TokenError
 from mentormatch.web.auth.forms import (
@@ -29,18 +34,30 @@ from mentormatch.web.forms import EmptyForm, apply_errors
 from mentormatch.web.security import (
     client_address,
     configured_limit,
+    email_bucket,
     email_key,
     failed_attempt,
+    forget_attempts,
     no_email_submitted,
     signed_in_user_key,
+    user_bucket,
 )
 from mentormatch.web.urls import home_url, is_safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+@bp.before_app_request
+def _load_signed_in_user() -> None:
+    """Look the login session up before any view runs: its bookkeeping commit (last seen,
+    services.sessions) then never carries a view's unfinished changes along."""
+    if request.endpoint != "static":
+        current_user.is_authenticated  # noqa: B018 - the lookup is the point
+
+
 def _start_session(user) -> None:
     session.clear()  # a fresh session on login: nothing carried over from before (fixation)
+    sessions.start(user)
     login_user(user)
 
 
@@ -112,11 +129,21 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     form = EmptyForm()
+    response = redirect(url_for("main.index"))
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            sessions.end(current_user.get_id())  # every copy of the cookie is signed out
         logout_user()
         session.clear()
+        # Flask-Login would drop its remember cookie only while "_remember" is in the session
+        # cleared above; it names the ended session anyway, so remove it here.
+        response.delete_cookie(
+            current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+            domain=current_app.config.get("REMEMBER_COOKIE_DOMAIN"),
+            path=current_app.config.get("REMEMBER_COOKIE_PATH", "/"),
+        )
         flash("You are signed out.", "info")
-    return redirect(url_for("main.index"))
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -196,6 +223,14 @@ def accept_invitation(token: str):
     )
 
 
+def _end_sign_in_pause(user) -> None:
+    """Whoever set the password from an emailed link owns the address: failed sign-ins (and
+    password-change attempts) counted against the account start afresh. Per-address limits
+    stay: a reset proves the account, not the network it came from."""
+    forget_attempts("LOGIN_LIMIT_PER_EMAIL", email_bucket(user.email), "auth.login")
+    forget_attempts("LOGIN_LIMIT_PER_EMAIL", user_bucket(user.id), "auth.change_password")
+
+
 def _set_password_from_link(token: str, *, check, apply, template: str, done: str):
     """The page behind an emailed link: the link is checked first, then the new password."""
     form = SetPasswordForm()
@@ -208,6 +243,7 @@ def _set_password_from_link(token: str, *, check, apply, template: str, done: st
                 apply_errors(form, exc)
             else:
                 _start_session(user)
+                _end_sign_in_pause(user)
                 flash(done, "success")
                 return redirect(home_url(user.role))
     except TokenError as exc:

@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from mentormatch.services import directory
 from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.rounds.lookup import persons_by_id
 from mentormatch.web.coordinator.blueprint import bp
+from mentormatch.web.coordinator.confirm import Confirmation, confirmed, render_confirmation
 from mentormatch.web.coordinator.forms import DirectoryFilterForm
 from mentormatch.web.forms import EmptyForm, apply_errors
 
@@ -35,10 +37,11 @@ def set_account_active(user_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    activate = request.form.get("active") == "yes"
+    if not activate and not confirmed():
+        return _confirm_deactivation(user_id)
     try:
-        user = directory.set_account_active(
-            user_id, request.form.get("active") == "yes", current_user.id
-        )
+        user = directory.set_account_active(user_id, activate, current_user.id)
     except NotFound:
         abort(404)
     except ValidationError as exc:
@@ -47,3 +50,28 @@ def set_account_active(user_id: int):
         state = "reactivated" if user.active else "deactivated"
         flash(f"{user.full_name}'s account is {state}.", "success")
     return redirect(url_for("profiles.show", user_id=user_id))
+
+
+def _confirm_deactivation(user_id: int):
+    people = persons_by_id({user_id})
+    if user_id not in people:
+        abort(404)
+    person = people[user_id]
+    back = url_for("profiles.show", user_id=user_id)
+    return render_confirmation(
+        Confirmation(
+            title=f"Deactivate {person.name}'s account?",
+            lines=[
+                f"{person.name} ({person.email}) can no longer sign in, and anyone signed "
+                "in to this account is signed out. Later rounds leave them out.",
+                "Their profile, proposals and mentorships stay as they are. You can reactivate "
+                "the account at any time from their profile.",
+            ],
+            action=url_for("coordinator.set_account_active", user_id=user_id),
+            button="Deactivate account",
+            back_url=back,
+            back_text=person.name,
+            danger=True,
+            fields={"active": "no"},
+        )
+    )

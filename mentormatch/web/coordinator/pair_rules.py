@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from mentormatch.models import PairRuleKind, Role
@@ -14,13 +14,15 @@ from mentormatch.web.coordinator.round_forms import (
     RemoveRuleForm,
     RuleByEmailForm,
 )
+from mentormatch.web.coordinator.rounds import back_to_review
 from mentormatch.web.forms import apply_errors
 
 
-def _back_to(round_id: int | None):
-    """To the round whose review page set or removed the rule, else to the rules page."""
+def _back_to(round_id: int | None, mentee_id: int):
+    """To the pair's row on the review page that set or removed the rule, with its filter,
+    page and comparison as they were; else to the rules page."""
     if round_id:
-        return redirect(url_for("coordinator.round_review", round_id=round_id))
+        return back_to_review(round_id, mentee_id)
     return redirect(url_for("coordinator.pair_rules"))
 
 
@@ -67,8 +69,12 @@ def set_pair_rule():
             if form.kind.data == PairRuleKind.LOCK
             else "forbidden: runs avoid"
         )
-        flash(f"Pair {what} it. Run the round again to see the effect.", "success")
-    return _back_to(form.round_id.data)
+        flash(
+            f"Pair {what} it. Run the round again to see the effect: the re-run is a new round, "
+            "compared with this one.",
+            "success",
+        )
+    return _back_to(form.round_id.data, form.mentee_id.data)
 
 
 @bp.route("/rounds/rules/remove", methods=["POST"])
@@ -78,4 +84,4 @@ def remove_pair_rule():
         abort(400)
     rules_service.remove_pair_rule(form.mentee_id.data, form.mentor_id.data, current_user.id)
     flash("Rule removed.", "success")
-    return _back_to(request.form.get("round_id", type=int))
+    return _back_to(form.round_id.data, form.mentee_id.data)

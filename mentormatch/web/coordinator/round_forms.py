@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from mentormatch.models import PairRuleKind
 from mentormatch.services.rounds.settings import (
@@ -25,6 +25,8 @@ WEIGHT_HINTS = {
     "region": "Mentor in a preferred state 1, same division 0.7, same region 0.4.",
     "research": "Overlap of research interests.",
 }
+# The longest pair filter the review page keeps (and carries back after an action).
+QUERY_MAX = 200
 RULE_CHOICES = [
     (PairRuleKind.LOCK.value, "Lock: always pair them"),
     (PairRuleKind.FORBID.value, "Forbid: never pair them"),
@@ -76,7 +78,16 @@ class PairRuleForm(FlaskForm):
     mentee_id = IntegerField(validators=[InputRequired()])
     mentor_id = IntegerField(validators=[InputRequired()])
     kind = HiddenField(validators=[DataRequired()])
-    round_id = IntegerField()
+    round_id = IntegerField(validators=[Optional()])
+
+
+class FollowUpForm(FlaskForm):
+    """Extend or remind on a published round: one proposal (a row's buttons) or all pending
+    (the follow-up panel's). ``mentee_id`` is the row to come back to."""
+
+    mentorship_id = IntegerField(validators=[Optional()])
+    mentee_id = IntegerField(validators=[Optional()])
+    days = StringField("Days to add", validators=[Optional(), Length(max=10)])
 
 
 class RuleByEmailForm(FlaskForm):
@@ -89,3 +100,4 @@ class RuleByEmailForm(FlaskForm):
 class RemoveRuleForm(FlaskForm):
     mentee_id = IntegerField(validators=[InputRequired()])
     mentor_id = IntegerField(validators=[InputRequired()])
+    round_id = IntegerField(validators=[Optional()])

@@ -10,7 +10,7 @@ from flask_login import current_user
 from mentormatch.codes import plural
 from mentormatch.countries import country_names
 from mentormatch.models import Role
-from mentormatch.services import profiles, proposals
+from mentormatch.services import explanations, profiles, proposals
 from mentormatch.services.errors import NotFound
 from mentormatch.services.profile_fields import parse_mentor
 from mentormatch.web.errors import render_error
@@ -37,7 +37,7 @@ def _home(decline_forms: dict[int, DeclineForm] | None = None, status: int = 200
         answer_form=EmptyForm(),
         decline_forms=forms,
         mentorships=mentorships,
-        reasons=proposals.match_reasons(mentorships["pending"]),
+        reasons=explanations.proposal_words(mentorships["pending"]),
         countries=country_names(),
     ), status
 

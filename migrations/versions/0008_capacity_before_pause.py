@@ -1,7 +1,7 @@
 """mentor profiles remember the capacity a mentor had before pausing
 
 Revision ID: capacity_before_pause
-Revises: 0004
+Revises: round_reruns_and_top_ups
 Create Date: 2026-12-01 04:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'capacity_before_pause'
-down_revision = '0004'
+down_revision = 'round_reruns_and_top_ups'
 branch_labels = None
 depends_on = None
 

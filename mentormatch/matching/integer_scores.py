@@ -1,9 +1,9 @@
-"""Integer weights: the exact arithmetic the solver and the certificate share.
+"""Integer scores: the exact arithmetic the solver and the certificate share.
 
 Scores are floats; the solver works in int64 so that optimality is exact and the certificate
 can compare sums with zero tolerance. A score s becomes q = rint(s / unit) with unit = 1e-6
-(coarser only when the cohort is so large that int64 could overflow; `unit` is reported).
-The solver then maximises the total of the weights
+(coarser only when the problem is so large that int64 could overflow; `unit` is reported).
+The solver then maximises the total of the arc weights
 
     coverage:  w = q + big          big > any possible difference in total q, so one more
                                     matched mentee always beats any gain in score
@@ -14,6 +14,9 @@ so both objectives are one maximum-weight b-matching. Under "score" a pair with 
 w < 0 and is never chosen (leaving the mentee unmatched is better); a pair with q == 0 is
 chosen when a seat is free. Exactness is relative to the rounded scores q: the reported total
 can differ from the float optimum by at most n_mentees * unit / 2.
+
+(These arc weights are the b-matching's; the coordinator's weights of the score components
+are `scoring.ScoreWeights`.)
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 BASE_UNIT = 1e-6
 _INT_LIMIT = 2**62
 
 
 @dataclass(frozen=True)
-class IntegerWeights:
+class IntegerScale:
     """w = rint(score / unit) * factor + offset, for the free (not locked) mentees."""
 
     unit: float
@@ -36,14 +40,19 @@ class IntegerWeights:
     offset: int
     objective: str
 
-    def of(self, scores: np.ndarray) -> np.ndarray:
+    def arc_weights(self, scores: np.ndarray) -> np.ndarray:
+        """The int64 arc weights of an array of float scores (`arc_weight`, vectorised)."""
         q = np.rint(scores / self.unit).astype(np.int64)
         return q * self.factor + self.offset
 
 
-def integer_weights(
-    objective: str, bound: float, n_free: int, max_capacity: int
-) -> IntegerWeights:
+@njit(cache=True, inline="always")
+def arc_weight(score, unit, factor, offset):
+    """`IntegerScale.arc_weights` for one score, inside the compiled scans."""
+    return np.int64(np.rint(score / unit)) * factor + offset
+
+
+def integer_scale(objective: str, bound: float, n_free: int, max_capacity: int) -> IntegerScale:
     """Choose the unit and the objective's constants so that every sum fits in int64."""
     unit = BASE_UNIT
     while True:
@@ -56,5 +65,5 @@ def integer_weights(
         # Potentials, path lengths and the dual objective stay within a small multiple of
         # (number of nodes x largest weight); keep a wide margin below 2**63.
         if w_max * (n_free + 2) * (max_capacity + 2) * 8 < _INT_LIMIT:
-            return IntegerWeights(unit, factor, offset, objective)
+            return IntegerScale(unit, factor, offset, objective)
         unit *= 10.0
