@@ -393,7 +393,7 @@ def test_two_coordinators_deactivating_each_other_at_once_leave_one_active(live)
         ]
         results = all_at_once([
             lambda browser=browser, path=path, token=token: browser.post_form(
-                path, {"active": "no"}, token)
+                path, {"active": "no", "confirm": "yes"}, token)
             for browser, path, token in requests
         ])  # fmt: skip
         no_server_errors(results)

@@ -215,7 +215,9 @@ def test_deactivation_ends_every_session_of_the_account(app, client, auth):
     coordinator = app.test_client()
     coordinator_email = make_user(app, "coordinator")[1]
     coordinator.post("/auth/login", data={"email": coordinator_email, "password": TEST_PASSWORD})
-    done = coordinator.post(f"/coordinator/users/{mentor_id}/active", data={"active": "no"})
+    done = coordinator.post(
+        f"/coordinator/users/{mentor_id}/active", data={"active": "no", "confirm": "yes"}
+    )
     assert done.status_code == 302
     assert client.get("/mentor/").status_code == 302
     assert stolen.get("/mentor/").status_code == 302
