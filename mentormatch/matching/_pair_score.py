@@ -6,6 +6,10 @@ pair bit for bit: the solver's prices are checked against exactly the scores it 
 test checks those floats against the numpy reference `scoring.compute_components`.
 
     score = ws * specialty + wr * region + wq * research      (summed in this order)
+          [+ ((wu * support + wl * language) + (wi * img_mentor + wv * visa))]
+
+the bracket being the optional extras (`pair_extras`, `with_extras`; see below), added only
+when one of their weights is above 0.
 
 A kernel looks up the mentee's specialty and region values for the mentor (rows of
 `scoring.mentee_specialty_rows` and `mentee_region_rows`), takes the better specialty with

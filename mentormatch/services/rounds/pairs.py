@@ -11,7 +11,7 @@ from mentormatch.models import RoundPair, User
 from mentormatch.services.pagination import PER_PAGE, Page, paginate_rows
 from mentormatch.services.rounds.lookup import get_round
 from mentormatch.services.rounds.pair_rules import rules_by_pair
-from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
+from mentormatch.services.rounds.settings import WEIGHT_LABELS, WEIGHT_NAMES, RoundSettings
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class Component:
     @property
     def contribution(self) -> float:
         return self.value * self.weight
+
+    @property
+    def label(self) -> str:
+        return WEIGHT_LABELS[self.name]
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ def pairs_page(
 ) -> Page[PairRow]:
     """A page of the round's pairs, best score first, filtered by a name or email fragment."""
     matching_round = get_round(round_id)
-    weights = RoundSettings.from_json(matching_round.settings).normalised_weights()
+    # the parts this round weighs (the extras only when switched on), in WEIGHT_NAMES order
+    weights = RoundSettings.from_json(matching_round.settings).weights_in_use()
     mentee, mentor = aliased(User), aliased(User)
     statement = (
         select(RoundPair, mentee, mentor)
@@ -82,8 +87,9 @@ def pairs_page(
             score=pair.score,
             locked=pair.locked,
             components=tuple(
-                Component(name, getattr(pair, f"{name}_score"), weights[name])
+                Component(name, getattr(pair, f"{name}_score") or 0.0, weights[name])
                 for name in WEIGHT_NAMES
+                if name in weights
             ),
             rule=rules.get((pair.mentee_id, pair.mentor_id)),
         )
