@@ -43,7 +43,10 @@ def test_round_run_prints_the_id_and_a_summary(app, runner, cohort):
     with app.app_context():
         settings = db.session.get(MatchingRound, 1).settings
     assert settings["name"] == "Nightly" and settings["objective"] == "score"
-    assert settings["weights"] == {"specialty": 1.0, "region": 0.0, "research": 0.3}
+    assert settings["weights"] == {
+        "specialty": 1.0, "region": 0.0, "research": 0.3,
+        "support": 0.0, "language": 0.0, "img_mentor": 0.0, "visa": 0.0,
+    }  # fmt: skip
     assert settings["min_score"] == 0.1
 
 
@@ -97,7 +100,8 @@ def test_round_export_writes_a_formula_safe_csv(runner, cohort, tmp_path):
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [
         "mentee_email", "mentor_email", "score", "specialty_score", "region_score",
-        "research_score", "locked", "answer", "deadline", "answered_at", "decline_reason",
+        "research_score", "support_score", "language_score", "img_mentor_score", "visa_score",
+        "locked", "answer", "deadline", "answered_at", "decline_reason",
     ]  # fmt: skip
     by_mentee = {row["mentee_email"]: row for row in rows}
     ana = by_mentee["'+ana@mentee.example.org"]
@@ -108,3 +112,34 @@ def test_round_export_writes_a_formula_safe_csv(runner, cohort, tmp_path):
     missing = runner.invoke(args=["round", "export", "99", "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code == 1 and "No round 99" in missing.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_round_run_takes_the_optional_extras_and_the_export_has_their_columns(
+    app, runner, tmp_path
+):
+    """--weights names the extras; the J-1 mentee gets the mentor whose institution sponsors
+    J-1, and the export carries every pair's extras."""
+    with app.app_context():
+        add_mentee("raj", visa_needed="j1", languages=["hi", "en"],
+                   support_sought=["visa-guidance", "interview-prep"])  # fmt: skip
+        add_mentee("sam", visa_needed="none")
+        add_mentor("dr_sponsor", visa_sponsorship="j1", languages=["en"],
+                   support_offered=["visa-guidance"])  # fmt: skip
+        add_mentor("dr_none", visa_sponsorship="none", languages=["hi"])
+        db.session.commit()
+    round_id = run_round(runner, "--weights", "visa=0.5,support=0.25,language=0.25")
+    with app.app_context():
+        settings = db.session.get(MatchingRound, round_id).settings
+    assert settings["weights"]["visa"] == 0.5 and settings["weights"]["language"] == 0.25
+    out = tmp_path / "pairs.csv"
+    assert runner.invoke(args=["round", "export", str(round_id), "--out", str(out)]).exit_code == 0
+    with out.open(newline="", encoding="utf-8") as fh:
+        by_mentee = {row["mentee_email"]: row for row in csv.DictReader(fh)}
+    raj = by_mentee["raj@mentee.example.org"]
+    assert raj["mentor_email"] == "dr_sponsor@mentor.example.org"
+    assert float(raj["visa_score"]) == 1.0 and float(raj["support_score"]) == 0.5
+    assert float(raj["language_score"]) == 0.0  # English alone is not counted
+    sam = by_mentee["sam@mentee.example.org"]
+    assert float(sam["visa_score"]) == 0.5 and float(sam["language_score"]) == 0.5
+    refused = runner.invoke(args=["round", "run", "--weights", "visas=1"])
+    assert refused.exit_code == 1 and "img_mentor" in refused.output

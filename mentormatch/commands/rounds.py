@@ -53,7 +53,8 @@ def round_group() -> None:
     "--weights",
     default=None,
     help=f"Weights as name=value, by default {weights_example()}; names left out keep "
-    "their default.",
+    "their default. support, language, img_mentor and visa are the optional extras for IMGs "
+    "(0 = off), e.g. --weights visa=0.2,support=0.1.",
 )
 @click.option(
     "--objective", type=click.Choice(OBJECTIVES), default=DEFAULT_OBJECTIVE, show_default=True

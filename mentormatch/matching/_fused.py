@@ -9,7 +9,11 @@ popcount, and the row's top candidates or violated arcs are kept as the row is s
 
 The floats are exactly those of `FeatureScores.rows`: the tables hold the weighted parts of
 `_pair_score.pair_score` and a pair adds them with its `weighted_total` (the same operations
-in the same order); a test checks it bit for bit.
+in the same order); a test checks it bit for bit. With the optional extras on (`extras`), a
+row also gets the weighted support term per overlap, the language term for "shares a
+language" or not, and the weighted img_mentor + visa term per mentor code; a pair adds them
+with `extras_total` and `with_extras`, as `_pair_score.pair_extras` does. With them off the
+kernels never touch them.
 """
 
 from __future__ import annotations
@@ -19,11 +23,23 @@ import numpy as np
 from numba import njit, prange
 
 from ._kernels import _emit_sorted, _keep_best, _sift_down_max, _sift_up_max
-from ._pair_score import popcount, research_value, specialty_value, weighted_total
+from ._pair_score import (
+    N_MENTOR_CODES,
+    extras_total,
+    img_visa_part,
+    language_value,
+    popcount,
+    research_value,
+    specialty_value,
+    support_value,
+    weighted_total,
+    with_extras,
+)
 from .integer_scores import arc_weight
 from .scoring import mentee_region_rows, mentee_specialty_rows
 
 BLOCK_ROWS = 8192
+SUPPORT_TABLE = 65  # a support overlap is at most 64 codes
 
 
 class FeatureTables:
@@ -41,7 +57,10 @@ class FeatureTables:
         self.n_research = np.array([bin(int(x)).count("1") for x in mt.research], np.int32)
         self.max_nb = int(self.n_research.max()) if len(self.n_research) else 0
         self.source = source
-        self.ws, self.wr, self.wq = source._w
+        self.ws, self.wr, self.wq = source.base_weights
+        self.wu, self.wl, self.wi, self.wv = source.extra_weights
+        self.extras = source.extras
+        self.support, self.languages, self.codes = source.mentor_extras()
         self._groups = None
 
     def groups(self) -> MentorGroups:
@@ -54,6 +73,14 @@ class FeatureTables:
         spec_rows = np.ascontiguousarray(mentee_specialty_rows(src.mentees, rows, src._sim))
         reg_rows = np.ascontiguousarray(mentee_region_rows(src.mentees, rows))
         return spec_rows, reg_rows, np.ascontiguousarray(src.mentees.research[rows])
+
+    def extra_args(self, rows: np.ndarray) -> tuple:
+        """The arguments a scan takes for the extras: the rows' support masks, language masks
+        and flags, the mentors' (in their order), the four weights and `extras`."""
+        return (
+            *self.source.mentee_extras(rows), self.support, self.languages, self.codes,
+            self.wu, self.wl, self.wi, self.wv, self.extras,
+        )  # fmt: skip
 
 
 @njit(cache=True, inline="always")
@@ -73,11 +100,31 @@ def _row_setup(
             wqr[x * (max_nb + 1) + nb] = wq * research_value(x, na + nb - x)
 
 
+@njit(cache=True, inline="always")
+def _row_setup_extras(i, sup_e, flags_e, wu, wl, wi, wv, wsup, wlang, wiv):
+    """Fill row i's tables of the extras' weighted parts: support per overlap x (x <= the
+    mentee's sought count), language for "shares one" 0 / 1, img_mentor + visa per mentor code.
+    Returns the largest img_mentor + visa part (a bound for any mentor)."""
+    sought = np.int64(popcount(sup_e[i]))
+    for x in range(sought + 1):
+        wsup[x] = wu * support_value(x, sought)
+    flags = flags_e[i]
+    wlang[0] = wl * language_value(False, flags & 1)
+    wlang[1] = wl * language_value(True, flags & 1)
+    best = -np.inf
+    for c in range(N_MENTOR_CODES):
+        wiv[c] = img_visa_part(flags, c, wi, wv)
+        if wiv[c] > best:
+            best = wiv[c]
+    return best
+
+
 @njit(cache=True, parallel=True)
 def fused_scan(
     spec_rows, reg_rows, res_e, rows, combo, combo_spec, combo_sub, mstate, mres, mnb, max_nb,
     ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
     fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
+    sup_e, lang_e, flags_e, sup_m, lang_m, code_m, wu, wl, wi, wv, extras,
 ):  # fmt: skip
     """For each row: the r most negative u_i + v_j - w_ij < 0 (ties: lower j), and how many.
 
@@ -96,7 +143,8 @@ def fused_scan(
             t * per, min(b, (t + 1) * per), t, spec_rows, reg_rows, res_e, rows, combo,
             combo_spec, combo_sub, mstate, mres, mnb, max_nb, ws, wr, wq, min_score, unit,
             factor, offset, u, v, mentor_ok, r, fptr, fcols, allowed, use_allowed, out_c, out_k,
-            count, pos0, use_cols, col_k, ck, cc, csize,
+            count, pos0, use_cols, col_k, ck, cc, csize, sup_e, lang_e, flags_e, sup_m, lang_m,
+            code_m, wu, wl, wi, wv, extras,
         )  # fmt: skip
 
 
@@ -105,11 +153,16 @@ def _fused_rows(
     lo, hi, t, spec_rows, reg_rows, res_e, rows, combo, combo_spec, combo_sub, mstate, mres,
     mnb, max_nb, ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
     fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, use_cols, col_k, ck, cc, csize,
+    sup_e, lang_e, flags_e, sup_m, lang_m, code_m, wu, wl, wi, wv, extras,
 ):  # fmt: skip
     m = combo.shape[0]
     nc = combo_spec.shape[0]
     ns = reg_rows.shape[1]
+    nw = lang_e.shape[1]
     stride = max_nb + 1
+    wsup = np.empty(SUPPORT_TABLE, np.float64)
+    wlang = np.empty(2, np.float64)
+    wiv = np.empty(N_MENTOR_CODES, np.float64)
     for i in range(lo, hi):
         wsp = np.empty(nc, np.float64)
         wrg = np.empty(ns, np.float64)
@@ -118,6 +171,9 @@ def _fused_rows(
         _row_setup(
             spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
         )
+        if extras:
+            _row_setup_extras(i, sup_e, flags_e, wu, wl, wi, wv, wsup, wlang, wiv)
+        se = sup_e[i]
         keys = np.empty(max(r, 1), np.int64)
         cols = np.empty(max(r, 1), np.int64)
         size = 0
@@ -131,6 +187,15 @@ def _fused_rows(
                 continue
             x = np.int64(popcount(a & mres[j]))
             s = weighted_total(wsp[combo[j]], wrg[mstate[j]], wqr[x * stride + mnb[j]])
+            if extras:
+                shared = 0
+                for w in range(nw):
+                    if lang_e[i, w] & lang_m[j, w] != 0:
+                        shared = 1
+                        break
+                s = with_extras(
+                    s, extras_total(wsup[popcount(se & sup_m[j])], wlang[shared], wiv[code_m[j]])
+                )
             if s < min_score:
                 continue
             rc = ui + v[j] - arc_weight(s, unit, factor, offset)
@@ -218,6 +283,8 @@ def scan_features(
                 float(min_score), scale.unit, scale.factor, scale.offset, u[sl], v, mentor_ok, r,
                 problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
                 out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
+                grp.p_sup, grp.p_lang, grp.p_code, grp.g_sup, grp.g_lang, grp.g_code, grp.c_sup,
+                grp.c_lang, *tables.extra_args(rows),
             )  # fmt: skip
             continue
         fused_scan(
@@ -226,6 +293,7 @@ def scan_features(
             tables.ws, tables.wr, tables.wq, float(min_score), scale.unit, scale.factor,
             scale.offset, u[sl], v, mentor_ok, r, problem._forbidden_ptr, problem._forbidden_cols,
             allowed, use_allowed, out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
+            *tables.extra_args(rows),
         )  # fmt: skip
     if ck.shape[1] == 0:
         return out_c, out_k, counts
@@ -257,29 +325,51 @@ def scan_features(
 # violated pair (and, when the row's heap of r is full, a group whose lower bound is above the
 # heap's worst key holds nothing that would enter it). The same argument one level up uses
 # wrg[t] <= max over states of wrg and the combo's union of masks (it covers its groups).
+#
+# With the extras on, s_ij = base_ij + ((wsup[y] + wlang[l]) + wiv[code_j]) with
+# y = |S & S_j| (S: sought, S_j: offered) <= min(|S & SOR_g|, |S|) (SOR_g: the union of the
+# group's support masks), so wsup[y] <= psup[that] (a prefix maximum again); l = 1 only when the
+# mentee shares a language with some mentor of the group, so with the union of the group's
+# language masks wlang[l] <= max(wlang) when they intersect and == wlang[0] when not; and
+# code_j is the group's code (`MentorGroups`), so wiv[code_j] is exact (a combo uses the row's
+# largest wiv). Addition is monotone in each operand, so base_ij <= B_g and the extras bound
+# give s_ij <= B_g + E_g, and the argument above goes through with that bound.
 
 
 class MentorGroups:
-    """Mentors sorted by (combo, state, index); groups are the runs of equal (combo, state)."""
+    """Mentors sorted by (combo, state, code, index); groups are the runs of equal (combo,
+    state, code), where code is the mentor's extras code (`_pair_score`) when the img_mentor
+    or visa weight is above 0, else 0 (then every img_mentor + visa part is 0.0 anyway). So
+    within a group that part is one value, and the extras' bound is loose only in support and
+    language."""
 
     def __init__(self, tables: FeatureTables) -> None:
         m = len(tables.combo)
-        self.perm = np.lexsort((np.arange(m), tables.state, tables.combo)).astype(np.int64)
+        by_code = tables.extras and (tables.wi > 0 or tables.wv > 0)
+        code_key = tables.codes if by_code else np.zeros(m, np.int64)
+        self.perm = np.lexsort((np.arange(m), code_key, tables.state, tables.combo)).astype(
+            np.int64
+        )
         p = self.perm
         p_combo = tables.combo[p].astype(np.int64)
         p_state = tables.state[p].astype(np.int64)
         self.p_res = tables.research[p]
         self.p_nb = tables.n_research[p].astype(np.int64)
+        self.p_sup = tables.support[p]
+        self.p_lang = np.ascontiguousarray(tables.languages[p])
+        self.p_code = tables.codes[p].astype(np.int64)
         if m == 0:
             self.g_start = np.zeros(0, np.int64)
             self.g_ptr = np.zeros(1, np.int64)
             self.c_start = np.zeros(0, np.int64)
             self.c_ptr = np.zeros(1, np.int64)
             z = np.zeros(0, np.int64)
-            self.g_or = self.c_or = np.zeros(0, np.uint64)
+            self.g_or = self.c_or = self.g_sup = self.c_sup = np.zeros(0, np.uint64)
+            self.g_lang = self.c_lang = np.zeros((0, tables.languages.shape[1]), np.uint64)
             self.g_state = self.g_nblo = self.g_nbhi = self.c_id = self.c_nblo = self.c_nbhi = z
+            self.g_code = z
             return
-        key = p_combo * 64 + p_state
+        key = (p_combo * 64 + p_state) * 16 + code_key[p]
         self.g_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).astype(np.int64)
         self.g_ptr = np.r_[self.g_start, m].astype(np.int64)
         self.g_state = p_state[self.g_start]
@@ -293,6 +383,12 @@ class MentorGroups:
         self.c_nbhi = np.maximum.reduceat(self.g_nbhi, self.c_start)
         self.g_or = np.bitwise_or.reduceat(self.p_res, self.g_start)
         self.c_or = np.bitwise_or.reduceat(self.g_or, self.c_start)
+        # the extras: unions of support and language masks, and each group's mentor code
+        self.g_sup = np.bitwise_or.reduceat(self.p_sup, self.g_start)
+        self.c_sup = np.bitwise_or.reduceat(self.g_sup, self.c_start)
+        self.g_lang = np.ascontiguousarray(np.bitwise_or.reduceat(self.p_lang, self.g_start))
+        self.c_lang = np.ascontiguousarray(np.bitwise_or.reduceat(self.g_lang, self.c_start))
+        self.g_code = self.p_code[self.g_start]
 
     def min_prices(self, v: np.ndarray, mentor_ok: np.ndarray):
         """Lowest price of a usable mentor per group and per combo (INF: none usable)."""
@@ -336,6 +432,8 @@ def pruned_scan(
     g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos,
     ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
     fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
+    p_sup, p_lang, p_code, g_sup, g_lang, g_code, c_sup, c_lang,
+    sup_e, lang_e, flags_e, sup_m, lang_m, code_m, wu, wl, wi, wv, extras,
 ):  # fmt: skip
     """`fused_scan` over grouped mentors, skipping groups that cannot matter (bound above).
 
@@ -355,8 +453,29 @@ def pruned_scan(
             combo_sub, max_nb, perm, p_res, p_nb, g_ptr, g_state, g_nblo,
             g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos, ws, wr,
             wq, min_score, unit, factor, offset, u, v, mentor_ok, r, fptr, fcols, allowed,
-            use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
+            use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize, p_sup, p_lang, p_code,
+            g_sup, g_lang, g_code, c_sup, c_lang, sup_e, lang_e, flags_e, wu, wl, wi, wv, extras,
         )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _shares_a_language(lang_e, i, masks, k):
+    """Whether row i of lang_e and row k of masks have a bit in common."""
+    for w in range(lang_e.shape[1]):  # noqa: SIM110 - numba compiles no any(generator)
+        if lang_e[i, w] & masks[k, w] != 0:
+            return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def _extras_bound(se, sought, or_sup, lang_possible, iv, psup, wlang):
+    """An upper bound of the extras of any mentor of a group (see the note above): support
+    overlap <= |sought & OR of the group's support masks|, language "shared" only if the
+    mentee shares one with the group's union of masks, and iv the group's img_mentor + visa
+    part (or the row's largest)."""
+    x = min(np.int64(popcount(se & or_sup)), sought)
+    lang = max(wlang[0], wlang[1]) if lang_possible else wlang[0]
+    return extras_total(psup[x], lang, iv)
 
 
 @njit(cache=True)
@@ -365,7 +484,8 @@ def _pruned_rows(
     p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo,
     c_nbhi, c_or, c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v,
     mentor_ok, r, fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc,
-    csize,
+    csize, p_sup, p_lang, p_code, g_sup, g_lang, g_code, c_sup, c_lang, sup_e, lang_e, flags_e,
+    wu, wl, wi, wv, extras,
 ):  # fmt: skip
     nc = combo_spec.shape[0]
     ns = reg_rows.shape[1]
@@ -379,11 +499,24 @@ def _pruned_rows(
     c_lb = np.empty(n_combo, np.int64)
     keys = np.empty(max(r, 1), np.int64)
     cols = np.empty(max(r, 1), np.int64)
+    nw = lang_e.shape[1]
+    wsup = np.empty(SUPPORT_TABLE, np.float64)
+    psup = np.empty(SUPPORT_TABLE, np.float64)
+    wlang = np.empty(2, np.float64)
+    wiv = np.empty(N_MENTOR_CODES, np.float64)
+    iv_max = 0.0
     for i in range(lo, hi):
         a = res_e[i]
         _row_setup(
             spec_rows, reg_rows, i, a, combo_spec, combo_sub, max_nb, ws, wr, wq, wsp, wrg, wqr
         )
+        se = sup_e[i]
+        sought = np.int64(popcount(se))
+        if extras:
+            iv_max = _row_setup_extras(i, sup_e, flags_e, wu, wl, wi, wv, wsup, wlang, wiv)
+            psup[0] = wsup[0]
+            for x in range(1, sought + 1):
+                psup[x] = max(psup[x - 1], wsup[x])
         na = np.int64(popcount(a))
         for nb in range(stride):
             pm[nb] = wqr[nb]
@@ -398,7 +531,13 @@ def _pruned_rows(
         for k in range(n_combo):
             xc = np.int64(popcount(a & c_or[k]))
             rqc = _research_bound(pm, stride, na, xc, c_nblo[k], c_nbhi[k])
-            wb = arc_weight(weighted_total(wsp[c_id[k]], wrg_max, rqc), unit, factor, offset)
+            sb = weighted_total(wsp[c_id[k]], wrg_max, rqc)
+            if extras:
+                shared_c = _shares_a_language(lang_e, i, c_lang, k)
+                sb = with_extras(
+                    sb, _extras_bound(se, sought, c_sup[k], shared_c, iv_max, psup, wlang)
+                )
+            wb = arc_weight(sb, unit, factor, offset)
             c_lb[k] = ui + c_minv[k] - wb if c_minv[k] < INF else INF
         c_order = np.argsort(c_lb, kind="mergesort") if sort_combos else np.arange(n_combo)
         size = 0
@@ -422,7 +561,14 @@ def _pruned_rows(
                 xg = np.int64(popcount(a & g_or[g]))
                 rqg = _research_bound(pm, stride, na, xg, g_nblo[g], g_nbhi[g])
                 base_rg = wrg[g_state[g]]
-                wg = arc_weight(weighted_total(base_sp, base_rg, rqg), unit, factor, offset)
+                sg = weighted_total(base_sp, base_rg, rqg)
+                if extras:
+                    shared_g = _shares_a_language(lang_e, i, g_lang, g)
+                    iv_g = wiv[g_code[g]]
+                    sg = with_extras(
+                        sg, _extras_bound(se, sought, g_sup[g], shared_g, iv_g, psup, wlang)
+                    )
+                wg = arc_weight(sg, unit, factor, offset)
                 glb = ui + gm - wg
                 if glb >= 0 or (r > 0 and size == r and glb > keys[0] and not use_cols):
                     continue
@@ -435,6 +581,18 @@ def _pruned_rows(
                         continue
                     x = np.int64(popcount(a & p_res[p]))
                     s = weighted_total(base_sp, base_rg, wqr[x * stride + p_nb[p]])
+                    if extras:
+                        shared = 0
+                        for w in range(nw):
+                            if lang_e[i, w] & p_lang[p, w] != 0:
+                                shared = 1
+                                break
+                        s = with_extras(
+                            s,
+                            extras_total(
+                                wsup[popcount(se & p_sup[p])], wlang[shared], wiv[p_code[p]]
+                            ),
+                        )
                     if s < min_score:
                         continue
                     rc = ui + vj - arc_weight(s, unit, factor, offset)

@@ -18,13 +18,29 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit, prange
 
-from ._pair_score import pair_score, popcount, research_value, specialty_value, weighted_total
+from ._pair_score import (
+    N_MENTOR_CODES,
+    extras_total,
+    img_visa_part,
+    language_value,
+    pair_extras,
+    pair_score,
+    popcount,
+    research_value,
+    specialty_value,
+    support_value,
+    weighted_total,
+    with_extras,
+)
 from .integer_scores import arc_weight, integer_scale
 from .problem import MatchingProblem
 from .scoring import (
     FeatureScores,
+    mentee_flags,
     mentee_region_rows,
     mentee_specialty_rows,
+    mentor_codes,
+    shared_language_masks,
     specialty_similarity,
 )
 from .solver import MatchingResult
@@ -75,10 +91,12 @@ def _dual_violations(scores, allowed, use_allowed, min_score, unit, factor, offs
 def _feature_violations(
     spec_rows, reg_rows, res_e, rows, ms, msub, mst, res_m, ws, wr, wq,
     min_score, unit, factor, offset, u, v, ok, fptr, fcols, allowed, use_allowed,
+    sup_e, lang_e, flags_e, sup_m, lang_m, code_m, wu, wl, wi, wv_, extras,
 ):  # fmt: skip
     """`_dual_violations` scoring every pair from the features itself (no score block)."""
     b = spec_rows.shape[0]
     m = ms.shape[0]
+    nw = lang_e.shape[1]
     count = np.zeros(b, np.int64)
     worst = np.zeros(b, np.int64)
     for i in prange(b):
@@ -93,6 +111,18 @@ def _feature_violations(
                 continue
             sp = specialty_value(spec_rows[i, ms[j]], spec_rows[i, msub[j]], msub[j] >= 0)
             s = pair_score(sp, reg_rows[i, mst[j]], a, res_m[j], ws, wr, wq)
+            if extras:
+                shared = False
+                for w in range(nw):
+                    if lang_e[i, w] & lang_m[j, w] != 0:
+                        shared = True
+                        break
+                s = with_extras(
+                    s,
+                    pair_extras(
+                        sup_e[i], sup_m[j], shared, flags_e[i], code_m[j], wu, wl, wi, wv_
+                    ),
+                )
             if s < min_score:
                 continue
             slack = u[i] + v[j] - arc_weight(s, unit, factor, offset)
@@ -132,11 +162,37 @@ def _jaccard_bound(na, xg, lo, hi):
     return best
 
 
+@njit(cache=True, inline="always")
+def _intersects(masks_a, i, masks_b, k):
+    """Whether row i of masks_a and row k of masks_b have a bit in common."""
+    for w in range(masks_a.shape[1]):  # noqa: SIM110 - numba compiles no any(generator)
+        if masks_a[i, w] & masks_b[k, w] != 0:
+            return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def _extras_bound(se, or_sup, lang_possible, flags, iv, wu, wl):
+    """An upper bound of the extras term of a mentee (support mask se, flags) and any mentor of
+    a group: the support value at |se & or_sup| (the union of the group's offered support)
+    bounds it at |se & offered_j| (x / sought grows with x; correctly rounded division is
+    monotone), "shares a language" is possible only when the mentee's languages meet the
+    union of the group's, and iv bounds the img_mentor + visa part."""
+    sought = popcount(se)
+    sup = support_value(popcount(se & or_sup), sought)
+    listed = flags & 1
+    lang = language_value(False, listed)
+    if lang_possible:
+        lang = max(lang, language_value(True, listed))
+    return extras_total(wu * sup, wl * lang, iv)
+
+
 @njit(cache=True, parallel=True)
 def _grouped_violations(
     spec_rows, reg_rows, res_e, rows, ms, msub, mst, res_m, ws, wr, wq, min_score, unit,
     factor, offset, u, v, ok, fptr, fcols, allowed, use_allowed, order, g_ptr, g_minv, g_nblo,
-    g_nbhi, g_or, k_ptr, k_minv, k_nblo, k_nbhi, k_or,
+    g_nbhi, g_or, k_ptr, k_minv, k_nblo, k_nbhi, k_or, g_sup, g_lang, k_sup, k_lang,
+    sup_e, lang_e, flags_e, sup_m, lang_m, code_m, wu, wl, wi, wv_, extras,
 ):  # fmt: skip
     """`_feature_violations` skipping groups of mentors that cannot hold a violated pair.
 
@@ -154,8 +210,15 @@ def _grouped_violations(
     that is >= 0 no pair of the group is violated and skipping it changes neither the count
     nor the worst violation. A kind is skipped the same way with rg replaced by the row's
     largest region value (rg <= rg_max). Every other pair is scored and checked in full.
+
+    With the extras on, the score adds E_ij = (wu*sup + wl*lang) + iv (`pair_extras`), and
+    S_g adds the bound of `_extras_bound` (support and language from the unions of the group's
+    masks g_sup, g_lang; iv exact: when the img_mentor or visa weight is above 0 the groups
+    are also split by the mentor's code, else iv is 0.0 for every mentor); a kind uses the
+    row's largest iv. Addition is monotone in each operand, so s_ij <= S_g still holds.
     """
     b = spec_rows.shape[0]
+    nw = lang_e.shape[1]
     n_kind = k_ptr.shape[0] - 1
     count = np.zeros(b, np.int64)
     worst = np.zeros(b, np.int64)
@@ -172,6 +235,13 @@ def _grouped_violations(
         for t in range(1, reg_rows.shape[1]):
             if reg_rows[i, t] > rg_max:
                 rg_max = reg_rows[i, t]
+        se = sup_e[i]
+        flags = flags_e[i]
+        iv_max = 0.0
+        if extras:
+            iv_max = img_visa_part(flags, 0, wi, wv_)
+            for code in range(1, N_MENTOR_CODES):
+                iv_max = max(iv_max, img_visa_part(flags, code, wi, wv_))
         for k in range(n_kind):
             if k_minv[k] >= _INF:
                 continue
@@ -179,6 +249,11 @@ def _grouped_violations(
             sp = specialty_value(spec_rows[i, ms[j0]], spec_rows[i, msub[j0]], msub[j0] >= 0)
             jk = _jaccard_bound(na, np.int64(popcount(a & k_or[k])), k_nblo[k], k_nbhi[k])
             sk = weighted_total(ws * sp, wr * rg_max, wq * jk)
+            if extras:
+                ek = _extras_bound(
+                    se, k_sup[k], _intersects(lang_e, i, k_lang, k), flags, iv_max, wu, wl
+                )
+                sk = with_extras(sk, ek)
             if ui + k_minv[k] - arc_weight(sk, unit, factor, offset) >= 0:
                 continue
             for g in range(k_ptr[k], k_ptr[k + 1]):
@@ -187,6 +262,12 @@ def _grouped_violations(
                 rg = reg_rows[i, mst[order[g_ptr[g]]]]
                 jg = _jaccard_bound(na, np.int64(popcount(a & g_or[g])), g_nblo[g], g_nbhi[g])
                 sg = weighted_total(ws * sp, wr * rg, wq * jg)
+                if extras:
+                    iv = img_visa_part(flags, code_m[order[g_ptr[g]]], wi, wv_)
+                    eg = _extras_bound(
+                        se, g_sup[g], _intersects(lang_e, i, g_lang, g), flags, iv, wu, wl
+                    )
+                    sg = with_extras(sg, eg)
                 if ui + g_minv[g] - arc_weight(sg, unit, factor, offset) >= 0:
                     continue
                 for p in range(g_ptr[g], g_ptr[g + 1]):
@@ -194,6 +275,15 @@ def _grouped_violations(
                     if not ok[j]:
                         continue
                     s = pair_score(sp, rg, a, res_m[j], ws, wr, wq)
+                    if extras:
+                        shared = False
+                        for w in range(nw):
+                            if lang_e[i, w] & lang_m[j, w] != 0:
+                                shared = True
+                                break
+                        s = with_extras(
+                            s, pair_extras(se, sup_m[j], shared, flags, code_m[j], wu, wl, wi, wv_)
+                        )
                     if s < min_score:
                         continue
                     slack = u[i] + v[j] - arc_weight(s, unit, factor, offset)
@@ -219,14 +309,20 @@ def _grouped_violations(
     return count, worst
 
 
-def _mentor_groups(mt, v, ok_mentor):
-    """Mentors sorted by (specialty, subspecialty, state, index): group and kind boundaries,
-    research-count ranges and the lowest usable price of each (`_grouped_violations`)."""
+def _mentor_groups(mt, v, ok_mentor, extras):
+    """Mentors sorted by (specialty, subspecialty, state, code, index), code being the mentor's
+    extras code when the img_mentor or visa weight is above 0 (else 0): group and kind
+    boundaries, research-count ranges, the lowest usable price of each, and the unions of the
+    support and language masks (`_grouped_violations`)."""
+    sup_m, lang_m, code_m, by_code = extras
     m = len(mt.specialty)
-    order = np.lexsort((np.arange(m), mt.state, mt.subspecialty, mt.specialty)).astype(np.int64)
+    code_key = code_m if by_code else np.zeros(m, np.int64)
+    order = np.lexsort((np.arange(m), code_key, mt.state, mt.subspecialty, mt.specialty)).astype(
+        np.int64
+    )
     nb = np.bitwise_count(mt.research.astype(np.uint64)).astype(np.int64)
     kind = (mt.specialty[order] * 1024 + mt.subspecialty[order] + 1).astype(np.int64)
-    key = kind * 1024 + mt.state[order]
+    key = (kind * 1024 + mt.state[order]) * 16 + code_key[order]
     g_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     g_ptr = np.r_[g_start, m].astype(np.int64)
     vo = np.where(ok_mentor[order], v[order], _INF).astype(np.int64)
@@ -237,11 +333,32 @@ def _mentor_groups(mt, v, ok_mentor):
     gk = kind[g_start]
     k_start = np.flatnonzero(np.r_[True, gk[1:] != gk[:-1]])
     k_ptr = np.r_[k_start, len(g_start)].astype(np.int64)
+    g_sup = np.bitwise_or.reduceat(sup_m[order], g_start)
+    g_lang = np.ascontiguousarray(np.bitwise_or.reduceat(lang_m[order], g_start))
     return (
         order, g_ptr, g_minv, g_nblo, g_nbhi, g_or, k_ptr, np.minimum.reduceat(g_minv, k_start),
         np.minimum.reduceat(g_nblo, k_start), np.maximum.reduceat(g_nbhi, k_start),
-        np.bitwise_or.reduceat(g_or, k_start),
+        np.bitwise_or.reduceat(g_or, k_start), g_sup, g_lang,
+        np.bitwise_or.reduceat(g_sup, k_start),
+        np.ascontiguousarray(np.bitwise_or.reduceat(g_lang, k_start)),
     )  # fmt: skip
+
+
+def _extras_arrays(src):
+    """The extras' arrays, recomputed from the features (not taken from the solver's source):
+    mentee support masks, language masks and flags, mentor support masks, language masks and
+    codes, the four normalised weights, whether any is on, and whether groups split by code."""
+    weights = src.weights
+    wu, wl, wi, wv = weights.normalised()[3:]
+    on = weights.extras_on
+    if on and wl > 0:
+        lang_e, lang_m = shared_language_masks(src.mentees, src.mentors)
+    else:
+        lang_e = np.zeros((len(src.mentees), 1), np.uint64)
+        lang_m = np.zeros((len(src.mentors), 1), np.uint64)
+    mentee = (src.mentees.support, lang_e, mentee_flags(src.mentees))
+    mentor = (src.mentors.support, lang_m, mentor_codes(src.mentors))
+    return mentee, mentor, (wu, wl, wi, wv, on), on and (wi > 0 or wv > 0)
 
 
 def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned=True):
@@ -250,15 +367,20 @@ def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned
     free = problem.free_mentees
     use_allowed = problem.allowed is not None
     allowed = problem.allowed if use_allowed else np.zeros((1, 1), dtype=bool)
-    ws, wr, wq = src.weights.normalised()
+    ws, wr, wq = src.weights.normalised()[:3]
     sim = specialty_similarity()
     violations = 0
     worst = 0
     pruned = pruned and problem.n_mentors > 0
+    mentee_x, mentor_x, weights_x, by_code = _extras_arrays(src)
     if pruned:
-        groups = _mentor_groups(mt, np.asarray(v, np.int64), ok_mentor)
+        groups = _mentor_groups(mt, np.asarray(v, np.int64), ok_mentor, (*mentor_x, by_code))
     for start in range(0, len(free), 8192):
         rows = free[start : start + 8192]
+        extras = (
+            mentee_x[0][rows], np.ascontiguousarray(mentee_x[1][rows]), mentee_x[2][rows],
+            *mentor_x, *weights_x,
+        )  # fmt: skip
         if pruned:
             cnt, wv = _grouped_violations(
                 np.ascontiguousarray(mentee_specialty_rows(src.mentees, rows, sim)),
@@ -267,7 +389,7 @@ def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned
                 mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
                 min_score, scale.unit, scale.factor, scale.offset, u[start : start + len(rows)], v,
                 ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed,
-                use_allowed, *groups,
+                use_allowed, *groups, *extras,
             )  # fmt: skip
             violations += int(cnt.sum())
             worst = max(worst, int(wv.max()) if len(wv) else 0)
@@ -279,6 +401,7 @@ def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned
             mt.specialty, mt.subspecialty, mt.state, mt.research, ws, wr, wq,
             min_score, scale.unit, scale.factor, scale.offset, u[start : start + len(rows)], v,
             ok_mentor, problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
+            *extras,
         )  # fmt: skip
         violations += int(cnt.sum())
         worst = max(worst, int(wv.max()) if len(wv) else 0)

@@ -15,6 +15,10 @@ w < 0 and is never chosen (leaving the mentee unmatched is better); a pair with 
 chosen when a seat is free. Exactness is relative to the rounded scores q: the reported total
 can differ from the float optimum by at most n_mentees * unit / 2.
 
+The bound is the score source's (`FeatureScores.bound()` is 1: the weights are normalised to
+sum 1 and every component, the optional extras included, lies in [0, 1]; a float total may
+exceed 1 by a few ulps, which the "+ 1" in q_max absorbs).
+
 (These arc weights are the b-matching's; the coordinator's weights of the score components
 are `scoring.ScoreWeights`.)
 """

@@ -4,9 +4,9 @@ numba compiles each kernel the first time it runs, about a minute on two cores f
 them, and keeps the result in its cache folder (see `_compile_cache`), from which a later
 process loads it in a second or two. `warm_up` runs every kernel a round uses on small
 synthetic rounds (both objectives, scarce and plentiful seats, forbidden and locked pairs,
-the certificate, the explanations of who is unmatched and the stable matching), so that the
-first real round finds them compiled. `ensure_warm` does it once per process, and waits when
-another thread of the process is already doing it.
+the optional extras off and on, the certificate, the explanations of who is unmatched and the
+stable matching), so that the first real round finds them compiled. `ensure_warm` does it
+once per process, and waits when another thread of the process is already doing it.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ def warm_up() -> float:
     """Run every kernel of a round once; returns the seconds it took."""
     started = time.perf_counter()
     mentees, mentors = synthetic_features(120, 30, seed=7)
-    weights = ScoreWeights()
-    for seats_each in (2, 6):  # scarce seats (60 for 120) and plenty (180)
+    extras = ScoreWeights(support=0.1, language=0.1, img_mentor=0.1, visa=0.1)
+    # scarce seats (60 for 120) with the extras off, plenty (180) with them on
+    for seats_each, weights in ((2, ScoreWeights()), (6, extras)):
         seats = np.full(30, seats_each, dtype=np.int64)
         forbidden = np.array([[0, 0], [1, 1], [2, 2]], dtype=np.int64)
         locked = np.array([[3, 3], [4, 4]], dtype=np.int64)

@@ -87,6 +87,12 @@ class RoundPair(db.Model):
     specialty_score: Mapped[float] = mapped_column(Float)
     region_score: Mapped[float] = mapped_column(Float)
     research_score: Mapped[float] = mapped_column(Float)
+    # the optional extras (computed for every pair of a round run since they exist, whatever
+    # their weight; None in rounds run before)
+    support_score: Mapped[float | None] = mapped_column(Float)
+    language_score: Mapped[float | None] = mapped_column(Float)
+    img_mentor_score: Mapped[float | None] = mapped_column(Float)
+    visa_score: Mapped[float | None] = mapped_column(Float)
     locked: Mapped[bool] = mapped_column(default=False)
 
     round: Mapped[MatchingRound] = relationship(back_populates="pairs")

@@ -44,9 +44,16 @@ def test_after_warm_up_a_demo_sized_round_compiles_nothing_new():
     assert before, "the engine's kernels should be compiled by now"
 
     mentees, mentors = synthetic_features(200, 60, seed=1)
-    weights = ScoreWeights(specialty=0.6, region=0.1, research=0.3)
     seats = np.random.default_rng(1).integers(0, 5, 60).astype(np.int64)
-    for objective in ("coverage", "score"):
+    extras = ScoreWeights(0.4, 0.1, 0.2, support=0.1, language=0.1, img_mentor=0.05, visa=0.05)
+    for objective, weights in (
+        ("coverage", ScoreWeights(specialty=0.6, region=0.1, research=0.3)),
+        ("score", ScoreWeights(specialty=0.6, region=0.1, research=0.3)),
+        ("coverage", extras),
+        ("score", extras),
+        ("coverage", ScoreWeights(visa=0.5)),  # one extra alone: groups split by mentor code
+        ("coverage", ScoreWeights(support=0.3, language=0.3)),  # extras, groups not split
+    ):
         problem = MatchingProblem(
             FeatureScores(mentees, mentors, weights),
             seats,

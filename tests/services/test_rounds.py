@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from mentormatch.extensions import db
 from mentormatch.matching import warmup
@@ -20,7 +20,15 @@ from mentormatch.models import (
 )
 from mentormatch.services import proposals
 from mentormatch.services.errors import ValidationError
-from mentormatch.services.rounds import lookup, pair_rules, publishing, transitions
+from mentormatch.services.rounds import (
+    export,
+    figures,
+    lookup,
+    pair_rules,
+    pairs,
+    publishing,
+    transitions,
+)
 from mentormatch.services.rounds import run as round_run
 from mentormatch.services.rounds.settings import parse_settings, parse_weights
 from tests.helpers import add_mentee, add_mentor
@@ -259,6 +267,7 @@ def test_bad_settings_are_explained(raw, field):
 def test_weights_from_the_command_line():
     assert parse_weights("specialty=1, region=0,research=0.5") == {
         "specialty": 1.0, "region": 0.0, "research": 0.5,
+        "support": 0.0, "language": 0.0, "img_mentor": 0.0, "visa": 0.0,
     }  # fmt: skip
     with pytest.raises(ValidationError, match="name=value"):
         parse_weights("colour=1")
@@ -296,3 +305,70 @@ def test_a_round_in_a_cold_process_says_it_is_preparing_the_engine(app, cohort, 
     with app.app_context():
         run("Again")
     assert seen.count(ProgressStage.PREPARING) == 1
+
+
+@pytest.fixture
+def visa_cohort(app):
+    """Raj needs a J-1 and shares his research with Dr None, whose institution sponsors no
+    visa; Dr Sponsor's sponsors J-1 and shares Sam's research. One seat each."""
+    with app.app_context():
+        people = {
+            "raj": add_mentee("raj", research=("case-report",), visa_needed="j1"),
+            "sam": add_mentee("sam", research=("oncology",), visa_needed="none"),
+            "dr_none": add_mentor("dr_none", research=("case-report",), visa_sponsorship="none"),
+            "dr_sponsor": add_mentor(
+                "dr_sponsor", research=("oncology",), visa_sponsorship="j1"
+            ),  # fmt: skip
+        }
+        db.session.commit()
+        return {name: user.id for name, user in people.items()}
+
+
+def test_the_visa_weight_pairs_a_j1_mentee_with_a_j1_sponsoring_mentor(app, visa_cohort):
+    ids = visa_cohort
+    with app.app_context():
+        off = run("visa off")
+        assert pairs_of(off.id) == {(ids["raj"], ids["dr_none"]), (ids["sam"], ids["dr_sponsor"])}
+        on = run("visa on", weight_visa="1")
+        assert on.status == "proposed" and on.summary["certified"] is True
+        assert pairs_of(on.id) == {(ids["raj"], ids["dr_sponsor"]), (ids["sam"], ids["dr_none"])}
+        raj = db.session.scalar(
+            select(RoundPair).where(RoundPair.round_id == on.id, RoundPair.mentee_id == ids["raj"])
+        )
+        assert (raj.visa_score, raj.support_score, raj.img_mentor_score) == (1.0, 0.5, 0.5)
+        assert on.summary["component_means"]["visa"] == pytest.approx(0.75)
+        # the breakdown shows the extras a round weighs, and only those
+        on_parts = [c.name for c in pairs.pairs_page(on.id).items[0].components]
+        assert on_parts == ["specialty", "region", "research", "visa"]
+        off_parts = [c.name for c in pairs.pairs_page(off.id).items[0].components]
+        assert off_parts == ["specialty", "region", "research"]
+        assert [label for label, _ in figures.review(on.id).component_means] == [
+            "Specialty", "Region", "Research", "Visa",
+        ]  # fmt: skip
+
+
+def test_a_round_saved_before_the_extras_still_reviews_and_exports(app, cohort):
+    """Settings without the extras' weights and pairs without their values (older rounds)."""
+    with app.app_context():
+        matching_round = run("older")
+        settings = dict(matching_round.settings)
+        settings["weights"] = {"specialty": 0.5, "region": 0.2, "research": 0.3}
+        matching_round.settings = settings
+        db.session.execute(
+            update(RoundPair).values(
+                support_score=None, language_score=None, img_mentor_score=None, visa_score=None
+            )
+        )
+        db.session.commit()
+        page = pairs.pairs_page(matching_round.id)
+        assert [c.name for c in page.items[0].components] == ["specialty", "region", "research"]
+        assert list(figures.review(matching_round.id).weights) == [
+            "specialty", "region", "research",
+        ]  # fmt: skip
+        lines = list(export.iter_export_csv(matching_round.id))
+        assert lines[0].startswith("mentee_email,mentor_email,score,specialty_score")
+        header, row = lines[0].rstrip().split(","), lines[1].rstrip().split(",")
+        cells = dict(zip(header, row, strict=True))
+        extras = ("support_score", "language_score", "img_mentor_score", "visa_score")
+        assert [cells[name] for name in extras] == ["", "", "", ""]  # empty for older rounds
+        assert cells["locked"] == "no"

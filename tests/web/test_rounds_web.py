@@ -190,6 +190,26 @@ def test_settings_can_be_changed_and_the_round_run_again(client, coordinator, co
     assert "weight 0.30" in earlier and "status-proposed" in earlier
 
 
+def test_the_optional_extras_are_set_on_the_form_and_shown_only_when_on(
+    client, coordinator, cohort
+):
+    form = page(client, f"{BASE}/new")
+    extras = form[form.index("Optional extras for IMGs") :]
+    for name, label in (("support", "Support"), ("language", "Language"),
+                        ("img_mentor", "IMG mentor"), ("visa", "Visa")):  # fmt: skip
+        assert f'name="weight_{name}"' in extras and f"{label} weight" in extras
+        assert re.search(rf'<input[^>]*name="weight_{name}"[^>]*value="0"', extras)
+    plain = pairs_table(page(client, f"{BASE}/{create_round(client)}"))
+    assert "Visa" not in plain and "IMG mentor" not in plain
+    round_id = create_round(client, name="With extras", weight_visa="1", weight_img_mentor="0.5")
+    html = page(client, f"{BASE}/{round_id}")
+    assert "IMG mentor 0.20, Visa 0.40" in html  # 0.5 / 2.5 and 1 / 2.5
+    pairs = pairs_table(html)
+    assert ">Visa<br>" in pairs and ">IMG mentor<br>" in pairs and ">Support<br>" not in pairs
+    charts = html[html.index('id="charts-title"') : html.index('id="fairness-title"')]
+    assert "Visa 0.50" in charts and "IMG mentor 0.50" in charts  # neutral: nobody stated any
+
+
 def test_publish_once_and_a_stale_round_is_refused_with_the_reason(
     app, client, coordinator, cohort
 ):

@@ -1,5 +1,10 @@
 """A round's pairs as CSV, one row per pair, by mentee email; once the round is published,
-each with its mentor's answer (and the reason of a decline: the export is for coordinators)."""
+each with its mentor's answer (and the reason of a decline: the export is for coordinators).
+
+Every part of the score has its column, the optional extras (support, language, img_mentor,
+visa) included whatever their weight in the round (a value is what the pair would add were
+the part weighted); their cells are empty for rounds run before the extras existed.
+"""
 
 from __future__ import annotations
 
@@ -68,10 +73,14 @@ def _pair_rows(round_id: int, state: MentorshipStatus | None) -> Iterator[dict[s
             "mentee_email": mentee_email,
             "mentor_email": mentor_email,
             "score": f"{pair.score:.6f}",
-            **{column: f"{getattr(pair, column):.6f}" for column in PART_COLUMNS},
+            **{column: _number(getattr(pair, column)) for column in PART_COLUMNS},
             "locked": "yes" if pair.locked else "no",
             **_answer_cells(proposal),
         }
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}"
 
 
 def _csv_lines(rows: Iterable[dict[str, object]]) -> Iterator[str]:

@@ -12,7 +12,7 @@ from mentormatch import codes
 from mentormatch.countries import WORLD_REGION_LABELS
 from mentormatch.models import MatchingRound
 from mentormatch.services.rounds.lookup import Person, get_round, persons_by_id
-from mentormatch.services.rounds.settings import RoundSettings
+from mentormatch.services.rounds.settings import WEIGHT_LABELS, RoundSettings
 from mentormatch.services.rounds.unmatched import UnmatchedGroup, unmatched_groups
 
 UNMATCHED_SHOWN = 200
@@ -186,7 +186,7 @@ def _stability(summary: dict, names) -> Stability:
 class RoundReview:
     round: MatchingRound
     summary: dict
-    weights: dict[str, float]
+    weights: dict[str, float]  # the parts the round weighs (extras only when on), normalised
     fairness: list[FairnessTable]
     excluded: list[Excluded]
     ignored_locks: list[IgnoredLock]
@@ -201,6 +201,17 @@ class RoundReview:
     def unmatched_shown(self) -> int:
         return sum(len(group.rows) for group in self.unmatched_groups)
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """What each part is called on the page."""
+        return WEIGHT_LABELS
+
+    @property
+    def component_means(self) -> list[tuple[str, float | None]]:
+        """(label, mean over the matched pairs) of each part the round weighs."""
+        means = self.summary.get("component_means") or {}
+        return [(WEIGHT_LABELS[name], means.get(name)) for name in self.weights]
+
 
 def review(round_id: int) -> RoundReview:
     """Everything the review page shows except the paged pairs and the diff."""
@@ -214,7 +225,7 @@ def review(round_id: int) -> RoundReview:
     return RoundReview(
         round=matching_round,
         summary=summary,
-        weights=RoundSettings.from_json(matching_round.settings).normalised_weights(),
+        weights=RoundSettings.from_json(matching_round.settings).weights_in_use(),
         fairness=fairness_tables(summary),
         excluded=[Excluded(names[row["mentee_id"]], row["reason"]) for row in excluded_raw],
         ignored_locks=[

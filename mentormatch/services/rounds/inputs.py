@@ -66,6 +66,9 @@ def _mentee_rows(settings: RoundSettings):
             MenteeProfile.research_interests,
             MenteeProfile.home_country,
             MenteeProfile.prefers_img_mentor,
+            MenteeProfile.support_sought,
+            MenteeProfile.languages,
+            MenteeProfile.visa_needed,
         )
         .join(MenteeProfile, MenteeProfile.user_id == User.id)
         .where(User.role == Role.MENTEE.value)
@@ -89,6 +92,9 @@ def _mentor_rows(with_free_seats: bool = True):
             (MentorProfile.capacity - MentorProfile.seats_taken).label("free"),
             MentorProfile.capacity,
             MentorProfile.is_img,
+            MentorProfile.support_offered,
+            MentorProfile.languages,
+            MentorProfile.visa_sponsorship,
         )
         .join(MentorProfile, MentorProfile.user_id == User.id)
         .where(
@@ -108,6 +114,10 @@ def _mentor_features(mentors) -> MentorFeatures:
         [row.state for row in mentors],
         [row.research_interests for row in mentors],
         [row.subspecialty for row in mentors],
+        support=[row.support_offered or () for row in mentors],
+        languages=[row.languages or () for row in mentors],
+        is_img=[bool(row.is_img) for row in mentors],
+        visa_sponsorship=[row.visa_sponsorship for row in mentors],
     )
 
 
@@ -182,6 +192,10 @@ def load_inputs(settings: RoundSettings) -> RoundInputs:
             [row.specialty_second for row in mentees],
             [[] if row.regions_anywhere else row.preferred_regions for row in mentees],
             [row.research_interests for row in mentees],
+            support=[row.support_sought or () for row in mentees],
+            languages=[row.languages or () for row in mentees],
+            prefers_img=[bool(row.prefers_img_mentor) for row in mentees],
+            visa_needed=[row.visa_needed for row in mentees],
         ),
         mentors=_mentor_features(mentors),
         seats=seats,
@@ -210,10 +224,18 @@ def fingerprint(inputs: RoundInputs, settings: RoundSettings) -> str:
         inputs.mentees.second_specialty,
         inputs.mentees.state_mask,
         inputs.mentees.research,
+        inputs.mentees.support,
+        inputs.mentees.languages,
+        inputs.mentees.prefers_img,
+        inputs.mentees.visa_needed,
         inputs.mentors.specialty,
         inputs.mentors.subspecialty,
         inputs.mentors.state,
         inputs.mentors.research,
+        inputs.mentors.support,
+        inputs.mentors.languages,
+        inputs.mentors.is_img,
+        inputs.mentors.visa_sponsorship,
         np.array(inputs.locked, dtype=np.int64),
         np.array(inputs.forbidden, dtype=np.int64),
     ):

@@ -14,7 +14,7 @@ from mentormatch.services.pagination import PER_PAGE, Page, paginate_rows
 from mentormatch.services.proposals import deadline_passed
 from mentormatch.services.rounds.lookup import get_round
 from mentormatch.services.rounds.pair_rules import rules_by_pair
-from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
+from mentormatch.services.rounds.settings import WEIGHT_LABELS, WEIGHT_NAMES, RoundSettings
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Component:
     @property
     def contribution(self) -> float:
         return self.value * self.weight
+
+    @property
+    def label(self) -> str:
+        return WEIGHT_LABELS[self.name]
 
 
 # How coordinators read a proposal's status; a proposal waiting for its mentor is "pending".
@@ -115,7 +119,8 @@ def pairs_page(
     """A page of the round's pairs, best score first, filtered by a name or email fragment and
     by the state of the mentor's answer."""
     matching_round = get_round(round_id)
-    weights = RoundSettings.from_json(matching_round.settings).normalised_weights()
+    # the parts this round weighs (the extras only when switched on), in WEIGHT_NAMES order
+    weights = RoundSettings.from_json(matching_round.settings).weights_in_use()
     mentee, mentor = aliased(User), aliased(User)
     statement = (
         select(RoundPair, mentee, mentor, Mentorship)
@@ -152,8 +157,9 @@ def pairs_page(
             score=pair.score,
             locked=pair.locked,
             components=tuple(
-                Component(name, getattr(pair, f"{name}_score"), weights[name])
+                Component(name, getattr(pair, f"{name}_score") or 0.0, weights[name])
                 for name in WEIGHT_NAMES
+                if name in weights
             ),
             rule=rules.get((pair.mentee_id, pair.mentor_id)),
             answer=Answer.of(proposal),

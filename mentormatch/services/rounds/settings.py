@@ -9,12 +9,24 @@ from typing import Any
 
 from mentormatch.matching import ScoreWeights
 from mentormatch.matching.problem import OBJECTIVES
+from mentormatch.matching.scoring import EXTRA_COMPONENTS
 from mentormatch.services.errors import ValidationError
 
 # The parts of a pair's score and their default weights are the engine's (ScoreWeights);
 # forms and the command line take them from here.
 WEIGHT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ScoreWeights))
 DEFAULT_WEIGHTS: dict[str, float] = asdict(ScoreWeights())
+# the optional extras (weight 0 = off): shown only in rounds that switch them on
+EXTRA_WEIGHT_NAMES: tuple[str, ...] = EXTRA_COMPONENTS
+WEIGHT_LABELS: dict[str, str] = {
+    "specialty": "Specialty",
+    "region": "Region",
+    "research": "Research",
+    "support": "Support",
+    "language": "Language",
+    "img_mentor": "IMG mentor",
+    "visa": "Visa",
+}
 DEFAULT_OBJECTIVE = "coverage"
 NAME_MAX = 200
 
@@ -40,6 +52,15 @@ class RoundSettings:
         """The weights as the engine uses them: scaled to sum 1."""
         return dict(zip(WEIGHT_NAMES, self.score_weights().normalised(), strict=True))
 
+    def weights_in_use(self) -> dict[str, float]:
+        """`normalised_weights` without the optional extras left off (weight 0): the parts a
+        page or a breakdown shows for this round."""
+        return {
+            name: weight
+            for name, weight in self.normalised_weights().items()
+            if name not in EXTRA_WEIGHT_NAMES or weight > 0
+        }
+
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["mentee_ids"] = list(self.mentee_ids) if self.mentee_ids is not None else None
@@ -47,10 +68,12 @@ class RoundSettings:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RoundSettings:
+        """Settings as saved with a round (rounds saved before the extras existed have only
+        the base weights: the extras are 0 there)."""
         ids = data.get("mentee_ids")
         return cls(
             name=data["name"],
-            weights=dict(data["weights"]),
+            weights={**dict.fromkeys(EXTRA_WEIGHT_NAMES, 0.0), **data["weights"]},
             objective=data["objective"],
             min_score=data.get("min_score"),
             mentee_ids=tuple(ids) if ids is not None else None,
@@ -72,7 +95,8 @@ def _number(text: Any, field_name: str, problems: list, low: float, high: float)
 
 
 def weights_example(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> str:
-    """'specialty=0.5,region=0.2,research=0.3': weights as the command line takes them."""
+    """'specialty=0.5,region=0.2,research=0.3,support=0,...': weights as the command line
+    takes them."""
     return ",".join(f"{name}={weights[name]:g}" for name in WEIGHT_NAMES)
 
 

@@ -11,7 +11,9 @@ from mentormatch.models import PairRuleKind
 from mentormatch.services.rounds.settings import (
     DEFAULT_OBJECTIVE,
     DEFAULT_WEIGHTS,
+    EXTRA_WEIGHT_NAMES,
     NAME_MAX,
+    WEIGHT_LABELS,
     WEIGHT_NAMES,
     weight_field,
 )
@@ -28,6 +30,12 @@ WEIGHT_HINTS = {
     "specialty": "Same specialty 1, same family 0.7, both primary care 0.3.",
     "region": "Mentor in a preferred state 1, same division 0.7, same region 0.4.",
     "research": "Overlap of research interests.",
+    "support": "Share of the support a mentee seeks (visa guidance, letters, interview "
+    "prep...) that the mentor offers.",
+    "language": "1 when they share a language other than English.",
+    "img_mentor": "1 when a mentee who prefers an IMG mentor gets one.",
+    "visa": "For mentees who need a J-1 or H-1B: 1 when the mentor's institution sponsors "
+    "it, 0.5 when unknown.",
 }
 # The longest pair filter the review page keeps (and carries back after an action).
 QUERY_MAX = 200
@@ -49,7 +57,12 @@ class RoundSettingsForm(FlaskForm):
     min_score = _decimal("Minimum score (optional, 0 to 1)")
 
     def weight_fields(self) -> list:
-        return [self[weight_field(name)] for name in WEIGHT_NAMES]
+        """The base parts of the score (specialty, region, research)."""
+        return [self[weight_field(n)] for n in WEIGHT_NAMES if n not in EXTRA_WEIGHT_NAMES]
+
+    def extra_weight_fields(self) -> list:
+        """The optional extras (0 = off)."""
+        return [self[weight_field(name)] for name in EXTRA_WEIGHT_NAMES]
 
     def raw(self) -> dict[str, str]:
         """The values as typed, for the service to validate."""
@@ -70,9 +83,7 @@ for _name in WEIGHT_NAMES:
     setattr(
         RoundSettingsForm,
         weight_field(_name),
-        _decimal(
-            f"{_name.capitalize()} weight", DEFAULT_WEIGHTS[_name], WEIGHT_HINTS.get(_name, "")
-        ),
+        _decimal(f"{WEIGHT_LABELS[_name]} weight", DEFAULT_WEIGHTS[_name], WEIGHT_HINTS[_name]),
     )
 
 
