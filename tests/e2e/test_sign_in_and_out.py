@@ -65,6 +65,7 @@ def test_signing_out_ends_the_session_everywhere_its_cookie_was_copied(pages, li
     copy.goto("/account/")
     expect(copy.get_by_role("heading", name="Your data")).to_be_visible()
 
+    phone.get_by_role("button", name="Menu").click()  # on a phone the nav folds behind it
     phone.get_by_role("button", name="Sign out").click()
     expect(flash(phone, "You are signed out.")).to_be_visible()
     phone.go_back()  # no signed-in page comes back from the cache
