@@ -1,6 +1,7 @@
 """Ids in addresses: only numbers the database can hold.
 
-Every table's id is at most a signed 64-bit integer (PostgreSQL's BIGINT; SQLite's INTEGER).
+Every table's id is an ``Integer`` column: a signed 32-bit integer on PostgreSQL (SQLite's
+INTEGER holds more, but the same limit keeps both databases alike).
 Werkzeug's ``int`` converter takes any number of digits, and a larger one reached the database
 driver, which refused it with an error page (500) instead of "not found". The app registers
 ``DatabaseIdConverter`` as its ``int`` converter, so every ``<int:...>`` route answers 404 for
@@ -14,7 +15,7 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
-DATABASE_ID_MAX = 2**63 - 1
+DATABASE_ID_MAX = 2**31 - 1
 
 
 class DatabaseIdConverter(IntegerConverter):
