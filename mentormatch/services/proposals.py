@@ -255,15 +255,7 @@ def remind_due(now: datetime | None = None) -> SweepReport:
     ]
     done = 0
     for window_start, mentorship in due:
-        claimed = db.session.execute(
-            update(Mentorship)
-            .where(Mentorship.id == mentorship.id,
-                   Mentorship.status == MentorshipStatus.PROPOSED,
-                   or_(Mentorship.reminded_at.is_(None), Mentorship.reminded_at < window_start))
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        )  # fmt: skip
-        if claimed.rowcount != 1:
+        if not _claim_reminder(mentorship.id, window_start, now):
             db.session.rollback()
             continue
         _reminder_mail(mentorship)
@@ -351,15 +343,7 @@ def remind_now(
     for mentorship in _pending_of_round(round_id, mentorship_id):
         if deadline_passed(mentorship.expires_at):
             continue  # it expires at the next sweep: nothing left to answer
-        claimed = db.session.execute(
-            update(Mentorship)
-            .where(Mentorship.id == mentorship.id,
-                   Mentorship.status == MentorshipStatus.PROPOSED,
-                   or_(Mentorship.reminded_at.is_(None), Mentorship.reminded_at < today))
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        )  # fmt: skip
-        if claimed.rowcount != 1:
+        if not _claim_reminder(mentorship.id, today, now):
             already += 1
             continue
         _reminder_mail(mentorship)
@@ -425,3 +409,17 @@ def match_reasons(mentorships: Iterable[Mentorship]) -> dict[int, RoundPair]:
         if key in wanted:
             found[wanted[key]] = pair
     return found
+
+
+def _claim_reminder(mentorship_id: int, not_reminded_since: datetime, now: datetime) -> bool:
+    """Mark a pending proposal reminded now, unless it was reminded since ``not_reminded_since``
+    (a conditional update, so two senders never both remind)."""
+    claimed = db.session.execute(
+        update(Mentorship)
+        .where(Mentorship.id == mentorship_id,
+               Mentorship.status == MentorshipStatus.PROPOSED,
+               or_(Mentorship.reminded_at.is_(None), Mentorship.reminded_at < not_reminded_since))
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    return claimed.rowcount == 1
