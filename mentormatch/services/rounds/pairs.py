@@ -28,6 +28,12 @@ class Component:
     def label(self) -> str:
         return WEIGHT_LABELS[self.name]
 
+    @property
+    def label_in_text(self) -> str:
+        """The label inside a sentence ("mostly specialty", "mostly IMG mentor")."""
+        label = self.label
+        return label if label.startswith("IMG") else label.lower()
+
 
 @dataclass(frozen=True)
 class PairRow:
