@@ -3,12 +3,17 @@
     .venv/bin/python benchmarks/bench_engine.py            # all instances (the 100k one too)
     .venv/bin/python benchmarks/bench_engine.py --quick    # skip 100k, smaller baseline runs
     .venv/bin/python benchmarks/bench_engine.py --structured --no-baseline   # before/after
+    .venv/bin/python benchmarks/bench_engine.py --structured --extras   # optional extras on
 
 For each instance: our time (median of repeats, after a warm-up call), the baseline's time on
 the same scores in the same run, the ratio, and whether check_optimal certified the result.
-The 100,000 x 20,000 instance is scored from features in blocks; no dense baseline can run on
-it (the matrix alone is 16 GB, the repeated-column one 80 GB), so the script prints the
-engine-notes figure for scale and the peak RSS of this process.
+Structured instances are also solved from their features (`FeatureScores`, the fused and
+pruned scans a round uses) and checked to reach the dense solve's optimum. `--extras`
+switches the optional score components on (support, language, img_mentor, visa; the weights
+in EXTRAS_WEIGHTS) for the structured, round and 100k instances: the baseline then runs on
+those scores. The 100,000 x 20,000 instance is scored from features in blocks; no dense
+baseline can run on it (the matrix alone is 16 GB, the repeated-column one 80 GB), so the
+script prints the engine-notes figure for scale and the peak RSS of this process.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mentormatch.matching import (  # noqa: E402
     FeatureScores,
     MatchingProblem,
+    ScoreWeights,
     blocking_pairs,
     check_optimal,
     explain_unmatched,
@@ -36,6 +42,10 @@ from mentormatch.matching import (  # noqa: E402
     solve_stable,
 )
 from mentormatch.matching.synthetic import synthetic_features  # noqa: E402
+
+# the extras at a weight a coordinator might choose: 0.4 of 1.4 in all
+EXTRAS_WEIGHTS = dict(support=0.1, language=0.1, img_mentor=0.1, visa=0.1)
+WEIGHTS = ScoreWeights()  # --extras: ScoreWeights(**EXTRAS_WEIGHTS)
 
 
 def peak_rss_gb() -> float:
@@ -61,9 +71,11 @@ def timed_solve(problem: MatchingProblem, repeats: int):
 
 
 def dense_instance(name, n, m, seats, kind, repeats, run_baseline=True):
+    source = None
     if kind == "structured":
         mentees, mentors = synthetic_features(n, m, seed=n)
-        scores = FeatureScores(mentees, mentors).rows(np.arange(n))
+        source = FeatureScores(mentees, mentors, WEIGHTS)
+        scores = source.rows(np.arange(n))
     else:
         scores = np.random.default_rng(n).random((n, m))
     capacity = np.full(m, seats)
@@ -81,6 +93,22 @@ def dense_instance(name, n, m, seats, kind, repeats, run_baseline=True):
         f"{result.n_matched:,}   total {result.total_score:.6f}"
     )
     print(line, flush=True)
+    if source is not None:
+        lazy = MatchingProblem(source, capacity)
+        check_optimal(lazy, solve(lazy))  # warm-up
+        t_lazy, lazy_result = timed_solve(lazy, repeats)
+        t = time.perf_counter()
+        lazy_report = check_optimal(lazy, lazy_result)
+        t_check = time.perf_counter() - t
+        same = lazy_result.n_matched == result.n_matched and (
+            abs(lazy_result.total_score - result.total_score) < 1e-6 * n
+        )
+        print(
+            f"{'  same, from features':<34} ours {t_lazy:8.3f} s   check_optimal {t_check:.3f} s"
+            f"   same optimum as dense: {same}   certified: {lazy_report.ok}   rounds "
+            f"{lazy_result.stats.rounds}",
+            flush=True,
+        )
     return ours, result
 
 
@@ -88,7 +116,7 @@ def feature_instance(n, m, seats):
     t0 = time.perf_counter()
     mentees, mentors = synthetic_features(n, m, seed=7)
     t_gen = time.perf_counter() - t0
-    problem = MatchingProblem(FeatureScores(mentees, mentors), np.full(m, seats))
+    problem = MatchingProblem(FeatureScores(mentees, mentors, WEIGHTS), np.full(m, seats))
     t = time.perf_counter()
     result = solve(problem)
     t_solve = time.perf_counter() - t
@@ -116,7 +144,7 @@ def scarce_instance(n, m):
     """Seats scarcer than mentees ("coverage"): capacities 1-4, about 0.5 seats per mentee."""
     mentees, mentors = synthetic_features(n, m, seed=11)
     capacity = np.random.default_rng(11).integers(1, 5, m)
-    problem = MatchingProblem(FeatureScores(mentees, mentors), capacity)
+    problem = MatchingProblem(FeatureScores(mentees, mentors, WEIGHTS), capacity)
     t = time.perf_counter()
     result = solve(problem)
     t_solve = time.perf_counter() - t
@@ -137,7 +165,7 @@ def round_instance(n=10_000, m=2_000):
     """A realistic round as the rounds service runs it: seats < mentees, capacities 1-4."""
     mentees, mentors = synthetic_features(n, m, seed=11)
     capacity = np.random.default_rng(11).integers(1, 5, m)
-    problem = MatchingProblem(FeatureScores(mentees, mentors), capacity)
+    problem = MatchingProblem(FeatureScores(mentees, mentors, WEIGHTS), capacity)
     result = solve(problem)
     figures = []
     for name, call in (
@@ -174,10 +202,20 @@ def main() -> None:
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip scipy (it takes ~50 s at 10k)"
     )
+    parser.add_argument(
+        "--extras",
+        action="store_true",
+        help="switch the optional score components on (support, language, img_mentor, visa "
+        f"at {', '.join(f'{k}={v}' for k, v in EXTRAS_WEIGHTS.items())}) for the instances "
+        "scored from features",
+    )
     args = parser.parse_args()
+    global WEIGHTS
+    if args.extras:
+        WEIGHTS = ScoreWeights(**EXTRAS_WEIGHTS)
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"python {platform.python_version()}, numpy {np.__version__}"
+        f"python {platform.python_version()}, numpy {np.__version__}; weights {WEIGHTS}"
     )
     t = time.perf_counter()
     tiny = MatchingProblem(np.random.default_rng(0).random((30, 10)), np.full(10, 3))

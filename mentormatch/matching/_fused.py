@@ -103,20 +103,16 @@ def _row_setup(
 @njit(cache=True, inline="always")
 def _row_setup_extras(i, sup_e, flags_e, wu, wl, wi, wv, wsup, wlang, wiv):
     """Fill row i's tables of the extras' weighted parts: support per overlap x (x <= the
-    mentee's sought count), language for "shares one" 0 / 1, img_mentor + visa per mentor code.
-    Returns the largest img_mentor + visa part (a bound for any mentor)."""
+    mentee's sought count), language for "shares one" 0 / 1, img_mentor + visa per mentor
+    code."""
     sought = np.int64(popcount(sup_e[i]))
     for x in range(sought + 1):
         wsup[x] = wu * support_value(x, sought)
     flags = flags_e[i]
     wlang[0] = wl * language_value(False, flags & 1)
     wlang[1] = wl * language_value(True, flags & 1)
-    best = -np.inf
     for c in range(N_MENTOR_CODES):
         wiv[c] = img_visa_part(flags, c, wi, wv)
-        if wiv[c] > best:
-            best = wiv[c]
-    return best
 
 
 @njit(cache=True, parallel=True)
@@ -284,7 +280,7 @@ def scan_features(
                 problem._forbidden_ptr, problem._forbidden_cols, allowed, use_allowed,
                 out_c[sl], out_k[sl], counts[sl], start, col_k, ck, cc, csize,
                 grp.p_sup, grp.p_lang, grp.p_code, grp.g_sup, grp.g_lang, grp.g_code, grp.c_sup,
-                grp.c_lang, *tables.extra_args(rows),
+                grp.c_lang, grp.c_code, *tables.extra_args(rows),
             )  # fmt: skip
             continue
         fused_scan(
@@ -331,23 +327,24 @@ def scan_features(
 # group's support masks), so wsup[y] <= psup[that] (a prefix maximum again); l = 1 only when the
 # mentee shares a language with some mentor of the group, so with the union of the group's
 # language masks wlang[l] <= max(wlang) when they intersect and == wlang[0] when not; and
-# code_j is the group's code (`MentorGroups`), so wiv[code_j] is exact (a combo uses the row's
-# largest wiv). Addition is monotone in each operand, so base_ij <= B_g and the extras bound
+# code_j is the group's code (`MentorGroups`: a combo holds one code too), so wiv[code_j] is
+# exact. Addition is monotone in each operand, so base_ij <= B_g and the extras bound
 # give s_ij <= B_g + E_g, and the argument above goes through with that bound.
 
 
 class MentorGroups:
-    """Mentors sorted by (combo, state, code, index); groups are the runs of equal (combo,
-    state, code), where code is the mentor's extras code (`_pair_score`) when the img_mentor
-    or visa weight is above 0, else 0 (then every img_mentor + visa part is 0.0 anyway). So
-    within a group that part is one value, and the extras' bound is loose only in support and
-    language."""
+    """Mentors sorted by (combo, code, state, index); groups are the runs of equal (combo,
+    code, state) and "combos" the runs of equal (combo, code), where code is the mentor's
+    extras code (`_pair_score`) when the img_mentor or visa weight is above 0, else 0 (then
+    every img_mentor + visa part is 0.0 anyway, and the order is (combo, state, index) as
+    without the extras). So within a combo, and a group, that part is one value, and the
+    extras' bound is loose only in support and language."""
 
     def __init__(self, tables: FeatureTables) -> None:
         m = len(tables.combo)
         by_code = tables.extras and (tables.wi > 0 or tables.wv > 0)
         code_key = tables.codes if by_code else np.zeros(m, np.int64)
-        self.perm = np.lexsort((np.arange(m), code_key, tables.state, tables.combo)).astype(
+        self.perm = np.lexsort((np.arange(m), tables.state, code_key, tables.combo)).astype(
             np.int64
         )
         p = self.perm
@@ -367,18 +364,19 @@ class MentorGroups:
             self.g_or = self.c_or = self.g_sup = self.c_sup = np.zeros(0, np.uint64)
             self.g_lang = self.c_lang = np.zeros((0, tables.languages.shape[1]), np.uint64)
             self.g_state = self.g_nblo = self.g_nbhi = self.c_id = self.c_nblo = self.c_nbhi = z
-            self.g_code = z
+            self.g_code = self.c_code = z
             return
-        key = (p_combo * 64 + p_state) * 16 + code_key[p]
+        p_kind = p_combo * 16 + code_key[p]  # combo and code
+        key = p_kind * 64 + p_state
         self.g_start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).astype(np.int64)
         self.g_ptr = np.r_[self.g_start, m].astype(np.int64)
         self.g_state = p_state[self.g_start]
         self.g_nblo = np.minimum.reduceat(self.p_nb, self.g_start)
         self.g_nbhi = np.maximum.reduceat(self.p_nb, self.g_start)
-        g_combo = p_combo[self.g_start]
-        self.c_start = np.flatnonzero(np.r_[True, g_combo[1:] != g_combo[:-1]]).astype(np.int64)
+        g_kind = p_kind[self.g_start]
+        self.c_start = np.flatnonzero(np.r_[True, g_kind[1:] != g_kind[:-1]]).astype(np.int64)
         self.c_ptr = np.r_[self.c_start, len(self.g_start)].astype(np.int64)
-        self.c_id = g_combo[self.c_start]
+        self.c_id = p_combo[self.g_start][self.c_start]
         self.c_nblo = np.minimum.reduceat(self.g_nblo, self.c_start)
         self.c_nbhi = np.maximum.reduceat(self.g_nbhi, self.c_start)
         self.g_or = np.bitwise_or.reduceat(self.p_res, self.g_start)
@@ -389,6 +387,7 @@ class MentorGroups:
         self.g_lang = np.ascontiguousarray(np.bitwise_or.reduceat(self.p_lang, self.g_start))
         self.c_lang = np.ascontiguousarray(np.bitwise_or.reduceat(self.g_lang, self.c_start))
         self.g_code = self.p_code[self.g_start]
+        self.c_code = self.g_code[self.c_start]
 
     def min_prices(self, v: np.ndarray, mentor_ok: np.ndarray):
         """Lowest price of a usable mentor per group and per combo (INF: none usable)."""
@@ -432,7 +431,7 @@ def pruned_scan(
     g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos,
     ws, wr, wq, min_score, unit, factor, offset, u, v, mentor_ok, r,
     fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize,
-    p_sup, p_lang, p_code, g_sup, g_lang, g_code, c_sup, c_lang,
+    p_sup, p_lang, p_code, g_sup, g_lang, g_code, c_sup, c_lang, c_code,
     sup_e, lang_e, flags_e, sup_m, lang_m, code_m, wu, wl, wi, wv, extras,
 ):  # fmt: skip
     """`fused_scan` over grouped mentors, skipping groups that cannot matter (bound above).
@@ -454,28 +453,20 @@ def pruned_scan(
             g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo, c_nbhi, c_or, c_minv, sort_combos, ws, wr,
             wq, min_score, unit, factor, offset, u, v, mentor_ok, r, fptr, fcols, allowed,
             use_allowed, out_c, out_k, count, pos0, col_k, ck, cc, csize, p_sup, p_lang, p_code,
-            g_sup, g_lang, g_code, c_sup, c_lang, sup_e, lang_e, flags_e, wu, wl, wi, wv, extras,
+            g_sup, g_lang, g_code, c_sup, c_lang, c_code, sup_e, lang_e, flags_e, wu, wl, wi, wv,
+            extras,
         )  # fmt: skip
 
 
 @njit(cache=True, inline="always")
-def _shares_a_language(lang_e, i, masks, k):
-    """Whether row i of lang_e and row k of masks have a bit in common."""
-    for w in range(lang_e.shape[1]):  # noqa: SIM110 - numba compiles no any(generator)
-        if lang_e[i, w] & masks[k, w] != 0:
-            return True
-    return False
-
-
-@njit(cache=True, inline="always")
-def _extras_bound(se, sought, or_sup, lang_possible, iv, psup, wlang):
-    """An upper bound of the extras of any mentor of a group (see the note above): support
-    overlap <= |sought & OR of the group's support masks|, language "shared" only if the
-    mentee shares one with the group's union of masks, and iv the group's img_mentor + visa
-    part (or the row's largest)."""
-    x = min(np.int64(popcount(se & or_sup)), sought)
-    lang = max(wlang[0], wlang[1]) if lang_possible else wlang[0]
-    return extras_total(psup[x], lang, iv)
+def _extras_bound(sup_part, lang_possible, lang_no, lang_yes, iv):
+    """An upper bound of the extras of any mentor of a group (see the note above), from the
+    support part at the group's largest possible overlap, whether the mentee shares a
+    language with the union of the group's, the language parts for "no" and "yes", and the
+    group's img_mentor + visa part. Scalars only: an array handed to an
+    inlined function in a loop costs a reference count per call."""
+    lang = max(lang_no, lang_yes) if lang_possible else lang_no
+    return extras_total(sup_part, lang, iv)
 
 
 @njit(cache=True)
@@ -484,7 +475,8 @@ def _pruned_rows(
     p_nb, g_ptr, g_state, g_nblo, g_nbhi, g_or, g_minv, c_ptr, c_id, c_nblo,
     c_nbhi, c_or, c_minv, sort_combos, ws, wr, wq, min_score, unit, factor, offset, u, v,
     mentor_ok, r, fptr, fcols, allowed, use_allowed, out_c, out_k, count, pos0, col_k, ck, cc,
-    csize, p_sup, p_lang, p_code, g_sup, g_lang, g_code, c_sup, c_lang, sup_e, lang_e, flags_e,
+    csize, p_sup, p_lang, p_code, g_sup, g_lang, g_code, c_sup, c_lang, c_code, sup_e, lang_e,
+    flags_e,
     wu, wl, wi, wv, extras,
 ):  # fmt: skip
     nc = combo_spec.shape[0]
@@ -504,7 +496,6 @@ def _pruned_rows(
     psup = np.empty(SUPPORT_TABLE, np.float64)
     wlang = np.empty(2, np.float64)
     wiv = np.empty(N_MENTOR_CODES, np.float64)
-    iv_max = 0.0
     for i in range(lo, hi):
         a = res_e[i]
         _row_setup(
@@ -513,10 +504,12 @@ def _pruned_rows(
         se = sup_e[i]
         sought = np.int64(popcount(se))
         if extras:
-            iv_max = _row_setup_extras(i, sup_e, flags_e, wu, wl, wi, wv, wsup, wlang, wiv)
+            _row_setup_extras(i, sup_e, flags_e, wu, wl, wi, wv, wsup, wlang, wiv)
             psup[0] = wsup[0]
             for x in range(1, sought + 1):
                 psup[x] = max(psup[x - 1], wsup[x])
+        lang_no = wlang[0]
+        lang_yes = wlang[1]
         na = np.int64(popcount(a))
         for nb in range(stride):
             pm[nb] = wqr[nb]
@@ -533,9 +526,14 @@ def _pruned_rows(
             rqc = _research_bound(pm, stride, na, xc, c_nblo[k], c_nbhi[k])
             sb = weighted_total(wsp[c_id[k]], wrg_max, rqc)
             if extras:
-                shared_c = _shares_a_language(lang_e, i, c_lang, k)
+                shared_c = False
+                for w in range(nw):
+                    if lang_e[i, w] & c_lang[k, w] != 0:
+                        shared_c = True
+                        break
+                xc_s = min(np.int64(popcount(se & c_sup[k])), sought)
                 sb = with_extras(
-                    sb, _extras_bound(se, sought, c_sup[k], shared_c, iv_max, psup, wlang)
+                    sb, _extras_bound(psup[xc_s], shared_c, lang_no, lang_yes, wiv[c_code[k]])
                 )
             wb = arc_weight(sb, unit, factor, offset)
             c_lb[k] = ui + c_minv[k] - wb if c_minv[k] < INF else INF
@@ -563,10 +561,14 @@ def _pruned_rows(
                 base_rg = wrg[g_state[g]]
                 sg = weighted_total(base_sp, base_rg, rqg)
                 if extras:
-                    shared_g = _shares_a_language(lang_e, i, g_lang, g)
-                    iv_g = wiv[g_code[g]]
+                    shared_g = False
+                    for w in range(nw):
+                        if lang_e[i, w] & g_lang[g, w] != 0:
+                            shared_g = True
+                            break
+                    xg_s = min(np.int64(popcount(se & g_sup[g])), sought)
                     sg = with_extras(
-                        sg, _extras_bound(se, sought, g_sup[g], shared_g, iv_g, psup, wlang)
+                        sg, _extras_bound(psup[xg_s], shared_g, lang_no, lang_yes, wiv[g_code[g]])
                     )
                 wg = arc_weight(sg, unit, factor, offset)
                 glb = ui + gm - wg

@@ -163,15 +163,6 @@ def _jaccard_bound(na, xg, lo, hi):
 
 
 @njit(cache=True, inline="always")
-def _intersects(masks_a, i, masks_b, k):
-    """Whether row i of masks_a and row k of masks_b have a bit in common."""
-    for w in range(masks_a.shape[1]):  # noqa: SIM110 - numba compiles no any(generator)
-        if masks_a[i, w] & masks_b[k, w] != 0:
-            return True
-    return False
-
-
-@njit(cache=True, inline="always")
 def _extras_bound(se, or_sup, lang_possible, flags, iv, wu, wl):
     """An upper bound of the extras term of a mentee (support mask se, flags) and any mentor of
     a group: the support value at |se & or_sup| (the union of the group's offered support)
@@ -250,10 +241,12 @@ def _grouped_violations(
             jk = _jaccard_bound(na, np.int64(popcount(a & k_or[k])), k_nblo[k], k_nbhi[k])
             sk = weighted_total(ws * sp, wr * rg_max, wq * jk)
             if extras:
-                ek = _extras_bound(
-                    se, k_sup[k], _intersects(lang_e, i, k_lang, k), flags, iv_max, wu, wl
-                )
-                sk = with_extras(sk, ek)
+                shared_k = False
+                for w in range(nw):
+                    if lang_e[i, w] & k_lang[k, w] != 0:
+                        shared_k = True
+                        break
+                sk = with_extras(sk, _extras_bound(se, k_sup[k], shared_k, flags, iv_max, wu, wl))
             if ui + k_minv[k] - arc_weight(sk, unit, factor, offset) >= 0:
                 continue
             for g in range(k_ptr[k], k_ptr[k + 1]):
@@ -264,10 +257,12 @@ def _grouped_violations(
                 sg = weighted_total(ws * sp, wr * rg, wq * jg)
                 if extras:
                     iv = img_visa_part(flags, code_m[order[g_ptr[g]]], wi, wv_)
-                    eg = _extras_bound(
-                        se, g_sup[g], _intersects(lang_e, i, g_lang, g), flags, iv, wu, wl
-                    )
-                    sg = with_extras(sg, eg)
+                    shared_g = False
+                    for w in range(nw):
+                        if lang_e[i, w] & g_lang[g, w] != 0:
+                            shared_g = True
+                            break
+                    sg = with_extras(sg, _extras_bound(se, g_sup[g], shared_g, flags, iv, wu, wl))
                 if ui + g_minv[g] - arc_weight(sg, unit, factor, offset) >= 0:
                     continue
                 for p in range(g_ptr[g], g_ptr[g + 1]):

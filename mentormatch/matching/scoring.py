@@ -632,20 +632,21 @@ def _feature_block(
     out = np.empty((b, m), np.float64)
     for i in prange(b):
         a = res_e[i]
+        if not extras:  # the loop as it was before the extras (nothing else in its way)
+            for j in range(m):
+                sp = specialty_value(spec_rows[i, ms[j]], spec_rows[i, msub[j]], msub[j] >= 0)
+                out[i, j] = pair_score(sp, reg_rows[i, mst[j]], a, res_m[j], ws, wr, wq)
+            continue
         for j in range(m):
             sp = specialty_value(spec_rows[i, ms[j]], spec_rows[i, msub[j]], msub[j] >= 0)
             s = pair_score(sp, reg_rows[i, mst[j]], a, res_m[j], ws, wr, wq)
-            if extras:
-                shared = False
-                for w in range(nw):
-                    if lang_e[i, w] & lang_m[j, w] != 0:
-                        shared = True
-                        break
-                s = with_extras(
-                    s,
-                    pair_extras(sup_e[i], sup_m[j], shared, flags_e[i], code_m[j], wu, wl, wi, wv),
-                )
-            out[i, j] = s
+            shared = False
+            for w in range(nw):
+                if lang_e[i, w] & lang_m[j, w] != 0:
+                    shared = True
+                    break
+            extra = pair_extras(sup_e[i], sup_m[j], shared, flags_e[i], code_m[j], wu, wl, wi, wv)
+            out[i, j] = with_extras(s, extra)
     return out
 
 

@@ -31,6 +31,12 @@ class Component:
     def label(self) -> str:
         return WEIGHT_LABELS[self.name]
 
+    @property
+    def label_in_text(self) -> str:
+        """The label inside a sentence ("mostly specialty", "mostly IMG mentor")."""
+        label = self.label
+        return label if label.startswith("IMG") else label.lower()
+
 
 # How coordinators read a proposal's status; a proposal waiting for its mentor is "pending".
 ANSWER_LABELS = {
