@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 
+from sqlalchemy import select
+
 from mentormatch.extensions import db
-from mentormatch.models import MenteeProfile, MentorProfile, User
+from mentormatch.models import MenteeProfile, MentorProfile, Programme, ProgrammeMember, User
 from mentormatch.services import accounts
 
 TEST_PASSWORD = "correct-horse-battery"
@@ -65,8 +67,17 @@ def add_mentee(
         user=user, specialty=specialty, preferred_regions=list(regions),
         research_interests=list(research), home_country=country, **extra,
     )  # fmt: skip
-    db.session.add_all([user, profile])
+    db.session.add_all([user, profile, _member_of_general(user)])
     return user
+
+
+def general_programme_id() -> int:
+    """The programme every database starts with (the migration makes it)."""
+    return db.session.scalar(select(Programme.id).where(Programme.slug == "general"))
+
+
+def _member_of_general(user: User) -> ProgrammeMember:
+    return ProgrammeMember(programme_id=general_programme_id(), user=user, status="active")
 
 
 def add_mentor(
@@ -79,5 +90,5 @@ def add_mentor(
         user=user, specialty=specialty, state=state, research_interests=list(research),
         capacity=capacity, **extra,
     )  # fmt: skip
-    db.session.add_all([user, profile])
+    db.session.add_all([user, profile, _member_of_general(user)])
     return user

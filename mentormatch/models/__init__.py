@@ -5,28 +5,37 @@ from mentormatch.models.login_session import LoginSession
 from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.mentorship import Mentorship
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
+from mentormatch.models.programmes import Programme, ProgrammeCoordinator, ProgrammeMember
 from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
 from mentormatch.models.statuses import (
     OPEN_MENTORSHIP_STATUSES,
     ROUND_IN_PROGRESS,
+    MeetingCadence,
+    MembershipStatus,
     MentorshipStatus,
     OutboxStatus,
     PairRuleKind,
     PairRuleSource,
+    ProgrammeKind,
     ProgressStage,
     RoundStatus,
+    SignupMode,
 )
 from mentormatch.models.user import Role, User
 
 __all__ = [
     "OPEN_MENTORSHIP_STATUSES",
     "ROUND_IN_PROGRESS",
+    "MeetingCadence",
+    "MembershipStatus",
     "MentorshipStatus",
     "OutboxStatus",
     "PairRuleKind",
     "PairRuleSource",
+    "ProgrammeKind",
     "ProgressStage",
     "RoundStatus",
+    "SignupMode",
     "AuditEntry",
     "LoginSession",
     "MatchingRound",
@@ -35,6 +44,9 @@ __all__ = [
     "Mentorship",
     "OutboxMessage",
     "PairRule",
+    "Programme",
+    "ProgrammeCoordinator",
+    "ProgrammeMember",
     "Role",
     "RoundPair",
     "RoundUnmatched",

@@ -30,3 +30,8 @@ class AuditEntry(db.Model):
     target_type: Mapped[str | None] = mapped_column(String(30))  # round, user, pair...
     target_id: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the programme the change belongs to (None: the organisation's, e.g. an account);
+    # programme coordinators read the entries of their programmes only
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="SET NULL"), index=True
+    )

@@ -1,7 +1,8 @@
 """A mentorship between a mentee and a mentor, from proposal to its end.
 
-At most one proposed-or-accepted mentorship per mentee is enforced by a partial unique index,
-so no interleaving of requests can give a mentee two mentors.
+At most one proposed-or-accepted mentorship per mentee in each programme is enforced by a
+partial unique index, so no interleaving of requests can give a mentee two mentors in one
+programme (a mentee in two programmes may have a mentor in each).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
+from mentormatch.models.programmes import Programme
 from mentormatch.models.statuses import OPEN_MENTORSHIP_STATUSES, MentorshipStatus, sql_in
 from mentormatch.models.times import utcnow
 from mentormatch.models.user import User
@@ -26,6 +28,7 @@ class Mentorship(db.Model):
         ),
         Index(
             "uq_mentorships_open_mentee",
+            "programme_id",
             "mentee_id",
             unique=True,
             sqlite_where=text(sql_in(OPEN_MENTORSHIP_STATUSES)),
@@ -34,6 +37,7 @@ class Mentorship(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(
@@ -49,5 +53,6 @@ class Mentorship(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    programme: Mapped[Programme] = relationship()
     mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])

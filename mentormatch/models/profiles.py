@@ -30,6 +30,10 @@ class MenteeProfile(db.Model):
             "usmle_step2ck_score IS NULL OR usmle_step2ck_score BETWEEN 180 AND 300",
             name="step2ck_range",
         ),
+        CheckConstraint(
+            "target_match_year IS NULL OR target_match_year BETWEEN 2000 AND 2100",
+            name="match_year_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +52,8 @@ class MenteeProfile(db.Model):
     research_interests: Mapped[list] = _list()
     research_tags: Mapped[list] = _list()
     goals: Mapped[list] = _list()
+    # the NRMP Main Residency Match the mentee aims for (Match Day in March of that year)
+    target_match_year: Mapped[int | None]
     support_sought: Mapped[list] = _list()
     usmle_step1: Mapped[str | None] = mapped_column(String(30))
     usmle_step2ck: Mapped[str | None] = mapped_column(String(30))

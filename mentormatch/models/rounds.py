@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mentormatch.extensions import db
+from mentormatch.models.programmes import Programme
 from mentormatch.models.statuses import PairRuleKind, RoundStatus, sql_in
 from mentormatch.models.times import utcnow
 from mentormatch.models.user import User
@@ -37,6 +38,7 @@ class MatchingRound(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12), default=RoundStatus.DRAFT.value, index=True)
     # weights, objective, min_score, mentee selection: everything needed to reproduce the run
@@ -63,6 +65,7 @@ class MatchingRound(db.Model):
     top_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("matching_rounds.id"))
 
     created_by: Mapped[User | None] = relationship()
+    programme: Mapped[Programme] = relationship()
     pairs: Mapped[list[RoundPair]] = relationship(
         back_populates="round", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -122,15 +125,19 @@ class RoundUnmatched(db.Model):
 
 
 class PairRule(db.Model):
-    """A pair that must (lock) or must not (forbid) be proposed in later rounds."""
+    """A pair that must (lock) or must not (forbid) be proposed in later rounds of its
+    programme."""
 
     __tablename__ = "pair_rules"
     __table_args__ = (
         CheckConstraint(sql_in(PairRuleKind, "kind"), name="kind_known"),
-        UniqueConstraint("mentee_id", "mentor_id", name="uq_pair_rules_pair"),
+        UniqueConstraint("programme_id", "mentee_id", "mentor_id", name="uq_pair_rules_pair"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # a rule holds in its programme only (a mentor may decline a mentee in one programme and
+    # still be proposed to them in another)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(6))  # a PairRuleKind

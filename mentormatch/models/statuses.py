@@ -65,6 +65,37 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class ProgrammeKind(enum.StrEnum):
+    RESIDENCY = "residency"
+    RESEARCH = "research"
+    FELLOWSHIP = "fellowship"
+    LICENSURE = "licensure"
+    GENERAL = "general"
+
+
+class SignupMode(enum.StrEnum):
+    """How people join a programme."""
+
+    OPEN = "open"  # anyone eligible joins at once
+    APPROVAL = "approval"  # anyone eligible applies; a coordinator approves
+    INVITATION = "invitation"  # only with the programme's invitation link (or a coordinator)
+
+
+class MembershipStatus(enum.StrEnum):
+    """A person's place in a programme."""
+
+    PENDING = "pending"  # applied, awaiting a coordinator's approval
+    ACTIVE = "active"
+    DECLINED = "declined"  # the application was turned down
+    LEFT = "left"  # left the programme, or was removed by a coordinator
+
+
+class MeetingCadence(enum.StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+
+
 def sql_in(values, column: str = "status") -> str:
     """``status IN ('a', 'b')`` for CHECK constraints and partial indexes."""
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"

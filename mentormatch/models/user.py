@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
+    # coordinators: True sees and runs every programme; False only those of their
+    # ProgrammeCoordinator rows
+    organisation_wide: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Replaced whenever the password is set, so emailed links made before stop working
     # (services.tokens). Sign-ins are rows of LoginSession.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)

@@ -3,6 +3,7 @@ deactivation that never leaves the programme without an active coordinator."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,12 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from mentormatch.extensions import db
-from mentormatch.models import Role, User
+from mentormatch.models import Programme, Role, User
 from mentormatch.models.user import new_session_token
 from mentormatch.services import sessions
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.passwords import hash_password, needs_rehash, verify_password
 from mentormatch.services.profiles import new_profile_for
+from mentormatch.services.programmes import access, catalogue, membership
 
 SELF_REGISTRATION_ROLES = (Role.MENTEE, Role.MENTOR)
 PASSWORD_MAX_LENGTH = 128
@@ -77,38 +79,81 @@ def _validated(account: NewAccount, allowed_roles: tuple[Role, ...]) -> tuple[st
     return email, full_name
 
 
-def _create(account: NewAccount, allowed_roles: tuple[Role, ...]) -> User:
+def _create(
+    account: NewAccount,
+    allowed_roles: tuple[Role, ...],
+    join: Callable[[User], None] | None = None,
+    organisation_wide: bool = False,
+) -> User:
     email, full_name = _validated(account, allowed_roles)
     user = User(
         email=email,
         full_name=full_name,
         password_hash=hash_password(account.password),
         role=account.role,
+        organisation_wide=organisation_wide,
     )
     db.session.add(user)
     profile = new_profile_for(user)
     if profile is not None:
         db.session.add(profile)
     try:
+        db.session.flush()
+        if join is not None:
+            join(user)  # a ValidationError here saves nothing
         db.session.commit()
     except IntegrityError as exc:  # a concurrent registration with the same email won
         db.session.rollback()
         raise ValidationError.single(
             "email", "An account with this email already exists; log in instead."
         ) from exc
+    except ValidationError:
+        db.session.rollback()
+        raise
     return user
 
 
-def register(account: NewAccount) -> User:
-    """Self-registration of a mentee or a mentor."""
-    return _create(account, SELF_REGISTRATION_ROLES)
+def register(
+    account: NewAccount,
+    programme: Programme | None = None,
+    invitation_key: str | None = None,
+    answers: dict | None = None,
+) -> User:
+    """Self-registration of a mentee or a mentor, into ``programme`` (or, when none is named,
+    the one programme open for sign-up, if there is exactly one). The account, its profile
+    (with the sign-up ``answers`` the programme asks for) and the membership are saved
+    together, or nothing is (an ineligible applicant gets the reason, and no account)."""
+    if programme is None:
+        open_ones = catalogue.open_for_signup()
+        programme = open_ones[0] if len(open_ones) == 1 else None
+
+    def join(user: User) -> None:
+        if programme is None:
+            return
+        membership.apply_signup_answers(user, answers or {})
+        membership.join(programme, user, membership.Via.PUBLIC, invitation_key)
+
+    return _create(account, SELF_REGISTRATION_ROLES, join)
 
 
-def create_coordinator(account: NewAccount) -> User:
-    """Coordinators come only from the command line or from another coordinator."""
+def create_coordinator(
+    account: NewAccount, programme_ids: Iterable[int] = (), organisation_wide: bool | None = None
+) -> User:
+    """Coordinators come only from the command line or from another coordinator. Without
+    programmes they coordinate the whole organisation; with them, only those programmes."""
+    programme_ids = tuple(programme_ids)
+    whole = not programme_ids if organisation_wide is None else organisation_wide
+
+    def assign(user: User) -> None:
+        for programme_id in programme_ids:
+            catalogue.get(programme_id)
+            access.assign(user.id, programme_id)
+
     return _create(
         NewAccount(account.email, account.password, account.full_name, Role.COORDINATOR.value),
         (Role.COORDINATOR,),
+        assign,
+        organisation_wide=whole,
     )
 
 

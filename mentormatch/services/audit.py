@@ -37,6 +37,16 @@ PROPOSAL_DECLINED = "proposal.declined"
 MENTORSHIP_ENDED = "mentorship.ended"
 PROPOSALS_EXTENDED = "proposals.extended"
 PROPOSALS_REMINDED = "proposals.reminded"
+PROGRAMME_CREATED = "programme.created"
+PROGRAMME_CHANGED = "programme.changed"
+PROGRAMME_ARCHIVED = "programme.archived"
+MEMBER_JOINED = "member.joined"
+MEMBER_APPLIED = "member.applied"
+MEMBER_APPROVED = "member.approved"
+MEMBER_DECLINED = "member.declined"
+MEMBER_REMOVED = "member.removed"
+MEMBER_SEATS = "member.seats"
+COORDINATOR_ASSIGNED = "coordinator.assigned"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -54,6 +64,16 @@ ACTIONS = {
     MENTORSHIP_ENDED: "Ended a mentorship",
     PROPOSALS_EXTENDED: "Extended the deadline of proposals",
     PROPOSALS_REMINDED: "Reminded mentors of proposals",
+    PROGRAMME_CREATED: "Created a programme",
+    PROGRAMME_CHANGED: "Changed a programme",
+    PROGRAMME_ARCHIVED: "Archived a programme",
+    MEMBER_JOINED: "Joined a programme",
+    MEMBER_APPLIED: "Applied to a programme",
+    MEMBER_APPROVED: "Approved an application",
+    MEMBER_DECLINED: "Declined an application",
+    MEMBER_REMOVED: "Removed someone from a programme",
+    MEMBER_SEATS: "Set a mentor's seats in a programme",
+    COORDINATOR_ASSIGNED: "Made someone a programme coordinator",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.
@@ -90,7 +110,27 @@ def _target(target: Target) -> tuple[str | None, int | None]:
     raise TypeError(f"audit.record cannot name a {type(target).__name__} as its target")
 
 
-def record(actor: Actor, action: str, target: Target = None, **details: Any) -> AuditEntry:
+def _programme_of(target: Target) -> int | None:
+    """The programme a round, mentorship or pair rule (instance or ("type", id)) belongs to."""
+    if isinstance(target, MatchingRound | Mentorship | PairRule):
+        return target.programme_id
+    if isinstance(target, tuple) and target[0] in ("round", "mentorship", "pair-rule"):
+        models = {"round": MatchingRound, "mentorship": Mentorship, "pair-rule": PairRule}
+        model = models[target[0]]
+        return db.session.scalar(select(model.programme_id).where(model.id == target[1]))
+    if isinstance(target, tuple) and target[0] == "programme":
+        return int(target[1])
+    return None
+
+
+def record(
+    actor: Actor,
+    action: str,
+    target: Target = None,
+    *,
+    programme_id: int | None = None,
+    **details: Any,
+) -> AuditEntry:
     """Add an entry to the current transaction (the caller commits with its change).
 
     ``actor`` is the User or its id, or None for the command line; ``target`` a model
@@ -108,6 +148,7 @@ def record(actor: Actor, action: str, target: Target = None, **details: Any) -> 
         target_type=target_type,
         target_id=target_id,
         details=details,
+        programme_id=programme_id if programme_id is not None else _programme_of(target),
     )
     db.session.add(entry)
     return entry
@@ -130,11 +171,20 @@ class EntryView:
     details: list[tuple[str, str]]
 
 
-def entries_page(action: str = "", page: int = 1, per_page: int = PER_PAGE) -> Page[AuditEntry]:
-    """Newest first, optionally of one action."""
+def entries_page(
+    action: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    programme_ids: frozenset[int] | None = None,
+) -> Page[AuditEntry]:
+    """Newest first, optionally of one action; of the programmes ``programme_ids`` only when
+    given (a programme coordinator's view: organisation entries, such as accounts, are not
+    theirs)."""
     statement = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if action:
         statement = statement.where(AuditEntry.action == action)
+    if programme_ids is not None:
+        statement = statement.where(AuditEntry.programme_id.in_(programme_ids))
     return paginate(statement, page, per_page)
 
 

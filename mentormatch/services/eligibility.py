@@ -43,7 +43,13 @@ def mentor_ready_clause() -> ColumnElement:
 
 
 def open_mentorship_clause(
-    person_column, statuses: tuple[MentorshipStatus, ...] = OPEN_MENTORSHIP_STATUSES
+    person_column,
+    statuses: tuple[MentorshipStatus, ...] = OPEN_MENTORSHIP_STATUSES,
+    programme_id: int | None = None,
 ) -> ColumnElement:
-    """SQL: the user (mentee or mentor, by ``person_column``) has a mentorship in ``statuses``."""
-    return exists().where(person_column == User.id, Mentorship.status.in_(statuses))
+    """SQL: the user (mentee or mentor, by ``person_column``) has a mentorship in ``statuses``
+    (in ``programme_id`` when given: the one-open-mentorship rule holds per programme)."""
+    clause = exists().where(person_column == User.id, Mentorship.status.in_(statuses))
+    if programme_id is not None:
+        clause = clause.where(Mentorship.programme_id == programme_id)
+    return clause

@@ -253,7 +253,7 @@ def _close_open_mentorships(user: User) -> int:
         )
         if closed.rowcount != 1:
             continue  # answered or expired a moment ago; its own transition freed the seat
-        seats.release_seat(mentorship.mentor_id)
+        seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
         other = mentorship.mentor if mentorship.mentee_id == user.id else mentorship.mentee
         mail_messages.queue(
             other.email,

@@ -31,6 +31,7 @@ from mentormatch.models import (
 from mentormatch.models.times import as_utc, utcnow
 from mentormatch.services import audit, mail, mail_messages, seats
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
+from mentormatch.services.programmes import access
 
 REASON_MAX = 1000
 
@@ -58,10 +59,23 @@ def _load(mentorship_id: int) -> Mentorship:
 def _set_rule(mentorship: Mentorship, kind: PairRuleKind, source: PairRuleSource) -> None:
     """The answer decides the pair's rule for later rounds (replacing any earlier one)."""
     mentee_id, mentor_id = mentorship.mentee_id, mentorship.mentor_id
+    programme_id = mentorship.programme_id
     db.session.execute(
-        delete(PairRule).where(PairRule.mentee_id == mentee_id, PairRule.mentor_id == mentor_id)
+        delete(PairRule).where(
+            PairRule.programme_id == programme_id,
+            PairRule.mentee_id == mentee_id,
+            PairRule.mentor_id == mentor_id,
+        )
     )
-    db.session.add(PairRule(mentee_id=mentee_id, mentor_id=mentor_id, kind=kind, source=source))
+    db.session.add(
+        PairRule(
+            mentee_id=mentee_id,
+            mentor_id=mentor_id,
+            kind=kind,
+            source=source,
+            programme_id=programme_id,
+        )
+    )
 
 
 def _transition(mentorship_id: int, from_status: MentorshipStatus, **values) -> bool:
@@ -126,7 +140,7 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
     ):
         db.session.rollback()
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
-    seats.release_seat(mentorship.mentor_id)
+    seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
     _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.DECLINED)
     audit.record(mentor_id, audit.PROPOSAL_DECLINED, mentorship)
     mail_messages.queue(
@@ -145,14 +159,17 @@ def end(mentorship_id: int, user: User) -> Mentorship:
     """End an active mentorship (the mentee, the mentor or a coordinator); frees the seat."""
     mentorship = _load(mentorship_id)
     is_party = user.id in (mentorship.mentee_id, mentorship.mentor_id)
-    if not (is_party or user.role == Role.COORDINATOR):
+    coordinator = user.role == Role.COORDINATOR and access.coordinates(
+        user, mentorship.programme_id
+    )
+    if not (is_party or coordinator):
         raise NotFound(f"No mentorship {mentorship_id}.")
     if not _transition(
         mentorship_id, MentorshipStatus.ACCEPTED, status=MentorshipStatus.ENDED, ended_at=utcnow()
     ):
         db.session.rollback()
         raise AnswerError(f"This mentorship is {mentorship.status}, not active.")
-    seats.release_seat(mentorship.mentor_id)
+    seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
     # The mentee goes back to the pool, and is not proposed to the same mentor again.
     _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.ENDED)
     audit.record(user, audit.MENTORSHIP_ENDED, mentorship)
@@ -203,7 +220,7 @@ def expire_due(now: datetime | None = None) -> SweepReport:
         )  # fmt: skip
         if still_due.rowcount != 1:
             continue  # answered, expired or given more time by someone else meanwhile
-        seats.release_seat(mentorship.mentor_id)
+        seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
         _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.EXPIRED)
         mentee, mentor = mentorship.mentee, mentorship.mentor
         mail_messages.queue(

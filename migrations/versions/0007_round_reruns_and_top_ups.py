@@ -47,7 +47,11 @@ def downgrade():
     sqlite = op.get_bind().dialect.name == 'sqlite'
     for column in reversed(COLUMNS):
         if sqlite:
-            op.execute(f'ALTER TABLE matching_rounds DROP COLUMN {column}')
+            # a later migration may have rebuilt the table, moving the reference into a
+            # table constraint that DROP COLUMN refuses; batch mode copies the table (with
+            # foreign keys off while migrating: see env.py)
+            with op.batch_alter_table('matching_rounds', schema=None) as batch_op:
+                batch_op.drop_column(column)
         else:
             op.drop_constraint(_constraint(column), 'matching_rounds', type_='foreignkey')
             op.drop_column('matching_rounds', column)

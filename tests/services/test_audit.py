@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from mentormatch.extensions import db
 from mentormatch.models import AuditEntry, MatchingRound, User
 from mentormatch.services import audit, privacy
-from tests.helpers import make_user
+from tests.helpers import general_programme_id, make_user
 
 
 def count_entries() -> int:
@@ -17,14 +17,18 @@ def count_entries() -> int:
 def test_an_entry_is_saved_only_with_the_change_it_records(app):
     coordinator_id, email = make_user(app, "coordinator")
     with app.app_context():
-        matching_round = MatchingRound(name="Spring", status="proposed")
+        matching_round = MatchingRound(
+            programme_id=general_programme_id(), name="Spring", status="proposed"
+        )
         db.session.add(matching_round)
         db.session.flush()
         audit.record(coordinator_id, audit.ROUND_PUBLISHED, matching_round, proposals=12)
         db.session.rollback()  # the change failed: no entry either
         assert count_entries() == 0
 
-        matching_round = MatchingRound(name="Spring", status="proposed")
+        matching_round = MatchingRound(
+            programme_id=general_programme_id(), name="Spring", status="proposed"
+        )
         db.session.add(matching_round)  # not flushed yet: record() needs its id all the same
         audit.record(coordinator_id, audit.ROUND_PUBLISHED, matching_round, proposals=12)
         db.session.commit()

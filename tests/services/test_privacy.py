@@ -21,7 +21,7 @@ from mentormatch.models import (
 )
 from mentormatch.services import accounts, audit, privacy, proposals
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
-from tests.helpers import TEST_PASSWORD, make_user
+from tests.helpers import TEST_PASSWORD, general_programme_id, make_user
 from tests.proposal_helpers import (
     assert_capacity_invariants,
     person,
@@ -54,7 +54,8 @@ def world(app):
         pair = db.session.scalar(select(RoundPair).where(RoundPair.mentor_id == people["peds"].id))
         proposed = "ben" if pair.mentee_id == people["ben"].id else "cho"
         db.session.add(
-            PairRule(mentee_id=people["ana"].id, mentor_id=people["peds"].id, kind="forbid",
+            PairRule(programme_id=general_programme_id(),
+                mentee_id=people["ana"].id, mentor_id=people["peds"].id, kind="forbid",
                      source="coordinator", note="Ana asked not to be paired with Dr Reyes")
         )  # fmt: skip
         db.session.commit()

@@ -6,13 +6,22 @@ from __future__ import annotations
 from mentormatch.extensions import db
 from mentormatch.models import PairRule, PairRuleKind, PairRuleSource, RoundUnmatched
 from mentormatch.services.rounds.unmatched import option_text, unmatched
+from tests.helpers import general_programme_id
 from tests.proposal_helpers import person, publish, run_round
 
 CHO_RESEARCH = ["case-report", "clinical-trial"]  # 0.85 with the default mentor, others 1.00
 
 
 def rule(mentee, mentor, kind, source=PairRuleSource.COORDINATOR):
-    db.session.add(PairRule(mentee_id=mentee.id, mentor_id=mentor.id, kind=kind, source=source))
+    db.session.add(
+        PairRule(
+            programme_id=general_programme_id(),
+            mentee_id=mentee.id,
+            mentor_id=mentor.id,
+            kind=kind,
+            source=source,
+        )
+    )
 
 
 def options_of(app, round_id: int, name: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, Mentorship, User
 from mentormatch.services import pagination
+from tests.helpers import general_programme_id
 
 
 def add_person(role, name, **profile):
@@ -30,8 +31,22 @@ def people(app):
         mira = add_person("mentor", "Mira Shah", specialty="internal-medicine", state="NY",
                           research_interests=["case-report"], capacity=3)  # fmt: skip
         add_person("mentor", "Tom Reed", specialty="pediatrics", state="TX", capacity=0)
-        db.session.add(Mentorship(mentee_id=raj.id, mentor_id=mira.id, status="accepted"))
-        db.session.add(Mentorship(mentee_id=amina.id, mentor_id=mira.id, status="proposed"))
+        db.session.add(
+            Mentorship(
+                programme_id=general_programme_id(),
+                mentee_id=raj.id,
+                mentor_id=mira.id,
+                status="accepted",
+            )
+        )
+        db.session.add(
+            Mentorship(
+                programme_id=general_programme_id(),
+                mentee_id=amina.id,
+                mentor_id=mira.id,
+                status="proposed",
+            )
+        )
         db.session.commit()
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from mentormatch.extensions import db
 from mentormatch.models import PairRule, PairRuleKind, PairRuleSource, RoundUnmatched
+from tests.helpers import general_programme_id
 from tests.proposal_helpers import person, publish, run_round
 from tests.web.test_rounds_web import page
 
@@ -71,7 +72,8 @@ def crowded(app):
     }  # fmt: skip
     with app.app_context():
         db.session.add(
-            PairRule(mentee_id=ppl["cho"].id, mentor_id=ppl["fox"].id,
+            PairRule(programme_id=general_programme_id(),
+                mentee_id=ppl["cho"].id, mentor_id=ppl["fox"].id,
                      kind=PairRuleKind.FORBID, source=PairRuleSource.DECLINED)
         )  # fmt: skip
         db.session.commit()

@@ -6,7 +6,7 @@ from mentormatch.extensions import db
 from mentormatch.models import Mentorship, User
 from mentormatch.services import profiles
 from mentormatch.services.profile_fields import parse_mentee
-from tests.helpers import make_user
+from tests.helpers import general_programme_id, make_user
 
 SENSITIVE_TEXT = ("Passed after a failed attempt", "Outside the US", "J-1", "247")
 
@@ -32,7 +32,8 @@ def cohort(app):
                                ("pending_mentor", "proposed")]:  # fmt: skip
             if status == "proposed":
                 continue  # one open mentorship per mentee: the pending one is added below
-            db.session.add(Mentorship(mentee_id=ids["mentee"], mentor_id=ids[mentor],
+            db.session.add(Mentorship(programme_id=general_programme_id(),
+                mentee_id=ids["mentee"], mentor_id=ids[mentor],
                                       status=status))  # fmt: skip
         db.session.commit()
     return people, ids
@@ -65,7 +66,13 @@ def test_a_mentor_with_only_a_pending_proposal_sees_the_profile_without_them(
         db.session.query(Mentorship).filter_by(mentor_id=ids["accepted_mentor"]).update(
             {"status": "ended"}
         )
-        db.session.add(Mentorship(mentee_id=ids["mentee"], mentor_id=ids["pending_mentor"]))
+        db.session.add(
+            Mentorship(
+                programme_id=general_programme_id(),
+                mentee_id=ids["mentee"],
+                mentor_id=ids["pending_mentor"],
+            )
+        )
         db.session.commit()
     response = view_as(client, auth, people["pending_mentor"], ids["mentee"])
     assert response.status_code == 200

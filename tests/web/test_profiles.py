@@ -8,7 +8,7 @@ from sqlalchemy import select
 from mentormatch.extensions import db
 from mentormatch.models import MenteeProfile, MentorProfile, User
 from mentormatch.services import profiles, seats
-from tests.helpers import add_mentor
+from tests.helpers import add_mentor, general_programme_id
 
 FULL_MENTEE_FORM = {
     "home_country": "IN",
@@ -205,11 +205,11 @@ def test_a_paused_mentor_with_a_mentee_stays_paused_when_a_seat_frees(app):
         mentor = add_mentor("paused", capacity=4)
         db.session.commit()
         profile = mentor.mentor_profile
-        assert seats.take_seat(mentor.id)
+        assert seats.take_seat(mentor.id, general_programme_id())
         db.session.commit()
         profiles.pause_mentor(mentor.id)
         assert (profile.capacity, profile.seats_taken, profile.capacity_before_pause) == (1, 1, 4)
-        seats.release_seat(mentor.id)
+        seats.release_seat(mentor.id, general_programme_id())
         db.session.commit()
         db.session.refresh(profile)
         assert (profile.capacity, profile.seats_taken) == (0, 0)

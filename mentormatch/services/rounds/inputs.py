@@ -16,11 +16,13 @@ from sqlalchemy import select
 from mentormatch.extensions import db
 from mentormatch.matching import MenteeFeatures, MentorFeatures, encode_mentees, encode_mentors
 from mentormatch.models import (
+    MembershipStatus,
     MenteeProfile,
     MentorProfile,
     Mentorship,
     PairRule,
     PairRuleKind,
+    ProgrammeMember,
     Role,
     User,
 )
@@ -30,6 +32,7 @@ from mentormatch.services.eligibility import (
     open_mentorship_clause,
 )
 from mentormatch.services.rounds.settings import RoundSettings
+from mentormatch.services.seats import free_seats_expression
 
 
 @dataclass
@@ -58,7 +61,9 @@ def _mentee_rows(settings: RoundSettings):
             User.id,
             User.active,
             mentee_ready_clause().label("ready"),
-            open_mentorship_clause(Mentorship.mentee_id).label("has_open"),
+            open_mentorship_clause(Mentorship.mentee_id, programme_id=settings.programme_id).label(
+                "has_open"
+            ),
             MenteeProfile.specialty,
             MenteeProfile.specialty_second,
             MenteeProfile.preferred_regions,
@@ -71,7 +76,12 @@ def _mentee_rows(settings: RoundSettings):
             MenteeProfile.visa_needed,
         )
         .join(MenteeProfile, MenteeProfile.user_id == User.id)
-        .where(User.role == Role.MENTEE.value)
+        .join(ProgrammeMember, ProgrammeMember.user_id == User.id)
+        .where(
+            User.role == Role.MENTEE.value,
+            ProgrammeMember.programme_id == settings.programme_id,
+            ProgrammeMember.status == MembershipStatus.ACTIVE.value,
+        )
         .order_by(User.id)
     )
     if settings.mentee_ids is not None:
@@ -79,9 +89,11 @@ def _mentee_rows(settings: RoundSettings):
     return db.session.execute(query).all()
 
 
-def _mentor_rows(with_free_seats: bool = True):
-    """Active mentors ready for matching: those with a free seat (a round's), or without."""
-    has_free_seat = MentorProfile.capacity > MentorProfile.seats_taken
+def _mentor_rows(programme_id: int, with_free_seats: bool = True):
+    """Active mentors of the programme ready for matching: those with a free seat there (a
+    round's: free in the programme and overall), or without."""
+    free = free_seats_expression()
+    has_free_seat = free > 0
     query = (
         select(
             User.id,
@@ -89,7 +101,7 @@ def _mentor_rows(with_free_seats: bool = True):
             MentorProfile.subspecialty,
             MentorProfile.state,
             MentorProfile.research_interests,
-            (MentorProfile.capacity - MentorProfile.seats_taken).label("free"),
+            free.label("free"),
             MentorProfile.capacity,
             MentorProfile.is_img,
             MentorProfile.support_offered,
@@ -97,7 +109,10 @@ def _mentor_rows(with_free_seats: bool = True):
             MentorProfile.visa_sponsorship,
         )
         .join(MentorProfile, MentorProfile.user_id == User.id)
+        .join(ProgrammeMember, ProgrammeMember.user_id == User.id)
         .where(
+            ProgrammeMember.programme_id == programme_id,
+            ProgrammeMember.status == MembershipStatus.ACTIVE.value,
             User.role == Role.MENTOR.value,
             User.active.is_(True),
             mentor_ready_clause(),
@@ -131,8 +146,8 @@ class UnavailableMentors:
     capacity: np.ndarray  # 0: paused
 
 
-def load_unavailable_mentors() -> UnavailableMentors:
-    rows = _mentor_rows(with_free_seats=False)
+def load_unavailable_mentors(programme_id: int) -> UnavailableMentors:
+    rows = _mentor_rows(programme_id, with_free_seats=False)
     return UnavailableMentors(
         mentor_ids=np.array([row.id for row in rows], dtype=np.int64),
         mentors=_mentor_features(rows),
@@ -154,8 +169,10 @@ def load_inputs(settings: RoundSettings) -> RoundInputs:
             mentees.append(row)
     if settings.mentee_ids is not None:
         found = {row.id for row in mentees} | {mentee for mentee, _ in excluded}
-        excluded += [(i, "not a mentee") for i in settings.mentee_ids if i not in found]
-    mentors = _mentor_rows()
+        excluded += [
+            (i, "not a mentee of this programme") for i in settings.mentee_ids if i not in found
+        ]
+    mentors = _mentor_rows(settings.programme_id)
 
     mentee_ids = np.array([row.id for row in mentees], dtype=np.int64)
     mentor_ids = np.array([row.id for row in mentors], dtype=np.int64)
@@ -166,7 +183,9 @@ def load_inputs(settings: RoundSettings) -> RoundInputs:
     locked, forbidden, ignored = [], [], []
     lock_load = np.zeros(len(mentors), dtype=np.int64)
     rules = db.session.execute(
-        select(PairRule.mentee_id, PairRule.mentor_id, PairRule.kind).order_by(PairRule.id)
+        select(PairRule.mentee_id, PairRule.mentor_id, PairRule.kind)
+        .where(PairRule.programme_id == settings.programme_id)
+        .order_by(PairRule.id)
     ).all()
     for mentee_id, mentor_id, kind in rules:
         i, j = mentee_index.get(mentee_id), mentor_index.get(mentor_id)

@@ -1,6 +1,8 @@
-"""Locks (must pair) and forbids (never pair) that later rounds respect.
+"""Locks (must pair) and forbids (never pair) that later rounds of the same programme respect.
 
 A coordinator sets them here; a mentor's answer sets them too (see ``services.proposals``).
+A rule belongs to one programme: ``programme_id`` None means the only live programme (an
+error asks which when there are several).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from mentormatch.extensions import db
 from mentormatch.models import PairRule, PairRuleKind, PairRuleSource, Role, User
 from mentormatch.services import audit
 from mentormatch.services.errors import ValidationError
+from mentormatch.services.programmes import catalogue
 from mentormatch.services.rounds.lookup import Person, persons_by_id
 
 AUDIT_ACTIONS = {PairRuleKind.LOCK: audit.PAIR_LOCKED, PairRuleKind.FORBID: audit.PAIR_FORBIDDEN}
@@ -26,45 +29,71 @@ def _user_with_role(user_id: int, role: Role) -> User:
     return user
 
 
+def _programme_id(programme_id: int | None) -> int:
+    if programme_id is None:
+        return catalogue.resolve(None).id
+    return catalogue.get(programme_id).id
+
+
 def set_pair_rule(
-    mentee_id: int, mentor_id: int, kind: str, created_by_id: int | None, note: str = ""
+    mentee_id: int,
+    mentor_id: int,
+    kind: str,
+    created_by_id: int | None,
+    note: str = "",
+    programme_id: int | None = None,
 ) -> PairRule:
-    """Lock (must pair) or forbid (never pair) a mentee and a mentor in later rounds."""
+    """Lock (must pair) or forbid (never pair) a mentee and a mentor in later rounds of the
+    programme."""
     try:
         kind = PairRuleKind(kind)
     except ValueError:
         raise ValidationError.single("kind", "Choose lock or forbid.") from None
     _user_with_role(mentee_id, Role.MENTEE)
     _user_with_role(mentor_id, Role.MENTOR)
+    programme_id = _programme_id(programme_id)
+    here = PairRule.programme_id == programme_id
     if kind == PairRuleKind.LOCK:
-        # one lock per mentee: a new lock replaces the old one
+        # one lock per mentee and programme: a new lock replaces the old one
         db.session.execute(
             delete(PairRule).where(
+                here,
                 PairRule.mentee_id == mentee_id,
                 PairRule.kind == PairRuleKind.LOCK,
                 PairRule.mentor_id != mentor_id,
             )
         )
     rule = db.session.scalar(
-        select(PairRule).where(PairRule.mentee_id == mentee_id, PairRule.mentor_id == mentor_id)
+        select(PairRule).where(
+            here, PairRule.mentee_id == mentee_id, PairRule.mentor_id == mentor_id
+        )
     )
     if rule is None:
-        rule = PairRule(mentee_id=mentee_id, mentor_id=mentor_id)
+        rule = PairRule(mentee_id=mentee_id, mentor_id=mentor_id, programme_id=programme_id)
         db.session.add(rule)
     rule.kind, rule.source, rule.note, rule.created_by_id = (
         kind, PairRuleSource.COORDINATOR, note or None, created_by_id,
     )  # fmt: skip
-    audit.record(created_by_id, AUDIT_ACTIONS[kind], ("user", mentee_id), mentor_id=mentor_id)
+    audit.record(created_by_id, AUDIT_ACTIONS[kind], ("user", mentee_id), mentor_id=mentor_id,
+                 programme_id=programme_id)  # fmt: skip
     db.session.commit()
     return rule
 
 
-def remove_pair_rule(mentee_id: int, mentor_id: int, actor_id: int | None = None) -> None:
+def remove_pair_rule(
+    mentee_id: int, mentor_id: int, actor_id: int | None = None, programme_id: int | None = None
+) -> None:
+    programme_id = _programme_id(programme_id)
     result = db.session.execute(
-        delete(PairRule).where(PairRule.mentee_id == mentee_id, PairRule.mentor_id == mentor_id)
+        delete(PairRule).where(
+            PairRule.programme_id == programme_id,
+            PairRule.mentee_id == mentee_id,
+            PairRule.mentor_id == mentor_id,
+        )
     )
     if result.rowcount:
-        audit.record(actor_id, audit.PAIR_RULE_REMOVED, ("user", mentee_id), mentor_id=mentor_id)
+        audit.record(actor_id, audit.PAIR_RULE_REMOVED, ("user", mentee_id), mentor_id=mentor_id,
+                     programme_id=programme_id)  # fmt: skip
     db.session.commit()
 
 
@@ -90,9 +119,12 @@ class RuleRow:
     created_at: datetime
 
 
-def list_pair_rules() -> list[RuleRow]:
-    """Every rule, by kind, oldest first."""
-    rules = list(db.session.scalars(select(PairRule).order_by(PairRule.kind, PairRule.id)))
+def list_pair_rules(programme_ids: frozenset[int] | None = None) -> list[RuleRow]:
+    """Every rule (of ``programme_ids`` when given), by kind, oldest first."""
+    query = select(PairRule).order_by(PairRule.kind, PairRule.id)
+    if programme_ids is not None:
+        query = query.where(PairRule.programme_id.in_(programme_ids))
+    rules = list(db.session.scalars(query))
     names = persons_by_id({r.mentee_id for r in rules} | {r.mentor_id for r in rules})
     return [
         RuleRow(names[r.mentee_id], names[r.mentor_id], r.kind, r.source, r.note, r.created_at)
@@ -100,14 +132,14 @@ def list_pair_rules() -> list[RuleRow]:
     ]
 
 
-def rules_by_pair(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """The kind of rule (if any) on each (mentee id, mentor id) pair."""
+def rules_by_pair(pairs: list[tuple[int, int]], programme_id: int) -> dict[tuple[int, int], str]:
+    """The kind of rule (if any) on each (mentee id, mentor id) pair in the programme."""
     if not pairs:
         return {}
     mentee_ids = {mentee for mentee, _ in pairs}
     rows = db.session.execute(
         select(PairRule.mentee_id, PairRule.mentor_id, PairRule.kind).where(
-            PairRule.mentee_id.in_(mentee_ids)
+            PairRule.mentee_id.in_(mentee_ids), PairRule.programme_id == programme_id
         )
     ).all()
     return {(row.mentee_id, row.mentor_id): row.kind for row in rows}

@@ -151,7 +151,9 @@ def pairs_page(
     rows = paginate_rows(
         statement.order_by(RoundPair.score.desc(), RoundPair.mentee_id), page, per_page
     )
-    rules = rules_by_pair([(p.mentee_id, p.mentor_id) for p, _, _, _ in rows.items])
+    rules = rules_by_pair(
+        [(p.mentee_id, p.mentor_id) for p, _, _, _ in rows.items], matching_round.programme_id
+    )
     items = [
         PairRow(
             mentee_id=pair.mentee_id,

@@ -26,6 +26,8 @@ from mentormatch.models import (
     MentorProfile,
     Mentorship,
     MentorshipStatus,
+    Programme,
+    ProgrammeMember,
     RoundPair,
     RoundStatus,
     User,
@@ -100,7 +102,9 @@ def preview(round_id: int) -> PublishPreview:
         select(RoundPair.mentee_id, RoundPair.mentor_id).where(RoundPair.round_id == round_id)
     ).all()
     found, rounds = (
-        _blockers(round_id, pairs) if matching_round.status == RoundStatus.PROPOSED else ([], [])
+        _blockers(matching_round, pairs)
+        if matching_round.status == RoundStatus.PROPOSED
+        else ([], [])
     )
     return PublishPreview(
         round=matching_round,
@@ -122,16 +126,24 @@ def _usable(user_ids: set[int], profile) -> set[int]:
     )
 
 
-def _held(round_id: int) -> tuple[dict, dict[int, MatchingRound]]:
-    """The round's mentees who hold an open mentorship now (mentee id -> status and round),
-    and the rounds those came from."""
+def answer_days(matching_round: MatchingRound) -> int:
+    """How long mentors have to answer this round's proposals: the programme's answer
+    window."""
+    programme = db.session.get(Programme, matching_round.programme_id)
+    return int(programme.answer_days if programme else current_app.config["PROPOSAL_DAYS"])
+
+
+def _held(matching_round: MatchingRound) -> tuple[dict, dict[int, MatchingRound]]:
+    """The round's mentees who hold an open mentorship in its programme now (mentee id ->
+    status and round), and the rounds those came from."""
     held = {
         row.mentee_id: row
         for row in db.session.execute(
             select(Mentorship.mentee_id, Mentorship.status, Mentorship.round_id).where(
                 Mentorship.mentee_id.in_(
-                    select(RoundPair.mentee_id).where(RoundPair.round_id == round_id)
+                    select(RoundPair.mentee_id).where(RoundPair.round_id == matching_round.id)
                 ),
+                Mentorship.programme_id == matching_round.programme_id,
                 Mentorship.status.in_(OPEN_MENTORSHIP_STATUSES),
             )
         )
@@ -142,20 +154,26 @@ def _held(round_id: int) -> tuple[dict, dict[int, MatchingRound]]:
     return held, rounds
 
 
-def _blockers(round_id: int, pairs) -> tuple[list[PublishConflict], list[MatchingRound]]:
+def _blockers(
+    matching_round: MatchingRound, pairs
+) -> tuple[list[PublishConflict], list[MatchingRound]]:
     """The pairs publishing would refuse, found the way ``publish_round`` finds them (seats in
     mentor order), without taking a seat."""
     mentee_ids = {pair.mentee_id for pair in pairs}
     mentor_ids = {pair.mentor_id for pair in pairs}
     usable_mentees = _usable(mentee_ids, MenteeProfile)
     usable_mentors = _usable(mentor_ids, MentorProfile)
-    held, other_rounds = _held(round_id)
+    held, other_rounds = _held(matching_round)
     free = dict(
         db.session.execute(
-            select(MentorProfile.user_id, MentorProfile.capacity - MentorProfile.seats_taken)
-            .where(MentorProfile.user_id.in_(mentor_ids))
+            select(MentorProfile.user_id, seats.free_seats_expression())
+            .join(ProgrammeMember, ProgrammeMember.user_id == MentorProfile.user_id)
+            .where(
+                MentorProfile.user_id.in_(mentor_ids),
+                ProgrammeMember.programme_id == matching_round.programme_id,
+            )
         ).all()
-    )  # fmt: skip
+    )
     names = persons_by_id(mentee_ids | mentor_ids)
     found = []
     for pair in sorted(pairs, key=lambda p: (p.mentor_id, p.mentee_id)):
@@ -197,15 +215,17 @@ def publish_round(round_id: int, actor_id: int | None = None) -> int:
     )
     if claimed.rowcount == 0:
         raise refused(round_id, "only a proposed round can be published.")
+    matching_round = get_round(round_id)
     pairs = _pairs_with_people(round_id)
-    conflicts = _conflicts(round_id, pairs)
+    conflicts = _conflicts(matching_round, pairs)
     if conflicts:
         db.session.rollback()
         raise PublishConflictError(conflicts)
-    deadline = utcnow() + timedelta(days=int(current_app.config["PROPOSAL_DAYS"]))
+    deadline = utcnow() + timedelta(days=answer_days(matching_round))
     for pair in sorted(pairs, key=lambda p: p.mentee_id):
         db.session.add(
             Mentorship(
+                programme_id=matching_round.programme_id,
                 mentee_id=pair.mentee_id,
                 mentor_id=pair.mentor_id,
                 round_id=round_id,
@@ -247,9 +267,9 @@ def _person(user: User) -> Person:
     return Person(user.id, user.full_name, user.email)
 
 
-def _conflicts(round_id: int, pairs: list[RoundPair]) -> list[PublishConflict]:
+def _conflicts(matching_round: MatchingRound, pairs: list[RoundPair]) -> list[PublishConflict]:
     """The pairs that can no longer be proposed; a seat is taken for each of the others."""
-    held, other_rounds = _held(round_id)
+    held, other_rounds = _held(matching_round)
     conflicts: list[PublishConflict] = []
     # Seats are taken in mentor order and proposals inserted in mentee order, so that two
     # publishes running at once lock the same rows in the same order and cannot deadlock.
@@ -257,7 +277,7 @@ def _conflicts(round_id: int, pairs: list[RoundPair]) -> list[PublishConflict]:
         reason = _no_longer_available(pair)
         if reason is None and pair.mentee_id in held:
             reason = _held_reason(held[pair.mentee_id], other_rounds)
-        if reason is None and not seats.take_seat(pair.mentor_id):
+        if reason is None and not seats.take_seat(pair.mentor_id, matching_round.programme_id):
             reason = MENTOR_FULL
         if reason is not None:
             conflicts.append(PublishConflict(_person(pair.mentee), _person(pair.mentor), reason))

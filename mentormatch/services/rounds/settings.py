@@ -44,6 +44,9 @@ class RoundSettings:
     min_score: float | None = None
     # None: every active mentee who is ready and has no active mentor or pending proposal
     mentee_ids: tuple[int, ...] | None = None
+    # the programme the round belongs to (None until created: then the only programme, or an
+    # error asking which)
+    programme_id: int | None = None
 
     def score_weights(self) -> ScoreWeights:
         return ScoreWeights(**self.weights)
@@ -77,6 +80,7 @@ class RoundSettings:
             objective=data["objective"],
             min_score=data.get("min_score"),
             mentee_ids=tuple(ids) if ids is not None else None,
+            programme_id=data.get("programme_id"),
         )
 
 
@@ -139,6 +143,14 @@ def parse_settings(raw: Mapping[str, Any]) -> RoundSettings:
         problems.append(("objective", f"Choose one of {', '.join(OBJECTIVES)}."))
     min_score = _number(raw.get("min_score"), "min_score", problems, 0.0, 1.0)
     mentee_ids = raw.get("mentee_ids")
+    programme_id = raw.get("programme_id")
+    if programme_id not in (None, ""):
+        try:
+            programme_id = int(programme_id)
+        except (TypeError, ValueError):
+            problems.append(("programme_id", f"'{programme_id}' is not a programme."))
+    else:
+        programme_id = None
     if problems:
         raise ValidationError(problems)
     return RoundSettings(
@@ -147,4 +159,5 @@ def parse_settings(raw: Mapping[str, Any]) -> RoundSettings:
         objective=objective,
         min_score=min_score,
         mentee_ids=tuple(sorted(set(mentee_ids))) if mentee_ids is not None else None,
+        programme_id=programme_id,
     )

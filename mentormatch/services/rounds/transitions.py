@@ -23,10 +23,18 @@ from sqlalchemy import select, update
 
 from mentormatch import tasks
 from mentormatch.extensions import db
-from mentormatch.models import ROUND_IN_PROGRESS, MatchingRound, ProgressStage, RoundStatus
+from mentormatch.models import (
+    ROUND_IN_PROGRESS,
+    MatchingRound,
+    MembershipStatus,
+    ProgrammeMember,
+    ProgressStage,
+    RoundStatus,
+)
 from mentormatch.models.times import as_utc, utcnow
 from mentormatch.services import audit
-from mentormatch.services.errors import ServiceError
+from mentormatch.services.errors import ServiceError, ValidationError
+from mentormatch.services.programmes import catalogue
 from mentormatch.services.rounds import run
 from mentormatch.services.rounds.lookup import get_round
 from mentormatch.services.rounds.settings import NAME_MAX, RoundSettings
@@ -105,9 +113,48 @@ def refused(round_id: int, what: str) -> TransitionError:
 # --- transitions ----------------------------------------------------------------------------
 
 
+def _in_programme(settings: RoundSettings) -> RoundSettings:
+    """``settings`` with its programme: the one named, or the only live one. A live programme
+    only, and every mentee chosen by id must be an active member of it (a round never mixes
+    programmes); otherwise a ValidationError naming what is wrong, and nothing is saved."""
+    if settings.programme_id is None:
+        programme = catalogue.resolve(None)
+    else:
+        programme = catalogue.get(settings.programme_id)
+    if programme.archived:
+        raise ValidationError.single(
+            "programme_id", f"{programme.name} is archived: it runs no new rounds."
+        )
+    if settings.mentee_ids:
+        members = set(
+            db.session.scalars(
+                select(ProgrammeMember.user_id).where(
+                    ProgrammeMember.programme_id == programme.id,
+                    ProgrammeMember.status == MembershipStatus.ACTIVE.value,
+                    ProgrammeMember.user_id.in_(settings.mentee_ids),
+                )
+            )
+        )
+        outside = [mentee_id for mentee_id in settings.mentee_ids if mentee_id not in members]
+        if outside:
+            shown = ", ".join(f"#{i}" for i in outside[:10])
+            more = f" and {len(outside) - 10} more" if len(outside) > 10 else ""
+            raise ValidationError.single(
+                "mentee_ids",
+                f"A round takes mentees of one programme: {shown}{more} "
+                f"{'is' if len(outside) == 1 else 'are'} not an active member of "
+                f"{programme.name}.",
+            )
+    return replace(settings, programme_id=programme.id)
+
+
 def create_round(settings: RoundSettings, created_by_id: int | None) -> MatchingRound:
+    settings = _in_programme(settings)
     matching_round = MatchingRound(
-        name=settings.name, settings=settings.as_json(), created_by_id=created_by_id
+        name=settings.name,
+        settings=settings.as_json(),
+        created_by_id=created_by_id,
+        programme_id=settings.programme_id,
     )
     db.session.add(matching_round)
     db.session.commit()
@@ -133,6 +180,8 @@ def start_round(
     """Queue a draft or failed round to run, with new ``settings`` if given (a proposed round
     is re-run as a new round: ``rerun_round``)."""
     _record_if_silent(round_id)
+    if settings is not None:
+        settings = replace(settings, programme_id=get_round(round_id).programme_id)
     changed = {"settings": settings.as_json(), "name": settings.name} if settings else {}
     result = db.session.execute(
         update(MatchingRound)
@@ -155,10 +204,12 @@ def create_and_start(
     top_up_of_id: int | None = None,
 ) -> MatchingRound:
     """A new round, queued to run: one transaction, then the job is submitted."""
+    settings = _in_programme(settings)
     matching_round = MatchingRound(
         name=settings.name,
         settings=settings.as_json(),
         created_by_id=created_by_id,
+        programme_id=settings.programme_id,
         rerun_of_id=rerun_of_id,
         top_up_of_id=top_up_of_id,
         **_running_values(),
@@ -210,7 +261,11 @@ def rerun_round(
     if matching_round.status not in RERUNNABLE:
         raise refused(round_id, "only a draft, proposed or failed round can run again.")
     current = RoundSettings.from_json(matching_round.settings)
-    chosen = replace(settings or current, mentee_ids=current.mentee_ids)
+    chosen = replace(
+        settings or current,
+        mentee_ids=current.mentee_ids,
+        programme_id=matching_round.programme_id,
+    )
     if matching_round.status == RoundStatus.PROPOSED:
         if settings is None or chosen.name == matching_round.name:
             chosen = replace(chosen, name=rerun_name(matching_round))

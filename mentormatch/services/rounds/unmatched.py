@@ -65,7 +65,7 @@ ENGINE_STATUS = {
 # -- when the round runs ---------------------------------------------------------------------
 def _outside_options(inputs: RoundInputs, settings: RoundSettings, rows: np.ndarray, k: int):
     """Per row: [(score, mentor id, details)] of the best mentors with no free seat."""
-    outside = load_unavailable_mentors()
+    outside = load_unavailable_mentors(settings.programme_id)
     found: list[list[tuple[float, int, dict]]] = [[] for _ in rows]
     if len(outside.mentor_ids) == 0 or len(rows) == 0:
         return found
@@ -93,12 +93,13 @@ def _outside_options(inputs: RoundInputs, settings: RoundSettings, rows: np.ndar
     return found
 
 
-def _forbid_sources(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+def _forbid_sources(pairs: set[tuple[int, int]], programme_id: int) -> dict[tuple[int, int], str]:
     if not pairs:
         return {}
     rows = db.session.execute(
         select(PairRule.mentee_id, PairRule.mentor_id, PairRule.source).where(
             PairRule.kind == PairRuleKind.FORBID,
+            PairRule.programme_id == programme_id,
             PairRule.mentee_id.in_({mentee for mentee, _ in pairs}),
         )
     ).all()
@@ -149,7 +150,8 @@ def option_details(
             for r, picked in enumerate(chosen)
             for _, mentor_id, entry in picked
             if entry["why"] == Unavailable.FORBIDDEN
-        }
+        },
+        settings.programme_id,
     )
     details = {}
     for reason, picked in zip(reasons, chosen, strict=True):
