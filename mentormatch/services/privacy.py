@@ -22,6 +22,7 @@ from mentormatch.models import (
     MentorshipStatus,
     OutboxMessage,
     PairRule,
+    ProgrammeMember,
     Role,
     RoundUnmatched,
     User,
@@ -107,6 +108,21 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
         "profile": _columns(profile, leave_out=("id", "user_id", "seats_taken"))
         if profile is not None
         else None,
+        "programmes": [
+            {
+                "programme": member.programme.name,
+                "status": member.status,
+                "joined_via": member.joined_via,
+                "seats": member.seats,
+                "applied_at": _plain(member.applied_at),
+                "decided_at": _plain(member.decided_at),
+            }
+            for member in db.session.scalars(
+                select(ProgrammeMember)
+                .where(ProgrammeMember.user_id == user.id)
+                .order_by(ProgrammeMember.id)
+            )
+        ],
         "mentorships": [_mentorship(m, user, partners) for m in mentorships],
         "pair_rules": _pair_rules(user, partners),
         "mails": [
@@ -140,6 +156,7 @@ def _mentorship(
         "as": Role.MENTEE.value if as_mentee else Role.MENTOR.value,
         "with": other.full_name,
         "status": mentorship.status,
+        "programme": mentorship.programme.name,
         "round_id": mentorship.round_id,
         "created_at": _plain(mentorship.created_at),
         "expires_at": _plain(mentorship.expires_at),

@@ -71,10 +71,14 @@ def answer_totals(round_id: int) -> AnswerTotals:
 
 def rematch_candidates(round_id: int) -> list[int]:
     """The round's mentees whose mentor declined or let the proposal expire, and who are still
-    active, without a mentor and without a pending proposal, by id."""
+    active, without a mentor and without a pending proposal in the round's programme, by
+    id."""
+    programme_id = get_round(round_id).programme_id
     current = aliased(Mentorship)
     holds_one = exists().where(
-        current.mentee_id == User.id, current.status.in_(OPEN_MENTORSHIP_STATUSES)
+        current.mentee_id == User.id,
+        current.programme_id == programme_id,
+        current.status.in_(OPEN_MENTORSHIP_STATUSES),
     )
     return list(
         db.session.scalars(
@@ -129,5 +133,6 @@ def start_top_up(round_id: int, actor_id: int | None = None) -> MatchingRound:
         RoundSettings.from_json(matching_round.settings),
         name=top_up_name(matching_round),
         mentee_ids=tuple(mentee_ids),
+        programme_id=matching_round.programme_id,
     )
     return transitions.create_and_start(settings, actor_id, top_up_of_id=round_id)
