@@ -347,3 +347,38 @@ def test_create_coordinator_of_an_unknown_programme_saves_nothing(app, runner, m
     assert result.exit_code == 1
     assert "Programme 'research' does not exist. Programmes: general." in result.output
     assert count(app, User) == 0
+
+
+def test_a_programmes_default_round_settings_apply_to_its_rounds(app, runner, two_programmes):
+    result = runner.invoke(
+        args=["programme", "create", "--slug", "visa-track", "--name", "Visa track",
+              "--weights", "visa=0.4,region=0", "--objective", "score", "--min-score", "0.2"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        defaults = catalogue.by_slug("visa-track").round_defaults
+    assert defaults["weights"]["visa"] == 0.4 and defaults["weights"]["region"] == 0.0
+    assert (defaults["objective"], defaults["min_score"]) == ("score", 0.2)
+    bad = runner.invoke(args=["programme", "create", "--slug", "x", "--name", "X",
+                              "--weights", "colour=1"])  # fmt: skip
+    assert bad.exit_code == 1 and "Error (weights)" in bad.output
+
+    with app.app_context():
+        research = catalogue.by_slug("research")
+        research.round_defaults = {"weights": {**defaults["weights"], "research": 0.9},
+                                   "objective": "score", "min_score": 0.1}  # fmt: skip
+        db.session.commit()
+    # left out: the programme's; given: that option, the other weights still the programme's
+    round_id = run_in(runner, "research")
+    again = runner.invoke(args=["round", "run", "--programme", "research", "--weights",
+                                "visa=0", "--objective", "coverage"])  # fmt: skip
+    assert again.exit_code == 0, again.output
+    with app.app_context():
+        first = db.session.get(MatchingRound, round_id).settings
+        second = db.session.get(MatchingRound, int(again.output.split()[1])).settings
+        general = db.session.get(MatchingRound, run_in(runner, "general")).settings
+    assert (first["weights"]["research"], first["weights"]["visa"]) == (0.9, 0.4)
+    assert (first["objective"], first["min_score"]) == ("score", 0.1)
+    assert (second["weights"]["research"], second["weights"]["visa"]) == (0.9, 0.0)
+    assert (second["objective"], second["min_score"]) == ("coverage", 0.1)
+    assert general["weights"]["visa"] == 0.0 and general["objective"] == "coverage"

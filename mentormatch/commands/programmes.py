@@ -6,9 +6,16 @@ import click
 from flask.cli import with_appcontext
 
 from mentormatch.commands.options import fail, fail_validation
+from mentormatch.matching.problem import OBJECTIVES
 from mentormatch.models import MeetingCadence, ProgrammeKind, SignupMode
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.programmes import catalogue, membership
+from mentormatch.services.rounds.settings import (
+    DEFAULT_OBJECTIVE,
+    parse_weights,
+    weight_field,
+    weights_example,
+)
 
 
 def _choices(enum) -> click.Choice:
@@ -37,6 +44,12 @@ def programme_group() -> None:
               show_default=True, help="Expected meeting cadence.")  # fmt: skip
 @click.option("--answer-days", default=None,
               help="Days a mentor has to answer a proposal (default 14).")  # fmt: skip
+@click.option("--weights", default=None, metavar="NAME=VALUE,...",
+              help=f"Default weights of its rounds, e.g. {weights_example()} (names left out "
+              "keep their default).")  # fmt: skip
+@click.option("--objective", type=click.Choice(OBJECTIVES), default=None,
+              help=f"Default objective of its rounds (default {DEFAULT_OBJECTIVE}).")  # fmt: skip
+@click.option("--min-score", default=None, help="Default minimum pair score of its rounds (0-1).")
 @click.option("--eligible-specialties", default=None, metavar="CODE,CODE",
               help="Only mentees aiming for these specialties (default: any).")  # fmt: skip
 @click.option("--eligible-match-years", default=None, metavar="YEAR,YEAR",
@@ -54,6 +67,9 @@ def create_command(
     months: str | None,
     cadence: str,
     answer_days: str | None,
+    weights: str | None,
+    objective: str | None,
+    min_score: str | None,
     eligible_specialties: str | None,
     eligible_match_years: str | None,
 ) -> None:
@@ -75,8 +91,12 @@ def create_command(
         "answer_days": answer_days,
         "eligible_specialties": eligible_specialties,
         "eligible_match_years": eligible_match_years,
+        "objective": objective,
+        "min_score": min_score,
     }
     try:
+        if weights:
+            raw |= {weight_field(k): v for k, v in parse_weights(weights).items()}
         programme = catalogue.create(raw, None)
     except ValidationError as exc:
         fail_validation(exc)

@@ -68,7 +68,10 @@ def round_group() -> None:
     "(0 = off), e.g. --weights visa=0.2,support=0.1.",
 )
 @click.option(
-    "--objective", type=click.Choice(OBJECTIVES), default=DEFAULT_OBJECTIVE, show_default=True
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    default=None,
+    help=f"Default: the programme's, else {DEFAULT_OBJECTIVE}.",
 )
 @click.option("--min-score", default=None, help="Leave pairs scoring below this unmade (0-1).")
 @programme_option
@@ -76,23 +79,29 @@ def round_group() -> None:
 def run_command(
     name: str | None,
     weights: str | None,
-    objective: str,
+    objective: str | None,
     min_score: str | None,
     programme_slug: str | None,
 ):
     """Run a round now, in this process, on the active mentees and mentors of a programme.
 
-    Prints the round's id and a one-line summary; exits with status 1 if it fails.
+    Settings left out are the programme's default round settings. Prints the round's id and a
+    one-line summary; exits with status 1 if it fails.
     """
     programme = programme_named(programme_slug)
+    defaults = programme.round_defaults or {}
     try:
         raw = {
             "name": name or "Command-line round",
-            "objective": objective,
+            "objective": objective or defaults.get("objective") or DEFAULT_OBJECTIVE,
             "programme_id": programme.id,
         }
+        chosen = defaults.get("weights") or {}
         if weights:
-            raw |= {weight_field(k): v for k, v in parse_weights(weights).items()}
+            chosen = parse_weights(weights, chosen)
+        raw |= {weight_field(k): v for k, v in chosen.items()}
+        if min_score is None:
+            min_score = defaults.get("min_score")
         if min_score is not None:
             raw["min_score"] = min_score
         settings = parse_settings(raw)
