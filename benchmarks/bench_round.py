@@ -33,6 +33,7 @@ from mentormatch.app import create_app  # noqa: E402
 from mentormatch.demo import seeding  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.matching import compute_scores  # noqa: E402
+from mentormatch.services.programmes import catalogue  # noqa: E402
 from mentormatch.services.rounds import transitions  # noqa: E402
 from mentormatch.services.rounds.inputs import load_inputs  # noqa: E402
 from mentormatch.services.rounds.settings import parse_settings  # noqa: E402
@@ -74,7 +75,9 @@ def main() -> None:
             seeding.seed_demo(mentees=args.mentees, mentors=args.mentors, seed=args.seed)
             print(f"seeded {args.mentees:,} mentees and {args.mentors:,} mentors "
                   f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
-            settings = parse_settings({"name": "benchmark"})
+            # the demo's main programme (it holds most people; the other is a research track)
+            main = catalogue.by_slug(seeding.MAIN_PROGRAMME).id
+            settings = parse_settings({"name": "benchmark", "programme_id": main})
             started = time.perf_counter()
             matching_round = transitions.run_round_now(settings, None)
             ours = time.perf_counter() - started

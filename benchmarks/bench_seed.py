@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/bench_seed.py [--mentees 100000 --mentors 20000]
 
-Measured: ``demo.seeding.seed_demo`` (generate the people, bulk-insert users then profiles,
-one transaction) on a freshly migrated SQLite file. Baseline, measured in the same run on its
-own fresh file: one ``db.session.add`` of a User with its profile and one commit per person,
-on a slice of ``--baseline`` people (a sixth of them mentors), extrapolated per person to the
-whole cohort. Both use the one shared password hash; hashing every password separately would
-cost far more than either, so the hash time is printed as well.
+Measured: ``demo.seeding.seed_demo`` (generate the people, bulk-insert users, then profiles
+and programme memberships, one transaction) on a freshly migrated SQLite file. Baseline,
+measured in the same run on its own fresh file: one ``db.session.add`` of a User with its
+profile and one commit per person, on a slice of ``--baseline`` people (a sixth of them
+mentors), extrapolated per person to the whole cohort. Both use the one shared password hash;
+hashing every password separately would cost far more than either, so the hash time is
+printed as well.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mentormatch.app import create_app  # noqa: E402
 from mentormatch.demo import generator, seeding  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
-from mentormatch.models import MenteeProfile, MentorProfile, User  # noqa: E402
+from mentormatch.models import MenteeProfile, MentorProfile, ProgrammeMember, User  # noqa: E402
 from mentormatch.services.passwords import hash_password  # noqa: E402
 
 
@@ -49,6 +50,8 @@ def bulk_seed(app, mentees: int, mentors: int, seed: int) -> float:
         assert report.mentees_created == mentees and report.mentors_created == mentors
         assert count(MenteeProfile) == mentees + 1 and count(MentorProfile) == mentors + 1
         assert count(User) == mentees + mentors + len(seeding.DEMO_LOGINS)
+        # everyone belongs to one of the demo's two programmes, some to both
+        assert count(ProgrammeMember) > mentees + mentors
         db.engine.dispose()
     return elapsed
 

@@ -174,6 +174,7 @@ def prepare(database: str, mentees: int, mentors: int) -> list[tuple[str, str]]:
     from mentormatch.demo import seeding
     from mentormatch.extensions import db
     from mentormatch.models import Mentorship, User
+    from mentormatch.services.programmes import catalogue
     from mentormatch.services.rounds import publishing, transitions
     from mentormatch.services.rounds.settings import parse_settings
 
@@ -183,7 +184,9 @@ def prepare(database: str, mentees: int, mentors: int) -> list[tuple[str, str]]:
     with app.app_context():
         upgrade()
         seeding.seed_demo(mentees=mentees, mentors=mentors, seed=11)
-        matching_round = transitions.run_round_now(parse_settings({"name": "load test"}), None)
+        main = catalogue.by_slug(seeding.MAIN_PROGRAMME).id  # the demo has two programmes
+        settings = parse_settings({"name": "load test", "programme_id": main})
+        matching_round = transitions.run_round_now(settings, None)
         publishing.publish_round(matching_round.id)
         mentor_ids = set(db.session.scalars(select(Mentorship.mentor_id)))
         people = db.session.execute(select(User.email, User.role, User.id)).all()

@@ -90,7 +90,9 @@ def seats(app, mentor: Person) -> tuple[int, int]:
 
 def assert_capacity_invariants(app) -> None:
     """Checked in SQL: no mentor holds more open mentorships than capacity, the seat counter
-    matches the open mentorships, and no mentee has two open mentorships."""
+    matches the open mentorships; per programme, the same of the membership's seats and seat
+    counter, and the programmes' counters add up to the overall one; no mentee has two open
+    mentorships in one programme."""
     with app.app_context():
         overfull = db.session.execute(
             text(
@@ -103,10 +105,43 @@ def assert_capacity_invariants(app) -> None:
             )
         ).all()
         assert overfull == [], f"mentors over capacity or miscounted: {overfull}"
-        doubled = db.session.execute(
+        overfull_here = db.session.execute(
             text(
-                "SELECT mentee_id, COUNT(*) FROM mentorships "
-                "WHERE status IN ('proposed', 'accepted') GROUP BY mentee_id HAVING COUNT(*) > 1"
+                "SELECT pm.programme_id, pm.user_id, pm.seats, pm.seats_taken, COUNT(m.id) "
+                "FROM programme_members pm "
+                "JOIN mentor_profiles p ON p.user_id = pm.user_id "
+                "LEFT JOIN mentorships m ON m.mentor_id = pm.user_id "
+                "AND m.programme_id = pm.programme_id AND m.status IN ('proposed', 'accepted') "
+                "GROUP BY pm.programme_id, pm.user_id, pm.seats, pm.seats_taken "
+                "HAVING COUNT(m.id) != pm.seats_taken "
+                "OR (pm.seats IS NOT NULL AND pm.seats_taken > pm.seats)"
             )
         ).all()
-        assert doubled == [], f"mentees with two open mentorships: {doubled}"
+        assert overfull_here == [], (
+            f"mentors over their seats in a programme or miscounted there: {overfull_here}"
+        )
+        outside = db.session.execute(
+            text(
+                "SELECT m.id FROM mentorships m WHERE m.status IN ('proposed', 'accepted') "
+                "AND NOT EXISTS "
+                "(SELECT 1 FROM programme_members pm WHERE pm.user_id = m.mentor_id "
+                "AND pm.programme_id = m.programme_id)"
+            )
+        ).all()
+        assert outside == [], f"open mentorships of a mentor outside their programme: {outside}"
+        unbalanced = db.session.execute(
+            text(
+                "SELECT p.user_id, p.seats_taken, SUM(pm.seats_taken) FROM mentor_profiles p "
+                "JOIN programme_members pm ON pm.user_id = p.user_id "
+                "GROUP BY p.user_id, p.seats_taken HAVING SUM(pm.seats_taken) != p.seats_taken"
+            )
+        ).all()
+        assert unbalanced == [], f"programme seat counters do not add up: {unbalanced}"
+        doubled = db.session.execute(
+            text(
+                "SELECT programme_id, mentee_id, COUNT(*) FROM mentorships "
+                "WHERE status IN ('proposed', 'accepted') "
+                "GROUP BY programme_id, mentee_id HAVING COUNT(*) > 1"
+            )
+        ).all()
+        assert doubled == [], f"mentees with two open mentorships in a programme: {doubled}"

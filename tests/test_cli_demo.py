@@ -8,12 +8,22 @@ from sqlalchemy import func, select
 
 from mentormatch.demo.seeding import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.extensions import db
-from mentormatch.models import User
+from mentormatch.models import (
+    MentorProfile,
+    Programme,
+    ProgrammeCoordinator,
+    ProgrammeMember,
+    User,
+)
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def _users(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(User))
+        return _count(User)
 
 
 def test_seed_demo_creates_the_cohort_and_prints_logins_that_work(app, runner, auth):
@@ -45,3 +55,64 @@ def test_negative_sizes_are_refused(app, runner):
     assert result.exit_code == 2
     assert "--mentees" in result.output
     assert _users(app) == 0
+
+
+def test_the_demo_has_two_programmes_and_everyone_seeded_belongs_to_one(app, runner, auth):
+    args = ["seed-demo", "--mentees", "40", "--mentors", "10", "--seed", "3"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    research_login = next(login for login in DEMO_LOGINS if login.programme == "research")
+    printed = rf"coordinator\s+{re.escape(research_login.email)}\s+password: {DEMO_PASSWORD}"
+    assert re.search(printed + r"\s+\(coordinates 'research' only\)", result.output)
+    assert re.search(r"Programme 'general': Residency Match \d{4} cohort, \d+ active members",
+                     result.output)  # fmt: skip
+    assert "Programme 'research': Research mentorship" in result.output
+    with app.app_context():
+        programmes = {p.slug: p for p in db.session.scalars(select(Programme))}
+        assert set(programmes) == {"general", "research"}
+        general, research = programmes["general"], programmes["research"]
+        assert (general.kind, general.signup_mode) == ("residency", "open")
+        assert (research.kind, research.signup_mode, research.mentorship_months) == (
+            "research", "approval", 6,
+        )  # fmt: skip
+        rows = db.session.execute(
+            select(User.role, ProgrammeMember.programme_id, ProgrammeMember.status,
+                   ProgrammeMember.seats, MentorProfile.capacity, User.id)
+            .join(ProgrammeMember, ProgrammeMember.user_id == User.id)
+            .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
+        ).all()  # fmt: skip
+        people = set(db.session.scalars(select(User.id).where(User.role != "coordinator")))
+        assert {row.id for row in rows} == people  # every mentee and mentor is a member
+        in_general = {row.id for row in rows if row.programme_id == general.id}
+        in_research = {row.id for row in rows if row.programme_id == research.id}
+        assert len(in_general) > 2 * len(in_research) > 0  # most people are in the main one
+        assert {row.role for row in rows if row.programme_id == research.id} == {
+            "mentee", "mentor",
+        }  # fmt: skip
+        both = [r for r in rows if r.role == "mentor" and r.id in in_general & in_research]
+        assert both, "some mentors are in both programmes"
+        for row in both:
+            if row.programme_id == research.id:  # fewer seats in research than overall
+                assert row.seats is not None and row.seats <= row.capacity
+        assert any(row.status == "pending" for row in rows)  # an application to approve
+        coordinator = db.session.scalar(select(User).where(User.email == research_login.email))
+        assert not coordinator.organisation_wide
+        assert set(
+            db.session.scalars(
+                select(ProgrammeCoordinator.programme_id).where(
+                    ProgrammeCoordinator.user_id == coordinator.id
+                )
+            )
+        ) == {research.id}
+        counts = (_count(ProgrammeMember), _count(Programme), _count(ProgrammeCoordinator))
+    assert auth.login(research_login.email, DEMO_PASSWORD).headers["Location"] == "/coordinator/"
+
+    again = runner.invoke(args=args)
+    assert again.exit_code == 0, again.output
+    with app.app_context():  # nothing added on a second run
+        assert (_count(ProgrammeMember), _count(Programme), _count(ProgrammeCoordinator)) == counts
+    # each programme runs a round of its own members
+    for slug in ("general", "research"):
+        ran = runner.invoke(args=["round", "run", "--programme", slug])
+        assert ran.exit_code == 0, ran.output
+        assert re.match(r"Round \d+ proposed: [1-9]\d* of", ran.output), ran.output

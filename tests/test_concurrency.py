@@ -28,6 +28,8 @@ from werkzeug.serving import make_server
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db
+from mentormatch.models import User
+from mentormatch.services.programmes import catalogue, membership
 from mentormatch.services.rounds import publishing
 from tests.helpers import TEST_PASSWORD, csrf_token_from, make_user
 from tests.proposal_helpers import (
@@ -404,3 +406,83 @@ def test_two_coordinators_deactivating_each_other_at_once_leave_one_active(live)
         told = browsers[survivor].request("/coordinator/")
         assert told.status == 200 and "account is deactivated" in told.body
         assert browsers[1 - survivor].request("/coordinator/").status == 302
+
+
+# --- (e) one mentor in two programmes, both programmes publish at once ------------------------
+
+# (pairs the round in A proposes to the mentor, pairs the round in B does): with capacity 2,
+# 2 + 2 and 2 + 1 cannot both be published; 1 + 1 can.
+CROSS_PROGRAMME_SHAPES = ((2, 2), (2, 1), (1, 2), (1, 1))
+
+
+def _second_programme(app) -> tuple[int, int]:
+    with app.app_context():
+        general = catalogue.by_slug("general").id
+        research = catalogue.create(
+            {"slug": "research", "name": "Research", "signup_mode": "invitation"}, None
+        ).id
+        return general, research
+
+
+def _into(app, programme_id: int, people, leave: int | None = None) -> None:
+    """Make ``people`` active members of ``programme_id`` (and take them out of ``leave``)."""
+    with app.app_context():
+        programme = catalogue.get(programme_id)
+        for someone in people:
+            user = db.session.get(User, someone.id)
+            membership.join(programme, user, membership.Via.COORDINATOR)
+        db.session.commit()
+        for someone in people:
+            if leave is not None:
+                membership.remove(leave, someone.id, None)
+
+
+def test_a_mentor_in_two_programmes_published_at_once_stays_within_capacity(live):
+    app = live.app
+    general, research = _second_programme(app)
+    publish_as = publisher(live)
+    outcomes = set()
+    for attempt in range(12):  # which publish lands first varies; none may overfill
+        wanted_a, wanted_b = CROSS_PROGRAMME_SHAPES[attempt % len(CROSS_PROGRAMME_SHAPES)]
+        # a mentor of capacity 2 in both programmes (seats None in both: up to the capacity)
+        mentor = person(app, "mentor", f"Mentor {attempt}", capacity=2)
+        _into(app, research, [mentor])
+        in_a = [person(app, "mentee", f"Mentee {attempt} A{n}") for n in range(wanted_a)]
+        in_b = [person(app, "mentee", f"Mentee {attempt} B{n}") for n in range(wanted_b)]
+        _into(app, research, in_b, leave=general)
+        # both rounds run before either is published: each sees the mentor's 2 free seats
+        round_a = run_round(app, f"A {attempt}", programme_id=general,
+                            mentee_ids=[m.id for m in in_a])  # fmt: skip
+        round_b = run_round(app, f"B {attempt}", programme_id=research,
+                            mentee_ids=[m.id for m in in_b])  # fmt: skip
+        for round_id, mentees in ((round_a, in_a), (round_b, in_b)):
+            assert round_pairs(app, round_id) == {(m.id, mentor.id, round_id) for m in mentees}
+
+        results = all_at_once([publish_as(round_a), publish_as(round_b)])
+        no_server_errors(results)
+
+        published = [r for r in (round_a, round_b) if round_status(app, r) == "published"]
+        proposals = {row for row in open_mentorships(app) if row[1] == mentor.id}
+        assert len(proposals) <= 2, proposals
+        # each round all or nothing: a published round proposed all its pairs, the other none
+        assert proposals == set().union(*(round_pairs(app, r) for r in published))
+        told = dict(zip((round_a, round_b), results, strict=True))
+        for round_id in (round_a, round_b):
+            assert told[round_id].ok == (round_id in published), told[round_id]
+            if round_id not in published:
+                assert round_status(app, round_id) == "proposed"
+                assert "the mentor is full" in told[round_id].message.lower()
+        if wanted_a + wanted_b <= 2:
+            assert len(published) == 2  # both fit: both are published
+        else:
+            assert len(published) == 1
+            outcomes.add("A" if published == [round_a] else "B")
+        assert seats(app, mentor) == (2, len(proposals))
+        assert_capacity_invariants(app)
+        with app.app_context():  # later attempts' rounds must not find this mentor's free seat
+            db.session.execute(
+                text("UPDATE mentor_profiles SET capacity = seats_taken WHERE user_id = :id"),
+                {"id": mentor.id},
+            )
+            db.session.commit()
+    assert outcomes  # at least one race was decided (which side won varies by run)

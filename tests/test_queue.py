@@ -15,6 +15,7 @@ from mentormatch.app import create_app
 from mentormatch.demo import seeding
 from mentormatch.extensions import db
 from mentormatch.models import MatchingRound, OutboxMessage, RoundPair
+from mentormatch.services.programmes import catalogue
 from mentormatch.services.rounds import lookup, publishing, transitions
 from mentormatch.services.rounds.settings import parse_settings
 from tests.helpers import add_mentee, add_mentor
@@ -116,7 +117,9 @@ def test_mail_is_delivered_by_the_worker(queue_app):
 def test_a_worker_killed_mid_round_leaves_it_failed_and_retryable(queue_app):
     with queue_app.app_context():
         seeding.seed_demo(mentees=2500, mentors=500, seed=3)
-        round_id = transitions.create_and_start(parse_settings({"name": "killed"}), None).id
+        main = catalogue.by_slug(seeding.MAIN_PROGRAMME).id  # the demo has two programmes
+        settings = parse_settings({"name": "killed", "programme_id": main})
+        round_id = transitions.create_and_start(settings, None).id
     worker = run_worker(queue_app)
     try:
         deadline = time.monotonic() + WORKER_TIMEOUT

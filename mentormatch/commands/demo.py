@@ -42,7 +42,8 @@ def seed_demo_command(mentees: int, mentors: int, seed: int) -> None:
         raise SystemExit(1) from exc
     elapsed = time.perf_counter() - started
     for login in report.logins:
-        click.echo(f"  {login.role:<12} {login.email:<32} password: {login.password}")
+        scope = f"  ({login.scope})" if login.scope else ""
+        click.echo(f"  {login.role:<12} {login.email:<32} password: {login.password}{scope}")
     click.echo(
         f"Demo cohort (seed {seed}): created {report.mentees_created:,} mentees and "
         f"{report.mentors_created:,} mentors in {elapsed:.1f} s."
@@ -52,6 +53,11 @@ def seed_demo_command(mentees: int, mentors: int, seed: int) -> None:
             f"Skipped {report.mentees_skipped:,} mentees and {report.mentors_skipped:,} mentors "
             f"already in the database from an earlier run with seed {seed}; "
             "nobody was duplicated."
+        )
+    for programme in report.programmes:
+        click.echo(
+            f"Programme '{programme.slug}': {programme.name}, "
+            f"{programme.members:,} active members."
         )
     if report.example_email:
         click.echo(

@@ -5,31 +5,49 @@ Argon2 hash of it, computed once per run: hashing 100,000 passwords one by one w
 over an hour, and identical hashes reveal nothing that the published demo password does not.
 Demo data only: real accounts always get their own salted hash (services.accounts).
 
-The cohort is written with bulk inserts (users first, then profiles keyed by the users' ids
-read back by email) in one transaction. Running again with the same seed skips the people
-who are already there (matched by email), so nothing is duplicated and a larger
-``--mentees`` adds only the newcomers.
+The cohort is written with bulk inserts (users first, then profiles and programme
+memberships keyed by the users' ids read back by email) in one transaction. Running again
+with the same seed skips the people who are already there (matched by email), so nothing is
+duplicated and a larger ``--mentees`` adds only the newcomers.
+
+The demo has two programmes: the one every database starts with ("general"), named as a
+residency Match cohort and holding most people, and "research", six-month research
+mentorships with approval sign-up, holding a subset of the mentees and mentors. Which
+programmes a generated person belongs to follows from their number (``placements``), so a
+larger cohort places the newcomers the same way; some mentors are in both, with fewer seats
+in research than their overall capacity.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, insert, select
 
 from mentormatch.demo import generator
 from mentormatch.demo.generator import GeneratedPerson
 from mentormatch.extensions import db
-from mentormatch.models import MenteeProfile, MentorProfile, Role, User
+from mentormatch.models import (
+    MembershipStatus,
+    MenteeProfile,
+    MentorProfile,
+    Programme,
+    ProgrammeKind,
+    ProgrammeMember,
+    Role,
+    User,
+)
 from mentormatch.models.user import new_session_token, utcnow
 from mentormatch.services.accounts import find_by_email
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.passwords import hash_password
 from mentormatch.services.profile_fields import parse_mentee, parse_mentor
+from mentormatch.services.programmes import access, catalogue, membership
 
 DEMO_PASSWORD = "mentormatch-demo"  # noqa: S105 - published demo login, development only
 DEFAULT_MENTEES = 200
@@ -37,6 +55,13 @@ DEFAULT_MENTORS = 60
 DEFAULT_SEED = 1
 MAX_COHORT = 1_000_000
 BATCH_SIZE = 5_000  # people per round trip; bounds memory for large cohorts
+T = TypeVar("T")
+
+
+MAIN_PROGRAMME = "general"  # the programme every database starts with (migration 0010)
+RESEARCH_PROGRAMME = "research"
+# the name the migration gives the first programme: renamed for the demo while it is unchanged
+_UNCHANGED_MAIN_NAME = "Mentorship programme"
 
 
 @dataclass(frozen=True)
@@ -45,13 +70,92 @@ class DemoLogin:
     email: str
     full_name: str
     password: str = DEMO_PASSWORD
+    # a coordinator of this programme only (by slug); None: of every programme, or, for a
+    # mentee or mentor, the main programme
+    programme: str | None = None
+
+    @property
+    def scope(self) -> str:
+        if self.role != Role.COORDINATOR.value:
+            return ""
+        return f"coordinates '{self.programme}' only" if self.programme else "every programme"
 
 
 DEMO_LOGINS = (
     DemoLogin("coordinator", "coordinator@demo.mentormatch.org", "Dana Coordinator"),
+    DemoLogin(
+        "coordinator",
+        "research@demo.mentormatch.org",
+        "Rosa Research",
+        programme=RESEARCH_PROGRAMME,
+    ),  # fmt: skip
     DemoLogin("mentor", "mentor@demo.mentormatch.org", "Dr. Maya Mentor"),
     DemoLogin("mentee", "mentee@demo.mentormatch.org", "Dr. Arjun Mentee"),
 )
+
+
+def _main_programme_settings(today: dt.date) -> dict[str, Any]:
+    match_year = today.year + (1 if today.month >= 4 else 0)  # the Match is in March
+    return {
+        "name": f"Residency Match {match_year} cohort",
+        "kind": ProgrammeKind.RESIDENCY.value,
+        "description": f"For international medical graduates applying to the {match_year} "
+        "residency Match: a mentor in your specialty reviews your application, writes or "
+        "finds letters, helps you to US clinical experience and rehearses interviews with "
+        "you. Twelve months, meeting monthly.",
+    }
+
+
+RESEARCH_SETTINGS: dict[str, Any] = {
+    "slug": RESEARCH_PROGRAMME,
+    "name": "Research mentorship",
+    "kind": ProgrammeKind.RESEARCH.value,
+    "signup_mode": "approval",
+    "description": "Six-month research mentorships for IMGs who want a first publication or a "
+    "research position: a mentor who publishes guides you through a case report, a "
+    "systematic review or a project at their institution. Coordinators read every "
+    "application.",
+    "mentorship_months": "6",
+    "meeting_cadence": "fortnightly",
+    "answer_days": "10",
+    "weight_specialty": "0.3",
+    "weight_region": "0.1",
+    "weight_research": "0.6",
+}
+
+JOINED_VIA = membership.Via.PUBLIC
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A generated person's place in one of the demo's programmes."""
+
+    programme: str  # slug
+    status: str = MembershipStatus.ACTIVE.value
+    seats: int | None = None  # a mentor's seats there (None: up to the overall capacity)
+
+
+def placements(role: Role, number: int, capacity: int = 0) -> tuple[Placement, ...]:
+    """The programmes generated person ``number`` belongs to. Mentees: a fifth in research
+    only (one in four of them still applying), a tenth in both, the rest in the main
+    programme. Mentors: a fifth in research only, a fifth in both with about half their
+    capacity offered in research, the rest in the main programme."""
+    main, research = Placement(MAIN_PROGRAMME), Placement(RESEARCH_PROGRAMME)
+    if role == Role.MENTEE:
+        if number % 5 == 0:
+            pending = number % 20 == 10
+            return (
+                (Placement(RESEARCH_PROGRAMME, MembershipStatus.PENDING.value),)
+                if pending
+                else (research,)
+            )
+        return (main, research) if number % 10 == 1 else (main,)
+    if number % 5 == 0:
+        return (research,)
+    if number % 5 == 1:
+        return (main, Placement(RESEARCH_PROGRAMME, seats=min(capacity, max(1, capacity // 2))))
+    return (main,)
+
 
 # Complete profiles for the two demo logins, chosen so that they are a good match for each
 # other: same specialty family, a shared state and shared research interests.
@@ -118,10 +222,42 @@ class SeedReport:
     mentors_skipped: int
     logins: tuple[DemoLogin, ...]
     example_email: str | None  # a generated person's login, to show in the output
+    programmes: tuple[DemoProgramme, ...] = ()
 
 
-def _add_demo_accounts(password_hash: str) -> None:
-    """Add the demo logins that are missing, and their profiles if never filled in."""
+@dataclass(frozen=True)
+class DemoProgramme:
+    slug: str
+    name: str
+    members: int  # active
+
+
+def _demo_programmes(today: dt.date) -> dict[str, int]:
+    """The demo's two programmes (slug -> id): the main one renamed for the demo while it
+    still has the name the migration gave it, and the research one, made if missing."""
+    main = db.session.scalar(select(Programme).where(Programme.slug == MAIN_PROGRAMME))
+    if main is None:  # the first programme was given another slug: make the main one again
+        main = _new_programme({"slug": MAIN_PROGRAMME, **_main_programme_settings(today)})
+    elif main.name == _UNCHANGED_MAIN_NAME and main.kind == ProgrammeKind.GENERAL:
+        for name, value in _main_programme_settings(today).items():
+            setattr(main, name, value)
+    research = db.session.scalar(select(Programme).where(Programme.slug == RESEARCH_PROGRAMME))
+    if research is None:
+        research = _new_programme(RESEARCH_SETTINGS)
+    db.session.flush()
+    return {MAIN_PROGRAMME: main.id, RESEARCH_PROGRAMME: research.id}
+
+
+def _new_programme(raw: dict[str, Any]) -> Programme:
+    programme = Programme(**catalogue.parse(raw), invitation_key=secrets.token_urlsafe(24))
+    db.session.add(programme)
+    return programme
+
+
+def _add_demo_accounts(password_hash: str, programmes: dict[str, int]) -> None:
+    """Add the demo logins that are missing, and their profiles if never filled in; the
+    mentee and the mentor are members of the main programme, the mentor of research too."""
+    users = []
     for login in DEMO_LOGINS:
         user = find_by_email(login.email)
         if user is None:
@@ -130,6 +266,7 @@ def _add_demo_accounts(password_hash: str) -> None:
                 full_name=login.full_name,
                 password_hash=password_hash,
                 role=login.role,
+                organisation_wide=login.role == Role.COORDINATOR.value and not login.programme,
             )
             db.session.add(user)
         if login.role == Role.MENTEE.value and _unfilled(user.mentee_profile):
@@ -138,6 +275,28 @@ def _add_demo_accounts(password_hash: str) -> None:
         elif login.role == Role.MENTOR.value and _unfilled(user.mentor_profile):
             values = parse_mentor(DEMO_MENTOR_PROFILE).as_dict()
             user.mentor_profile = _filled(user.mentor_profile or MentorProfile(), values)
+        users.append(user)
+    db.session.flush()
+    for login, user in zip(DEMO_LOGINS, users, strict=True):
+        if login.role == Role.COORDINATOR.value:
+            if login.programme and user.role == Role.COORDINATOR.value:
+                access.assign(user.id, programmes[login.programme])
+            continue
+        if user.role != login.role:
+            continue  # the email was taken by someone else's account: leave it alone
+        _join(user, programmes[MAIN_PROGRAMME])
+        if login.role == Role.MENTOR.value:
+            _join(user, programmes[RESEARCH_PROGRAMME], seats=1)
+
+
+def _join(user: User, programme_id: int, seats: int | None = None) -> None:
+    """Make a demo login an active member (with ``seats`` when the membership is new)."""
+    if membership.member(programme_id, user.id) is not None:
+        return
+    row = membership.join(
+        db.session.get(Programme, programme_id), user, membership.Via.COORDINATOR
+    )
+    row.seats = seats
 
 
 def _unfilled(profile: MenteeProfile | MentorProfile | None) -> bool:
@@ -152,26 +311,28 @@ def _filled(
     return profile
 
 
-def _batches(items: Iterable[GeneratedPerson]) -> Iterator[list[GeneratedPerson]]:
+def _batches(items: Iterable[T]) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):
         yield batch
 
 
 def _insert_new_people(
-    people: Iterable[GeneratedPerson],
+    people: Iterable[tuple[int, GeneratedPerson]],
     role: Role,
     profile_table: Table,
     password_hash: str,
     now: dt.datetime,
+    programmes: dict[str, int],
 ) -> tuple[int, int]:
-    """Insert the people not yet in the database; return (created, skipped)."""
+    """Insert the people (numbered) not yet in the database, with their profiles and
+    programme memberships; return (created, skipped)."""
     users: Table = User.__table__
     created = skipped = 0
     for batch in _batches(people):
-        emails = [person.email for person in batch]
+        emails = [person.email for _, person in batch]
         present = set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
-        new = [person for person in batch if person.email not in present]
+        new = [(number, person) for number, person in batch if person.email not in present]
         skipped += len(batch) - len(new)
         if not new:
             continue
@@ -185,17 +346,33 @@ def _insert_new_people(
                 "session_token": new_session_token(),
                 "created_at": now,
             }
-            for person in new
+            for _, person in new
         ]
         db.session.execute(insert(users), user_rows)
         # Ids read back by email: one indexed query, much faster on SQLite than RETURNING,
         # which SQLAlchemy runs row by row there when the order of the ids must be kept.
-        read_ids = select(User.email, User.id).where(User.email.in_([p.email for p in new]))
+        read_ids = select(User.email, User.id).where(User.email.in_([p.email for _, p in new]))
         ids = {email: user_id for email, user_id in db.session.execute(read_ids)}
         profile_rows = [
-            {**person.profile, "user_id": ids[person.email], "updated_at": now} for person in new
+            {**person.profile, "user_id": ids[person.email], "updated_at": now}
+            for _, person in new
         ]
         db.session.execute(insert(profile_table), profile_rows)
+        member_rows = [
+            {
+                "programme_id": programmes[place.programme],
+                "user_id": ids[person.email],
+                "status": place.status,
+                "joined_via": JOINED_VIA,
+                "seats": place.seats,
+                "seats_taken": 0,
+                "applied_at": now,
+                "decided_at": now if place.status == MembershipStatus.ACTIVE.value else None,
+            }
+            for number, person in new
+            for place in placements(role, number, person.profile.get("capacity", 0))
+        ]
+        db.session.execute(insert(ProgrammeMember.__table__), member_rows)
         created += len(new)
     return created, skipped
 
@@ -216,23 +393,27 @@ def seed_demo(
 
     password_hash = hash_password(DEMO_PASSWORD)  # shared by every demo person: see above
     now = utcnow()
-    year = dt.date.today().year  # the year profile_fields checks graduation years against
+    today = dt.date.today()
+    year = today.year  # the year profile_fields checks graduation years against
     try:
-        _add_demo_accounts(password_hash)
+        programmes = _demo_programmes(today)
+        _add_demo_accounts(password_hash, programmes)
         db.session.flush()
         mentees_created, mentees_skipped = _insert_new_people(
-            (generator.mentee(seed, number, year) for number in range(1, mentees + 1)),
+            ((number, generator.mentee(seed, number, year)) for number in range(1, mentees + 1)),
             Role.MENTEE,
             MenteeProfile.__table__,
             password_hash,
             now,
+            programmes,
         )
         mentors_created, mentors_skipped = _insert_new_people(
-            (generator.mentor(seed, number) for number in range(1, mentors + 1)),
+            ((number, generator.mentor(seed, number)) for number in range(1, mentors + 1)),
             Role.MENTOR,
             MentorProfile.__table__,
             password_hash,
             now,
+            programmes,
         )
         db.session.commit()
     except Exception:
@@ -253,4 +434,15 @@ def seed_demo(
         mentors_skipped=mentors_skipped,
         logins=DEMO_LOGINS,
         example_email=example.email if example else None,
+        programmes=_programme_lines(programmes),
+    )
+
+
+def _programme_lines(programmes: dict[str, int]) -> tuple[DemoProgramme, ...]:
+    counts = membership.active_member_counts()
+    return tuple(
+        DemoProgramme(
+            slug, db.session.get(Programme, programme_id).name, counts.get(programme_id, 0)
+        )
+        for slug, programme_id in programmes.items()
     )

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import event, func, select
 
 from mentormatch.extensions import db
-from mentormatch.models import MenteeProfile, MentorProfile, OutboxMessage, User
+from mentormatch.models import MenteeProfile, MentorProfile, OutboxMessage, ProgrammeMember, User
 from mentormatch.services.csv_profiles import import_profiles
+from mentormatch.services.programmes import catalogue
 from tests.helpers import make_user
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -544,3 +545,33 @@ def test_the_report_lists_the_first_problems_and_counts_the_rest(app):
         everything = import_profiles(csv_bytes(MENTEE_HEADER, *rows), "mentee")
         assert len(everything.problems) == everything.problem_count == 601
         assert everything.problems[-1].row == 302 and everything.problems[-1].column == "email"
+
+
+def test_imported_people_become_members_of_the_programme_named_or_the_only_one(app):
+    with app.app_context():
+        assert import_profiles(csv_bytes(MENTEE_HEADER, GOOD_MENTEE), "mentee").ok
+        general = catalogue.by_slug("general")
+        ana = users()["ana@example.org"]
+        joined = db.session.scalars(
+            select(ProgrammeMember).where(ProgrammeMember.user_id == ana.id)
+        )
+        assert [(m.programme_id, m.status, m.joined_via) for m in joined] == [
+            (general.id, "active", "import")
+        ]
+        research = catalogue.create({"slug": "research", "name": "Research"}, None)
+        refused = import_profiles(csv_bytes(MENTOR_HEADER, GOOD_MENTOR), "mentor")
+        assert not refused.ok and not refused.saved
+        assert (
+            "choose one with --programme SLUG: general, research" in refused.problems[0].expected
+        )
+        assert "max@example.org" not in users()
+        report = import_profiles(
+            csv_bytes(MENTOR_HEADER, GOOD_MENTOR), "mentor", programme_id=research.id
+        )
+        assert report.ok, report.problems
+        max_id = users()["max@example.org"].id
+        assert set(
+            db.session.scalars(
+                select(ProgrammeMember.programme_id).where(ProgrammeMember.user_id == max_id)
+            )
+        ) == {research.id}

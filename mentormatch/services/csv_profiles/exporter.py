@@ -15,7 +15,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from mentormatch.extensions import db
-from mentormatch.models import Role, User
+from mentormatch.models import MembershipStatus, ProgrammeMember, Role, User
 from mentormatch.services.csv_profiles.columns import (
     Layout,
     layout_for,
@@ -28,14 +28,15 @@ BYTE_ORDER_MARK = "\ufeff"
 _BATCH = 1000
 
 
-def iter_export(kind: str) -> Iterator[str]:
-    """The file in pieces of text (header first, people ordered by email), for streaming."""
+def iter_export(kind: str, programme_id: int | None = None) -> Iterator[str]:
+    """The file in pieces of text (header first, people ordered by email), for streaming:
+    everyone of ``kind``, or only the active members of programme ``programme_id``."""
     layout = layout_for(kind)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(layout.columns)
     yield BYTE_ORDER_MARK + _take(buffer)
-    for count, row in enumerate(_rows(layout), start=1):
+    for count, row in enumerate(_rows(layout, programme_id), start=1):
         writer.writerow(row)
         if count % _BATCH == 0:
             yield _take(buffer)
@@ -111,14 +112,15 @@ def template_text(kind: str) -> str:
     return BYTE_ORDER_MARK + buffer.getvalue()
 
 
-def write_export(kind: str, out: TextIO) -> int:
-    """Write the file to ``out`` (opened with newline=''); return how many people it holds."""
+def write_export(kind: str, out: TextIO, programme_id: int | None = None) -> int:
+    """Write the file to ``out`` (opened with newline=''): everyone of ``kind``, or only the
+    active members of programme ``programme_id``; return how many people it holds."""
     layout = layout_for(kind)
     writer = csv.writer(out, lineterminator="\r\n")
     out.write(BYTE_ORDER_MARK)
     writer.writerow(layout.columns)
     count = 0
-    for count, row in enumerate(_rows(layout), start=1):  # noqa: B007 - count is the result
+    for count, row in enumerate(_rows(layout, programme_id), start=1):  # noqa: B007 - count is the result
         writer.writerow(row)
     return count
 
@@ -130,7 +132,7 @@ def _take(buffer: io.StringIO) -> str:
     return text
 
 
-def _rows(layout: Layout) -> Iterator[list[str]]:
+def _rows(layout: Layout, programme_id: int | None) -> Iterator[list[str]]:
     profile = layout.profile_model
     query = (
         select(User, profile)
@@ -139,6 +141,13 @@ def _rows(layout: Layout) -> Iterator[list[str]]:
         .order_by(User.email)
         .execution_options(yield_per=_BATCH)
     )
+    if programme_id is not None:
+        query = query.join(
+            ProgrammeMember,
+            (ProgrammeMember.user_id == User.id)
+            & (ProgrammeMember.programme_id == programme_id)
+            & (ProgrammeMember.status == MembershipStatus.ACTIVE.value),
+        )
     for user, found in db.session.execute(query):
         cells = profile_cells(layout, stored_values(layout, found))
         cells["email"] = user.email

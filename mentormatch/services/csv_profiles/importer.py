@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from mentormatch.codes import plural
 from mentormatch.extensions import db
-from mentormatch.models import User
+from mentormatch.models import MembershipStatus, Programme, ProgrammeMember, User
 from mentormatch.services import audit, mail
 from mentormatch.services.accounts import NAME_MAX_LENGTH, normalise_email
 from mentormatch.services.csv_profiles.columns import (
@@ -33,7 +33,7 @@ from mentormatch.services.csv_profiles.columns import (
     unneutralise,
 )
 from mentormatch.services.csv_profiles.reader import UTF8, Table, UnreadableFile, read_table
-from mentormatch.services.errors import ValidationError
+from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.invitations import queue_invitation
 from mentormatch.services.profile_fields import (
     MULTI_SEPARATOR,
@@ -42,6 +42,7 @@ from mentormatch.services.profile_fields import (
     split_codes,
 )
 from mentormatch.services.profiles import apply_fields
+from mentormatch.services.programmes import catalogue, membership
 
 # Sending more mail than this inside the import would keep a coordinator waiting for
 # minutes; larger batches stay in the outbox for the scheduled sender (`mentormatch mail send`).
@@ -164,11 +165,22 @@ def import_profiles(
     max_bytes: int | None = None,
     max_problems: int | None = None,
     actor_id: int | None = None,
+    programme_id: int | None = None,
 ) -> ImportReport:
     """Check the whole file, then save every row in one transaction, or nothing. The report
-    lists at most ``max_problems`` problems (None: all) and counts every one."""
+    lists at most ``max_problems`` problems (None: all) and counts every one.
+
+    Everyone in the file becomes an active member of programme ``programme_id`` (None: the
+    only live programme; with several, the report asks for one)."""
     layout = layout_for(kind)
     check = _Check(limit=max_problems)
+    try:
+        programme = _programme(programme_id)
+    except (NotFound, ValidationError) as exc:
+        message = exc.errors[0][1] if isinstance(exc, ValidationError) else str(exc)
+        check.add(None, "", "", message)
+        db.session.rollback()
+        return check.report(kind, dry_run)
     if max_bytes is not None and len(data) > max_bytes:
         check.add(
             None,
@@ -209,7 +221,7 @@ def import_profiles(
     if dry_run:
         return report
     try:
-        _save(layout, rows, actor_id)
+        _save(layout, rows, actor_id, programme)
     except IntegrityError:
         db.session.rollback()
         check.add(
@@ -221,6 +233,15 @@ def import_profiles(
         )
         return check.report(kind, dry_run, rows=len(rows))
     return report
+
+
+def _programme(programme_id: int | None) -> Programme:
+    programme = catalogue.resolve(None) if programme_id is None else catalogue.get(programme_id)
+    if programme.archived:
+        raise ValidationError.single(
+            "programme", f"{programme.name} is archived and takes no new members."
+        )
+    return programme
 
 
 def size_text(size: int) -> str:
@@ -471,7 +492,7 @@ def _read_anywhere(
     values["regions_anywhere"] = "no" if others else "yes"
 
 
-def _save(layout: Layout, rows: list[_Row], actor_id: int | None) -> None:
+def _save(layout: Layout, rows: list[_Row], actor_id: int | None, programme: Programme) -> None:
     new_users: list[User] = []
     for row in rows:
         if row.user is None:
@@ -490,13 +511,36 @@ def _save(layout: Layout, rows: list[_Row], actor_id: int | None) -> None:
     db.session.flush()  # the invitations need the new users' ids
     for user in new_users:
         queue_invitation(user)
+    _join(programme, [row.user for row in rows if row.user is not None] + new_users, actor_id)
     audit.record(
-        actor_id, audit.PROFILES_IMPORTED, None, kind=layout.kind, created=len(new_users),
-        updated=sum(row.user is not None and row.changed for row in rows),
+        actor_id, audit.PROFILES_IMPORTED, None, programme_id=programme.id, kind=layout.kind,
+        created=len(new_users), updated=sum(row.user is not None and row.changed for row in rows),
     )  # fmt: skip
     if len(new_users) > INLINE_INVITATIONS_MAX:
         mail.leave_to_scheduled_sender()
     db.session.commit()
+
+
+def _join(programme: Programme, users: list[User], actor_id: int | None) -> None:
+    """Make everyone in the file an active member of ``programme`` (those already active or
+    awaiting approval there stay as they are)."""
+    members: set[int] = set()
+    ids = [user.id for user in users]
+    for start in range(0, len(ids), _EMAIL_QUERY_CHUNK):
+        members.update(
+            db.session.scalars(
+                select(ProgrammeMember.user_id).where(
+                    ProgrammeMember.programme_id == programme.id,
+                    ProgrammeMember.user_id.in_(ids[start : start + _EMAIL_QUERY_CHUNK]),
+                    ProgrammeMember.status.in_(
+                        [MembershipStatus.ACTIVE.value, MembershipStatus.PENDING.value]
+                    ),
+                )
+            )
+        )
+    for user in users:
+        if user.id not in members:
+            membership.join(programme, user, membership.Via.IMPORT, actor_id=actor_id)
 
 
 def iter_problem_lines(report: ImportReport) -> Iterator[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mentormatch.extensions import db
 from mentormatch.models import (
@@ -279,6 +279,17 @@ def active_programme_ids(user_id: int) -> set[int]:
                 ProgrammeMember.status == MembershipStatus.ACTIVE.value,
             )
         )
+    )
+
+
+def active_member_counts() -> dict[int, int]:
+    """Programme id -> how many active members (mentees and mentors) it has."""
+    return dict(
+        db.session.execute(
+            select(ProgrammeMember.programme_id, func.count())
+            .where(ProgrammeMember.status == MembershipStatus.ACTIVE.value)
+            .group_by(ProgrammeMember.programme_id)
+        ).all()
     )
 
 

@@ -104,10 +104,10 @@ def weights_example(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> str:
     return ",".join(f"{name}={weights[name]:g}" for name in WEIGHT_NAMES)
 
 
-def parse_weights(text: str) -> dict[str, float]:
+def parse_weights(text: str, defaults: Mapping[str, float] | None = None) -> dict[str, float]:
     """Every weight, validated, from 'specialty=0.5,region=0.2' as the command line takes them
-    (names left out keep their default)."""
-    raw: dict[str, str] = {}
+    (names left out keep their value in ``defaults``, else their default)."""
+    raw: dict[str, Any] = {weight_field(name): value for name, value in (defaults or {}).items()}
     for part in (text or "").split(","):
         if not part.strip():
             continue
