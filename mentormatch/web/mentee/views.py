@@ -11,6 +11,7 @@ from mentormatch.models import Role
 from mentormatch.services import profiles, proposals
 from mentormatch.services.errors import NotFound
 from mentormatch.services.profile_fields import parse_mentee
+from mentormatch.services.programmes import membership
 from mentormatch.web.errors import render_error
 from mentormatch.web.forms import EmptyForm
 from mentormatch.web.guards import require_role
@@ -31,6 +32,7 @@ def home():
         completeness=profiles.completeness(profile),
         current=mentorships["current"],
         history=mentorships["history"],
+        memberships=membership.memberships_of(current_user.id),
         end_form=EmptyForm(),
     )
 
