@@ -56,7 +56,7 @@ def test_an_img_finds_a_programme_and_signs_up_into_it_on_a_phone(pages, live_se
 
     # not eligible: told why on the form, and no account was made
     summary = page.locator("[data-error-summary]")
-    expect(summary).to_contain_text("is for mentees aiming for one of: internal-medicine")
+    expect(summary).to_contain_text("is for mentees aiming for one of: Internal medicine")
     assert fits_the_screen(page)
     with live_server.app.app_context():
         assert db.session.query(User).filter_by(email="leila.haddad@example.org").count() == 0

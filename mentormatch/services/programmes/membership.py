@@ -70,7 +70,7 @@ def eligibility_problems(
     rules = Eligibility.of(programme)
     problems = []
     if rules.specialties and applicant.specialty not in rules.specialties:
-        wanted = ", ".join(rules.specialties)
+        wanted = ", ".join(codes.label(code) for code in rules.specialties)
         problems.append(("specialty", f"{programme.name} is for mentees aiming for one of: "
                                       f"{wanted}."))  # fmt: skip
     if rules.match_years and applicant.target_match_year not in rules.match_years:
@@ -205,8 +205,7 @@ def signup_answers(programme: Programme, role: str, raw: Mapping[str, Any]) -> d
     if "specialty" in needs:
         specialty = str(raw.get("specialty") or "").strip().lower()
         if not specialty:
-            problems.append(("specialty", f"Choose your specialty interest: {programme.name} "
-                                          "is open to some specialties only."))  # fmt: skip
+            problems.append(("specialty", f"Choose one: {programme.name} asks for it."))
         elif specialty not in codes.SPECIALTY_CODES:
             problems.append(("specialty", f"'{specialty}' is not a specialty we know."))
         else:
@@ -215,13 +214,19 @@ def signup_answers(programme: Programme, role: str, raw: Mapping[str, Any]) -> d
         text = str(raw.get("target_match_year") or "").strip()
         low, high = codes.MATCH_YEAR_RANGE
         if not text:
-            problems.append(("target_match_year", f"Choose the Match year you are aiming for: "
-                                                  f"{programme.name} asks for it."))  # fmt: skip
+            problems.append(("target_match_year", f"Choose a year: {programme.name} asks for it."))
         elif not text.isdigit() or not low <= int(text) <= high:
             problems.append(("target_match_year", f"Give a year from {low} to {high}."))
         else:
             answers["target_match_year"] = int(text)
     if problems:
+        # with what was answered, already say whether it fits, so one try shows everything
+        applicant = Applicant(answers.get("specialty"), answers.get("target_match_year"))
+        problems += [
+            (name, message)
+            for name, message in eligibility_problems(programme, role, applicant)
+            if name in answers
+        ]
         raise ValidationError(problems)
     return answers
 
