@@ -10,10 +10,18 @@ from sqlalchemy import func, select
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db
-from mentormatch.models import OutboxMessage, Programme, ProgrammeMember, User
+from mentormatch.models import Mentorship, OutboxMessage, Programme, ProgrammeMember, User
+from mentormatch.models.times import utcnow
 from mentormatch.services import accounts
+from mentormatch.services.passwords import hash_password
 from mentormatch.services.programmes import catalogue, membership
-from tests.helpers import TEST_PASSWORD, csrf_token_from, general_programme_id, make_user
+from tests.helpers import (
+    TEST_PASSWORD,
+    add_mentor,
+    csrf_token_from,
+    general_programme_id,
+    make_user,
+)
 
 BASE_URL = "https://mentormatch.example.org"
 
@@ -469,3 +477,61 @@ def test_the_forms_carry_a_csrf_token_and_a_post_without_one_saves_nothing(csrf_
 def _id_of(app, slug) -> int:
     with app.app_context():
         return catalogue.by_slug(slug).id
+
+
+def test_an_unknown_answer_is_refused_on_the_form(app, client, auth, programmes):
+    email = auth.login_as("mentee")
+    response = client.post(
+        "/programmes/im-2027/apply", data={"specialty": "astrology", "target_match_year": "2027"}
+    )
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert member_row(app, email, programmes["cohort"]) is None
+
+
+def test_a_person_in_two_programmes_sees_each_proposal_with_its_programme(
+    app, client, auth, programmes
+):
+    """One open proposal or mentorship per programme: a mentee in two sees both, each
+    named by its programme; so does their mentor, who is in both."""
+    mentee_email = auth.login_as("mentee")
+    with app.app_context():
+        mentee = db.session.scalar(select(User).where(User.email == mentee_email))
+        mentor = add_mentor("irene", capacity=2)
+        other = add_mentor("paul")
+        general = general_programme_id()
+        db.session.add_all(
+            [
+                ProgrammeMember(programme_id=general, user_id=mentee.id, status="active"),
+                ProgrammeMember(programme_id=programmes["cohort"], user=mentee, status="active"),
+                ProgrammeMember(programme_id=programmes["cohort"], user=mentor, status="active"),
+            ]
+        )
+        db.session.flush()
+        db.session.add_all(
+            [
+                Mentorship(programme_id=general, mentee=mentee, mentor=other,
+                           status="proposed"),
+                Mentorship(programme_id=programmes["cohort"], mentee=mentee, mentor=mentor,
+                           status="accepted", responded_at=utcnow()),
+            ]
+        )  # fmt: skip
+        db.session.commit()
+    home = client.get("/mentee/").get_data(as_text=True)
+    assert "Your proposed mentor" in home and "Paul" in home
+    assert "Your mentor" in home and "Irene" in home
+    assert '<p class="muted programme-of">Mentorship programme</p>' in home
+    assert '<p class="muted programme-of">IM Match 2027 cohort</p>' in home
+
+    client.post("/auth/logout")
+    mentor_client = app.test_client()
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "irene@mentor.example.org"))
+        user.password_hash = hash_password(TEST_PASSWORD)
+        db.session.commit()
+    mentor_client.post(
+        "/auth/login", data={"email": "irene@mentor.example.org", "password": TEST_PASSWORD}
+    )
+    page = mentor_client.get("/mentor/").get_data(as_text=True)
+    assert '<p class="muted programme-of">IM Match 2027 cohort</p>' in page
+    assert page.count('action="/mentor/programmes/') == 2  # seats in each of her programmes

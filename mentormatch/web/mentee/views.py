@@ -1,4 +1,5 @@
-"""Pages for mentees: home (the current mentorship or proposal, its history) and profile."""
+"""Pages for mentees: home (the current mentorship or proposal in each programme, their
+history, the programmes) and profile."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def home():
         "mentee/home.html",
         profile=profile,
         completeness=profiles.completeness(profile),
-        current=mentorships["current"],
+        open_mentorships=mentorships["current"],
         history=mentorships["history"],
         memberships=membership.memberships_of(current_user.id),
         end_form=EmptyForm(),

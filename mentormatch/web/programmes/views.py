@@ -171,10 +171,12 @@ def apply(slug: str):
     invited = programme is not None and membership.invitation_matches(programme, key)
     if programme is None or (programme.signup_mode == SignupMode.INVITATION and not invited):
         return render_error(404, NO_SUCH_PROGRAMME)
-    if not form.validate_on_submit():
-        abort(400)
     key = key if invited else None
     context = _context(programme, key)
+    if not form.validate_on_submit():
+        if "csrf_token" in form and form.csrf_token.errors:
+            abort(400)
+        return _signed_in_page(programme, key, context, form=form, status=400)
     try:
         if context["ended"]:
             raise ValidationError.single(
