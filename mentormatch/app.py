@@ -21,11 +21,13 @@ from mentormatch.countries import language_list_text
 from mentormatch.extensions import csrf, db, login_manager, migrate
 from mentormatch.logs import configure_logging
 from mentormatch.models import (
+    MembershipStatus,
     MentorshipStatus,
     PairRuleKind,
     PairRuleSource,
     Role,
     RoundStatus,
+    SignupMode,
 )
 from mentormatch.services.accounts import load_user_from_session
 from mentormatch.services.profiles import completeness
@@ -42,6 +44,7 @@ from mentormatch.web.main.views import bp as main_bp
 from mentormatch.web.mentee.views import bp as mentee_bp
 from mentormatch.web.mentor.views import bp as mentor_bp
 from mentormatch.web.profiles.views import bp as profiles_bp
+from mentormatch.web.programmes.views import bp as programmes_bp
 from mentormatch.web.security import init_security
 
 
@@ -56,7 +59,8 @@ def _migrations_dir() -> Path:
 
 MIGRATIONS_DIR = _migrations_dir()
 BLUEPRINTS = (
-    main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp, health_bp,
+    main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp,
+    programmes_bp, health_bp,
 )  # fmt: skip
 
 
@@ -137,6 +141,8 @@ def register_template_context(app: Flask) -> None:
             "MentorshipStatus": MentorshipStatus,
             "PairRuleKind": PairRuleKind,
             "PairRuleSource": PairRuleSource,
+            "MembershipStatus": MembershipStatus,
+            "SignupMode": SignupMode,
         }
 
     app.add_template_filter(codes.label, "label_of")

@@ -286,6 +286,8 @@ MENTOR_CAPACITY_RANGE = (0, 20)
 HOURS_PER_MONTH_RANGE = (1, 40)
 USCE_MONTHS_RANGE = (1, 120)
 GRADUATION_YEAR_MIN = 1960
+# The residency Match a mentee aims for (MenteeProfile.target_match_year; programmes' eligibility).
+MATCH_YEAR_RANGE = (2000, 2100)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

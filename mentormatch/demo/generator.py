@@ -278,6 +278,7 @@ def mentee(seed: int, number: int, year: int | None = None) -> GeneratedPerson:
         "degree": degree,
         "specialty": specialty,
         "specialty_second": second,
+        "target_match_year": None,  # a profile field since programmes; the cohort leaves it open
         "preferred_regions": [] if anywhere else _preferred_regions(rng),
         "regions_anywhere": anywhere,
         "research_interests": _research(

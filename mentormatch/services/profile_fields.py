@@ -256,6 +256,7 @@ class MenteeFields:
     degree: str | None = None
     specialty: str | None = None
     specialty_second: str | None = None
+    target_match_year: int | None = None
     preferred_regions: list[str] = field(default_factory=list)
     regions_anywhere: bool = False
     research_interests: list[str] = field(default_factory=list)
@@ -396,6 +397,7 @@ def parse_mentee(raw: Mapping[str, Any]) -> MenteeFields:
         degree=p.code("degree", codes.DEGREES, what="degree"),
         specialty=specialty,
         specialty_second=second,
+        target_match_year=p.integer("target_match_year", *codes.MATCH_YEAR_RANGE),
         preferred_regions=regions,
         regions_anywhere=p.boolean("regions_anywhere") and not regions,
         research_interests=p.codes(

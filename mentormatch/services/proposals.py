@@ -402,8 +402,9 @@ def for_mentee(mentee_id: int) -> dict[str, object]:
             .order_by(Mentorship.created_at.desc(), Mentorship.id.desc())
         )
     )
-    current = next((m for m in rows if m.status in OPEN_MENTORSHIP_STATUSES), None)
-    return {"current": current, "history": [m for m in rows if m is not current]}
+    # one open proposal or mentorship per programme: a mentee in two may have two
+    current = [m for m in rows if m.status in OPEN_MENTORSHIP_STATUSES]
+    return {"current": current, "history": [m for m in rows if m not in current]}
 
 
 def match_reasons(mentorships: Iterable[Mentorship]) -> dict[int, RoundPair]:

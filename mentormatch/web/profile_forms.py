@@ -77,6 +77,10 @@ class MenteeProfileForm(FlaskForm):
     specialty_second = ChoiceField(
         "Second choice (optional)", choices=_choices(codes.SPECIALTY_CODES, "None")
     )
+    target_match_year = _number(
+        "Match year you are aiming for (optional)",
+        description="The year of the residency Match you plan to enter, for example 2027.",
+    )
     # Where in the US
     regions_anywhere = BooleanField("Anywhere in the US (no preference)")
     preferred_regions = CheckboxGroupField(

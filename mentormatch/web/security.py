@@ -163,11 +163,12 @@ def _add_security_headers(response: Response) -> Response:
 
 
 def _is_personal() -> bool:
-    """Every answer to a signed-in person, and the sign-in pages (CSRF tokens, names read
-    from emailed links); the stylesheet and scripts hold nothing personal."""
+    """Every answer to a signed-in person, and the sign-in and sign-up pages (CSRF tokens,
+    names read from emailed links, invitation keys); the stylesheet and scripts hold nothing
+    personal."""
     if request.endpoint == "static":
         return False
-    return request.blueprint == "auth" or current_user.is_authenticated
+    return request.blueprint in ("auth", "programmes") or current_user.is_authenticated
 
 
 # --- what the rate limits count -------------------------------------------------------------

@@ -48,6 +48,20 @@ def test_export_then_import_changes_nothing_and_exports_the_same_bytes(app):
             assert export_text(kind) == first
 
 
+def test_the_target_match_year_goes_out_and_comes_back(app):
+    data = (MENTEE_HEADER + ",target_match_year\n"
+            "ana@example.org,Ana,IN,neurology,NY,imaging,2027\n").encode()  # fmt: skip
+    with app.app_context():
+        import_ok(data, "mentee")
+        [row] = export_rows("mentee")
+        assert row["target_match_year"] == "2027"
+        first = export_text("mentee")
+        report = import_ok(first.encode(), "mentee")
+        assert report.unchanged == 1
+        wrong = import_profiles(data.replace(b",2027", b",1999"), "mentee")
+        assert not wrong.ok
+
+
 def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(app):
     data = (
         MENTEE_HEADER + ",about\n"

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from mentormatch.app import create_app
 from mentormatch.extensions import db
 from mentormatch.services import proposals
-from tests.helpers import TEST_PASSWORD, csrf_token_from, make_user
+from tests.helpers import TEST_PASSWORD, csrf_token_from, general_programme_id, make_user
 from tests.proposal_helpers import Person, person, proposal_id, publish, run_round
 
 PEOPLE = ("mentee1", "mentee2", "mentor1", "mentor2", "coordinator1", "coordinator2")
@@ -39,6 +39,7 @@ class World:
     proposed_round: int  # run, not yet published
     clients: dict[str, object] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    general_programme: int = 0  # everyone above is a member of it
 
     def id(self, name: str) -> int:
         return self.people[name].id
@@ -78,6 +79,8 @@ def build_world(app) -> World:
         published_round=published_round,
         proposed_round=run_round(app, "Top-up"),
     )
+    with app.app_context():
+        world.general_programme = general_programme_id()
     for name in (*PEOPLE, ANONYMOUS):
         client = app.test_client()
         if name == ANONYMOUS:
@@ -153,6 +156,10 @@ CASES = [
          frozenset({"mentor1"})),
     Case("mentee.end", "POST", lambda w: {"mentorship_id": w.accepted},
          frozenset({"mentee1"})),
+    # a mentor's own seats in a programme they belong to (both mentors are in 'general')
+    Case("mentor.set_seats", "POST", lambda w: {"programme_id": w.general_programme},
+         frozenset({"mentor1", "mentor2"}),
+         form=lambda w: {f"s{w.general_programme}-seats": "1"}),
     Case("coordinator.set_account_active", "POST", lambda w: {"user_id": w.id("mentee2")},
          COORDINATORS, form=lambda w: {"active": "no", **CONFIRMED}),
     Case("coordinator.round_review", "GET", _published, COORDINATORS),

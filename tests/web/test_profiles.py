@@ -103,6 +103,23 @@ def test_bad_profile_values_are_explained_and_nothing_is_saved(client, auth, app
     assert after.specialty == before.specialty is None
 
 
+def test_a_mentee_gives_the_match_year_they_aim_for(client, auth, app):
+    email = auth.login_as("mentee")
+    assert 'name="target_match_year"' in client.get("/mentee/profile").get_data(as_text=True)
+    refused = client.post("/mentee/profile", data=dict(FULL_MENTEE_FORM, target_match_year="1999"))
+    assert refused.status_code == 400
+    assert "Must be 2000 to 2100; got 1999." in refused.get_data(as_text=True)
+    assert mentee_profile(app, email).target_match_year is None
+    saved = client.post("/mentee/profile", data=dict(FULL_MENTEE_FORM, target_match_year="2027"))
+    assert saved.status_code == 302
+    assert mentee_profile(app, email).target_match_year == 2027
+    assert 'value="2027"' in client.get("/mentee/profile").get_data(as_text=True)
+    # optional: clearing it is fine
+    cleared = client.post("/mentee/profile", data=dict(FULL_MENTEE_FORM, target_match_year=""))
+    assert cleared.status_code == 302
+    assert mentee_profile(app, email).target_match_year is None
+
+
 def test_unknown_choices_are_refused(client, auth):
     auth.login_as("mentee")
     response = client.post("/mentee/profile", data={"specialty": "astrology"})

@@ -57,6 +57,7 @@ EXAMPLES = {
         "graduation_year": "2020",
         "degree": "mbbs",
         "specialty_second": "cardiology",
+        "target_match_year": "2027",
         "regions_anywhere": "no",
         "research_tags": "heart failure",
         "goals": "residency-match;research-position",

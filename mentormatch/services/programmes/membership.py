@@ -8,10 +8,13 @@ down is ``declined``; the history stays for the roll-up and the audit log.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
+from mentormatch import codes
 from mentormatch.extensions import db
 from mentormatch.models import (
     OPEN_MENTORSHIP_STATUSES,
@@ -67,7 +70,7 @@ def eligibility_problems(
     rules = Eligibility.of(programme)
     problems = []
     if rules.specialties and applicant.specialty not in rules.specialties:
-        wanted = ", ".join(rules.specialties)
+        wanted = ", ".join(codes.label(code) for code in rules.specialties)
         problems.append(("specialty", f"{programme.name} is for mentees aiming for one of: "
                                       f"{wanted}."))  # fmt: skip
     if rules.match_years and applicant.target_match_year not in rules.match_years:
@@ -165,6 +168,67 @@ def _application_mails(programme: Programme, user: User) -> None:
     for email in access.coordinator_emails(programme.id):
         mail_messages.queue(email, "application_to_coordinators", "programme", link=review,
                             **context)  # fmt: skip
+
+
+def apply(
+    programme_id: int,
+    user_id: int,
+    invitation_key: str | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> ProgrammeMember:
+    """A signed-in mentee or mentor joins ``programme_id`` from its page (or applies, where a
+    coordinator approves): their ``answers`` to its eligibility questions are saved on their
+    profile, then they join. One transaction: refused (not eligible, invitation only,
+    declined before), nothing changes."""
+    programme = db.session.get(Programme, programme_id)
+    user = db.session.get(User, user_id)
+    if programme is None or user is None:
+        raise NotFound("There is no such programme.")
+    try:
+        apply_signup_answers(user, dict(answers or {}))
+        row = join(programme, user, Via.PUBLIC, invitation_key)
+        db.session.commit()
+    except ValidationError:
+        db.session.rollback()
+        raise
+    return row
+
+
+def signup_answers(programme: Programme, role: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A mentee's answers to the questions ``programme`` asks at sign-up (its eligibility:
+    specialty interest, target Match year), checked; mentors are asked nothing."""
+    if role != Role.MENTEE.value:
+        return {}
+    needs = needs_for_signup(programme)
+    problems: list[tuple[str, str]] = []
+    answers: dict[str, Any] = {}
+    if "specialty" in needs:
+        specialty = str(raw.get("specialty") or "").strip().lower()
+        if not specialty:
+            problems.append(("specialty", f"Choose one: {programme.name} asks for it."))
+        elif specialty not in codes.SPECIALTY_CODES:
+            problems.append(("specialty", f"'{specialty}' is not a specialty we know."))
+        else:
+            answers["specialty"] = specialty
+    if "target_match_year" in needs:
+        text = str(raw.get("target_match_year") or "").strip()
+        low, high = codes.MATCH_YEAR_RANGE
+        if not text:
+            problems.append(("target_match_year", f"Choose a year: {programme.name} asks for it."))
+        elif not text.isdigit() or not low <= int(text) <= high:
+            problems.append(("target_match_year", f"Give a year from {low} to {high}."))
+        else:
+            answers["target_match_year"] = int(text)
+    if problems:
+        # with what was answered, already say whether it fits, so one try shows everything
+        applicant = Applicant(answers.get("specialty"), answers.get("target_match_year"))
+        problems += [
+            (name, message)
+            for name, message in eligibility_problems(programme, role, applicant)
+            if name in answers
+        ]
+        raise ValidationError(problems)
+    return answers
 
 
 def _pending(member_id: int, programme_ids: frozenset[int] | None) -> ProgrammeMember:

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from mentormatch.extensions import limiter
 from mentormatch.services import accounts, invitations, password_reset, sessions
 from mentormatch.services.errors import ValidationError
+from mentormatch.services.programmes import catalogue
 from mentormatch.services.tokens import TokenError
 from mentormatch.web.auth.forms import (
     ChangePasswordForm,
@@ -55,7 +56,7 @@ def _load_signed_in_user() -> None:
         current_user.is_authenticated  # noqa: B018 - the lookup is the point
 
 
-def _start_session(user) -> None:
+def start_session(user) -> None:
     session.clear()  # a fresh session on login: nothing carried over from before (fixation)
     sessions.start(user)
     login_user(user)
@@ -68,6 +69,14 @@ def _start_session(user) -> None:
 def register():
     if current_user.is_authenticated:
         return redirect(home_url(current_user.role))
+    if len(catalogue.open_for_signup()) > 1:
+        # Which programme to join is the first choice: each has its own page and questions.
+        flash(
+            "MentorMatch runs several mentoring programmes. Choose the one that fits you and "
+            "sign up on its page.",
+            "info",
+        )
+        return redirect(url_for("programmes.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -82,7 +91,7 @@ def register():
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            _start_session(user)
+            start_session(user)
             flash("Welcome to MentorMatch. Your account is ready.", "success")
             return redirect(home_url(user.role))
     status = 400 if form.is_submitted() else 200
@@ -119,7 +128,7 @@ def login():
                 "This account is deactivated. Please contact your programme coordinator."
             )
         else:
-            _start_session(user)
+            start_session(user)
             flash(f"Signed in as {user.full_name}.", "success")
             return redirect(next_url if is_safe_next(next_url) else home_url(user.role))
     status = 400 if form.is_submitted() else 200
@@ -164,7 +173,7 @@ def change_password():
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            _start_session(user)  # this browser stays signed in with the new token
+            start_session(user)  # this browser stays signed in with the new token
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(home_url(user.role))
     status = 400 if form.is_submitted() else 200
@@ -242,7 +251,7 @@ def _set_password_from_link(token: str, *, check, apply, template: str, done: st
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                _start_session(user)
+                start_session(user)
                 _end_sign_in_pause(user)
                 flash(done, "success")
                 return redirect(home_url(user.role))

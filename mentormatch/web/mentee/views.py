@@ -1,4 +1,5 @@
-"""Pages for mentees: home (the current mentorship or proposal, its history) and profile."""
+"""Pages for mentees: home (the current mentorship or proposal in each programme, their
+history, the programmes) and profile."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mentormatch.models import Role
 from mentormatch.services import profiles, proposals
 from mentormatch.services.errors import NotFound
 from mentormatch.services.profile_fields import parse_mentee
+from mentormatch.services.programmes import membership
 from mentormatch.web.errors import render_error
 from mentormatch.web.forms import EmptyForm
 from mentormatch.web.guards import require_role
@@ -29,8 +31,9 @@ def home():
         "mentee/home.html",
         profile=profile,
         completeness=profiles.completeness(profile),
-        current=mentorships["current"],
+        open_mentorships=mentorships["current"],
         history=mentorships["history"],
+        memberships=membership.memberships_of(current_user.id),
         end_form=EmptyForm(),
     )
 

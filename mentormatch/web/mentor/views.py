@@ -11,12 +11,13 @@ from mentormatch.codes import plural
 from mentormatch.countries import country_names
 from mentormatch.models import Role
 from mentormatch.services import explanations, profiles, proposals
-from mentormatch.services.errors import NotFound
+from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.profile_fields import parse_mentor
+from mentormatch.services.programmes import membership
 from mentormatch.web.errors import render_error
-from mentormatch.web.forms import EmptyForm
+from mentormatch.web.forms import EmptyForm, apply_errors
 from mentormatch.web.guards import require_role
-from mentormatch.web.mentor.forms import DeclineForm
+from mentormatch.web.mentor.forms import DeclineForm, SeatsForm
 from mentormatch.web.profile_editing import edit_profile
 from mentormatch.web.profile_forms import MentorProfileForm, mentor_form_data, mentor_raw_values
 
@@ -24,11 +25,23 @@ bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 require_role(bp, Role.MENTOR.value)
 
 
-def _home(decline_forms: dict[int, DeclineForm] | None = None, status: int = 200):
+def _home(
+    decline_forms: dict[int, DeclineForm] | None = None,
+    seats_forms: dict[int, SeatsForm] | None = None,
+    status: int = 200,
+):
     profile = profiles.mentor_profile(current_user.id)
     mentorships = proposals.for_mentor(current_user.id)
     forms = {m.id: DeclineForm.for_proposal(m.id) for m in mentorships["pending"]}
     forms.update(decline_forms or {})
+    places = membership.memberships_of(current_user.id)
+    seats = {
+        row.programme_id: SeatsForm.for_programme(
+            row.programme_id, data={"seats": "" if row.seats is None else str(row.seats)}
+        )
+        for row in places
+    }
+    seats.update(seats_forms or {})
     return render_template(
         "mentor/home.html",
         profile=profile,
@@ -36,6 +49,8 @@ def _home(decline_forms: dict[int, DeclineForm] | None = None, status: int = 200
         pause_form=EmptyForm(),
         answer_form=EmptyForm(),
         decline_forms=forms,
+        seats_forms=seats,
+        memberships=places,
         mentorships=mentorships,
         reasons=explanations.proposal_words(mentorships["pending"]),
         countries=country_names(),
@@ -80,7 +95,7 @@ def accept(mentorship_id: int):
 def decline(mentorship_id: int):
     form = DeclineForm.for_proposal(mentorship_id)
     if not form.validate_on_submit():
-        return _home({mentorship_id: form}, status=400)
+        return _home(decline_forms={mentorship_id: form}, status=400)
     try:
         mentorship = proposals.decline(mentorship_id, current_user.id, form.reason.data or "")
     except NotFound:
@@ -143,3 +158,27 @@ def availability():
                 "success",
             )
     return redirect(url_for("mentor.home"))
+
+
+@bp.route("/programmes/<int:programme_id>/seats", methods=["POST"])
+def set_seats(programme_id: int):
+    """How many mentees to take in one programme (blank: up to the overall capacity)."""
+    form = SeatsForm.for_programme(programme_id)
+    if form.validate_on_submit():
+        try:
+            row = membership.set_seats(programme_id, current_user.id, form.value, current_user.id)
+        except NotFound:
+            return render_error(
+                404, "You are not a member of this programme. Your home page lists yours."
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            offered = (
+                "up to your overall capacity" if row.seats is None else plural(row.seats, "seat")
+            )
+            flash(f"{row.programme.name}: you offer {offered}.", "success")
+            return redirect(url_for("mentor.home", _anchor="programmes-heading"))
+    if "csrf_token" in form and form.csrf_token.errors:
+        abort(400)
+    return _home(seats_forms={programme_id: form}, status=400)
