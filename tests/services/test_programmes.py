@@ -101,7 +101,7 @@ def test_an_ineligible_applicant_gets_the_reason_and_no_account(app):
             )
         assert dict(refused.value.errors) == {
             "specialty": "Research mentorship 2027 is for mentees aiming for one of: "
-            "internal-medicine, cardiology.",
+            "Internal medicine, Cardiology.",
             "target_match_year": "Research mentorship 2027 is for mentees applying to the "
             "Match in 2027, 2028.",
         }
