@@ -436,6 +436,7 @@ def test_seats_of_a_programme_the_mentor_is_not_in_are_not_found(app, client, au
         data={f"s{programmes['research']}-seats": "1"},
     )
     assert response.status_code == 404
+    assert "You are not a member of this programme" in response.get_data(as_text=True)
 
 
 # --- CSRF ----------------------------------------------------------------------------------------
