@@ -43,7 +43,11 @@ def test_an_img_finds_a_programme_and_signs_up_into_it_on_a_phone(pages, live_se
 
     expect(page.get_by_role("heading", name="IM Match 2027 cohort", exact=True)).to_be_visible()
     assert fits_the_screen(page)
+    # the questions are the mentees': they step aside while "mentor" is chosen
+    page.get_by_label("Mentor: a US physician or researcher offering guidance").check()
+    expect(page.get_by_label("Your specialty interest")).to_be_hidden()
     page.get_by_label("Mentee: an IMG looking for guidance").check()
+    expect(page.get_by_label("Your specialty interest")).to_be_visible()
     page.get_by_label("Full name").fill("Dr Leila Haddad")
     page.get_by_label("Email").fill("leila.haddad@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)

@@ -436,6 +436,7 @@ def test_seats_of_a_programme_the_mentor_is_not_in_are_not_found(app, client, au
         data={f"s{programmes['research']}-seats": "1"},
     )
     assert response.status_code == 404
+    assert "You are not a member of this programme" in response.get_data(as_text=True)
 
 
 # --- CSRF ----------------------------------------------------------------------------------------
@@ -535,3 +536,32 @@ def test_a_person_in_two_programmes_sees_each_proposal_with_its_programme(
     page = mentor_client.get("/mentor/").get_data(as_text=True)
     assert '<p class="muted programme-of">IM Match 2027 cohort</p>' in page
     assert page.count('action="/mentor/programmes/') == 2  # seats in each of her programmes
+
+
+def test_the_applicant_hears_the_answer_by_mail(app, client, programmes):
+    sign_up(client, "/programmes/research", email="amina@example.org")
+    sign_up(app.test_client(), "/programmes/research", role="mentor", email="ravi@example.org")
+    with app.app_context():
+        coordinator = accounts.create_coordinator(
+            accounts.NewAccount("boss@example.org", TEST_PASSWORD, "Boss", "coordinator")
+        )
+        for email, approve in (("amina@example.org", True), ("ravi@example.org", False)):
+            user = db.session.scalar(select(User).where(User.email == email))
+            row = membership.member(programmes["research"], user.id)
+            membership.decide(row.id, approve, coordinator, "The spring intake opens in March.")
+    approved, declined = mails(app)[-2:]
+    assert (approved.to_address, approved.subject) == (
+        "amina@example.org",
+        "You are in: Research mentorship track",
+    )
+    text = " ".join(approved.body_text.split())
+    assert "have approved your application, and you are now a member." in text
+    assert "once your profile is ready for matching" in text
+    assert f"{BASE_URL}/auth/login" in text
+    assert (declined.to_address, declined.subject) == (
+        "ravi@example.org",
+        "Your application to Research mentorship track",
+    )
+    text = " ".join(declined.body_text.split())
+    assert "could not take your application this time." in text
+    assert "Their note: The spring intake opens in March." in text

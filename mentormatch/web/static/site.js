@@ -79,4 +79,21 @@
   }
   markScrollable();
   window.addEventListener("resize", markScrollable);
+
+  // A programme's sign-up: its questions for mentees hide while "mentor" is chosen (without
+  // script they stay, and say that mentors can leave them out).
+  var menteeOnly = document.querySelector("[data-mentee-only]");
+  var signup = menteeOnly && menteeOnly.closest("form");
+  function showMenteeQuestions() {
+    var chosen = signup.querySelector("input[name=role]:checked");
+    menteeOnly.hidden = Boolean(chosen && chosen.value === "mentor");
+  }
+  if (signup) {
+    showMenteeQuestions();
+    signup.addEventListener("change", function (event) {
+      if (event.target.name === "role") {
+        showMenteeQuestions();
+      }
+    });
+  }
 })();
