@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from mentormatch.extensions import db
 from mentormatch.models import Role, User
+from mentormatch.services.programmes import access
 from mentormatch.services.csv_profiles.columns import (
     Layout,
     layout_for,
@@ -28,14 +29,15 @@ BYTE_ORDER_MARK = "\ufeff"
 _BATCH = 1000
 
 
-def iter_export(kind: str) -> Iterator[str]:
-    """The file in pieces of text (header first, people ordered by email), for streaming."""
+def iter_export(kind: str, programme_ids: frozenset[int] | None = None) -> Iterator[str]:
+    """The file in pieces of text (header first, people ordered by email), for streaming; the
+    members (active or applying) of ``programme_ids`` only, when given."""
     layout = layout_for(kind)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(layout.columns)
     yield BYTE_ORDER_MARK + _take(buffer)
-    for count, row in enumerate(_rows(layout), start=1):
+    for count, row in enumerate(_rows(layout, programme_ids), start=1):
         writer.writerow(row)
         if count % _BATCH == 0:
             yield _take(buffer)
@@ -130,7 +132,7 @@ def _take(buffer: io.StringIO) -> str:
     return text
 
 
-def _rows(layout: Layout) -> Iterator[list[str]]:
+def _rows(layout: Layout, programme_ids: frozenset[int] | None = None) -> Iterator[list[str]]:
     profile = layout.profile_model
     query = (
         select(User, profile)
@@ -139,6 +141,9 @@ def _rows(layout: Layout) -> Iterator[list[str]]:
         .order_by(User.email)
         .execution_options(yield_per=_BATCH)
     )
+    members = access.member_clause(User.id, programme_ids)
+    if members is not None:
+        query = query.where(members)
     for user, found in db.session.execute(query):
         cells = profile_cells(layout, stored_values(layout, found))
         cells["email"] = user.email

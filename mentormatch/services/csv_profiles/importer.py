@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from mentormatch.codes import plural
 from mentormatch.extensions import db
-from mentormatch.models import User
+from mentormatch.models import Programme, User
 from mentormatch.services import audit, mail
 from mentormatch.services.accounts import NAME_MAX_LENGTH, normalise_email
 from mentormatch.services.csv_profiles.columns import (
@@ -33,7 +33,7 @@ from mentormatch.services.csv_profiles.columns import (
     unneutralise,
 )
 from mentormatch.services.csv_profiles.reader import UTF8, Table, UnreadableFile, read_table
-from mentormatch.services.errors import ValidationError
+from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.invitations import queue_invitation
 from mentormatch.services.profile_fields import (
     MULTI_SEPARATOR,
@@ -42,6 +42,7 @@ from mentormatch.services.profile_fields import (
     split_codes,
 )
 from mentormatch.services.profiles import apply_fields
+from mentormatch.services.programmes import catalogue, membership
 
 # Sending more mail than this inside the import would keep a coordinator waiting for
 # minutes; larger batches stay in the outbox for the scheduled sender (`mentormatch mail send`).
@@ -164,11 +165,23 @@ def import_profiles(
     max_bytes: int | None = None,
     max_problems: int | None = None,
     actor_id: int | None = None,
+    programme_id: int | None = None,
 ) -> ImportReport:
     """Check the whole file, then save every row in one transaction, or nothing. The report
-    lists at most ``max_problems`` problems (None: all) and counts every one."""
+    lists at most ``max_problems`` problems (None: all) and counts every one. Everyone in the
+    file becomes a member of ``programme_id`` (None: the only live programme)."""
     layout = layout_for(kind)
     check = _Check(limit=max_problems)
+    try:
+        programme = catalogue.resolve(None) if programme_id is None else catalogue.get(programme_id)
+        if programme.archived:
+            raise ValidationError.single(
+                "programme", f"{programme.name} is archived and takes no new members."
+            )
+    except (NotFound, ValidationError) as exc:
+        message = exc.errors[0][1] if isinstance(exc, ValidationError) else str(exc)
+        check.add(None, "", "", message)
+        return check.report(kind, dry_run)
     if max_bytes is not None and len(data) > max_bytes:
         check.add(
             None,
@@ -209,7 +222,7 @@ def import_profiles(
     if dry_run:
         return report
     try:
-        _save(layout, rows, actor_id)
+        _save(layout, rows, actor_id, programme)
     except IntegrityError:
         db.session.rollback()
         check.add(
@@ -471,7 +484,7 @@ def _read_anywhere(
     values["regions_anywhere"] = "no" if others else "yes"
 
 
-def _save(layout: Layout, rows: list[_Row], actor_id: int | None) -> None:
+def _save(layout: Layout, rows: list[_Row], actor_id: int | None, programme: Programme) -> None:
     new_users: list[User] = []
     for row in rows:
         if row.user is None:
@@ -490,9 +503,11 @@ def _save(layout: Layout, rows: list[_Row], actor_id: int | None) -> None:
     db.session.flush()  # the invitations need the new users' ids
     for user in new_users:
         queue_invitation(user)
+    for user in [*new_users, *(row.user for row in rows if row.user is not None)]:
+        membership.join(programme, user, membership.Via.IMPORT, actor_id=actor_id)
     audit.record(
-        actor_id, audit.PROFILES_IMPORTED, None, kind=layout.kind, created=len(new_users),
-        updated=sum(row.user is not None and row.changed for row in rows),
+        actor_id, audit.PROFILES_IMPORTED, None, programme_id=programme.id, kind=layout.kind,
+        created=len(new_users), updated=sum(row.user is not None and row.changed for row in rows),
     )  # fmt: skip
     if len(new_users) > INLINE_INVITATIONS_MAX:
         mail.leave_to_scheduled_sender()

@@ -129,3 +129,46 @@ def value_bars(title: str, values: Sequence[tuple[str, float | None]]) -> Markup
             )
         )
     return _svg(title, "; ".join(parts) + ".", max(row, row * len(values)), body, "chart-bars")
+
+
+def grouped_counts(
+    title: str, groups: Sequence[tuple[str, Sequence[tuple[str, str, int]]]]
+) -> Markup:
+    """Per group (a programme) a heading and one labelled bar per figure: (label, series
+    class, count), all on one scale so that programmes compare."""
+    row, heading, gap, label_width = 20, 22, 10, 150
+    span = WIDTH - label_width - 40
+    top = max((count for _, bars in groups for _, _, count in bars), default=0) or 1
+    body, parts, y = [], [], 0
+    for name, bars in groups:
+        body.append(
+            Markup('<text class="chart-heading" x="0" y="{}">{}</text>').format(y + 15, name)
+        )
+        y += heading
+        figures = []
+        for label, series, count in bars:
+            figures.append(f"{label} {count}")
+            body.append(
+                Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(y + 14, label)
+            )
+            body.append(
+                Markup(
+                    '<rect class="chart-track" x="{}" y="{}" width="{}" height="14" rx="3"/>'
+                ).format(label_width, y + 3, span)
+            )
+            if count:
+                body.append(
+                    Markup(
+                        '<rect class="chart-series {}" x="{}" y="{}" width="{}" height="14" '
+                        'rx="3"/>'
+                    ).format(series, label_width, y + 3, max(2.0, round(span * count / top, 1)))
+                )
+            body.append(
+                Markup(
+                    '<text class="chart-value" x="{}" y="{}" text-anchor="end">{}</text>'
+                ).format(WIDTH, y + 14, count)
+            )
+            y += row
+        parts.append(f"{name}: " + ", ".join(figures))
+        y += gap
+    return _svg(title, "; ".join(parts) + ".", max(row, y - gap), body, "chart-grouped")
