@@ -167,3 +167,10 @@ def pending_counts(programme_ids: frozenset[int] | None) -> dict[int, int]:
     if programme_ids is not None:
         statement = statement.where(ProgrammeMember.programme_id.in_(programme_ids))
     return dict(db.session.execute(statement).all())
+
+
+def coordinator(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.COORDINATOR:
+        raise NotFound(f"There is no coordinator #{user_id}.")
+    return user

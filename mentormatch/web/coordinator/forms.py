@@ -40,7 +40,7 @@ class NewCoordinatorForm(FlaskForm):
             (ORGANISATION, "The whole organisation: every programme, and creating programmes"),
             (PROGRAMMES, "Only the programmes ticked below"),
         ],
-        default=PROGRAMMES,
+        default=ORGANISATION,  # as before programmes existed; the radio shows the choice
     )
     programme_ids = CheckboxesField("Programmes")
 
@@ -113,7 +113,8 @@ class DirectoryFilterForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    programme_id = SelectField("Programme they join")
+    # left out of a POST: the coordinator's only live programme
+    programme_id = SelectField("Programme they join", validate_choice=False)
     kind = RadioField("The file holds", choices=KIND_CHOICES, default=Role.MENTEE.value)
     csv_file = FileField("CSV file", validators=[FileRequired("Choose the CSV file to import.")])
     dry_run = BooleanField("Only check the file: report what would happen, save nothing")
@@ -121,3 +122,15 @@ class ImportForm(FlaskForm):
     def __init__(self, programmes, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.programme_id.choices = [(str(p.id), p.name) for p in programmes]
+
+    def validate_programme_id(self, field) -> None:
+        if field.data and field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of your programmes.")
+        if not field.data and len(field.choices) != 1:
+            raise ValidationError(
+                "Choose the programme they join." if field.choices else "You coordinate no "
+                "live programme: an organisation coordinator can add you to one."
+            )
+
+    def programme(self) -> int:
+        return int(self.programme_id.data or self.programme_id.choices[0][0])

@@ -80,7 +80,7 @@ def import_csv():
             max_bytes=limit,
             max_problems=int(current_app.config["CSV_PROBLEMS_LISTED_MAX"]),
             actor_id=current_user.id,
-            programme_id=int(form.programme_id.data),
+            programme_id=form.programme(),
         )
         if report.saved:
             flash(report.summary, "success")

@@ -70,13 +70,19 @@ class ProgrammeForm(FlaskForm):
         description="Who it is for and what mentees get; shown on the programme's page.",
         render_kw={"rows": 5},
     )
+    # choices are checked by the service with the other fields (validate_choice=False), so
+    # that one refusal names every problem
     kind = SelectField(
-        "Kind", choices=[(kind.value, label) for kind, label in KIND_LABELS.items()]
+        "Kind",
+        choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
+        validate_choice=False,
     )
     starts_on = _text("Starts on", "YYYY-MM-DD; optional.", type="date")
     ends_on = _text("Ends on", "YYYY-MM-DD; optional. Sign-up closes after it.", type="date")
     signup_mode = RadioField(
-        "Sign-up", choices=[(mode.value, label) for mode, label in SIGNUP_LABELS.items()]
+        "Sign-up",
+        choices=[(mode.value, label) for mode, label in SIGNUP_LABELS.items()],
+        validate_choice=False,
     )
     eligible_specialties = CheckboxesField(
         "Mentees aiming for (leave all unticked for any specialty)",
@@ -94,6 +100,7 @@ class ProgrammeForm(FlaskForm):
     meeting_cadence = SelectField(
         "Expected meetings",
         choices=[(cadence.value, label) for cadence, label in CADENCE_LABELS.items()],
+        validate_choice=False,
     )
     answer_days = _text(
         "Days a mentor has to answer a proposal",
@@ -102,7 +109,7 @@ class ProgrammeForm(FlaskForm):
         autocomplete="off",
     )
     # one field per weight, weight_<name>, added below
-    objective = RadioField("Objective", choices=OBJECTIVE_CHOICES)
+    objective = RadioField("Objective", choices=OBJECTIVE_CHOICES, validate_choice=False)
     min_score = _text("Minimum score (optional, 0 to 1)", inputmode="decimal")
 
     def weight_fields(self) -> list:

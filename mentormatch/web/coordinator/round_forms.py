@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from mentormatch.models import PairRuleKind
 from mentormatch.services.rounds.settings import (
@@ -92,11 +99,24 @@ for _name in WEIGHT_NAMES:
 class NewRoundForm(RoundSettingsForm):
     """A new round also says which programme it is for (the coordinator's live ones)."""
 
-    programme_id = SelectField("Programme")
+    # left out of a POST: the coordinator's only live programme
+    programme_id = SelectField("Programme", validate_choice=False)
 
     def __init__(self, programmes, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.programme_id.choices = [(str(p.id), p.name) for p in programmes]
+
+    def validate_programme_id(self, field) -> None:
+        choices = [value for value, _ in field.choices]
+        if not field.data and len(choices) == 1:
+            field.data = choices[0]
+        elif field.data not in choices:
+            raise ValidationError(
+                "Choose one of your programmes."
+                if choices
+                else "You coordinate no live programme: an organisation coordinator can add "
+                "you to one."
+            )
 
 
 class PairRuleForm(FlaskForm):

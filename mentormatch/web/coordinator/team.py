@@ -60,6 +60,7 @@ def team():
 @bp.route("/coordinators/<int:user_id>/programmes", methods=["POST"])
 def assign_programme(user_id: int):
     """Make a programme coordinator a coordinator of one more of your programmes."""
+    roster.coordinator(user_id)  # NotFound (404) for anyone else
     form = AssignProgrammeForm(_own_programmes(), prefix=f"c{user_id}")
     if not form.validate_on_submit():
         abort(400)
