@@ -71,7 +71,8 @@ class NewCoordinatorForm(FlaskForm):
 
 
 class AssignProgrammeForm(FlaskForm):
-    programme_id = SelectField("Programme")
+    # a programme that is not the signed-in coordinator's answers 404 (the view checks)
+    programme_id = SelectField("Programme", validate_choice=False)
 
     def __init__(self, programmes, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

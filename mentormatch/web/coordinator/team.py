@@ -13,6 +13,7 @@ from mentormatch.services.errors import ValidationError
 from mentormatch.services.programmes import access, catalogue, roster
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.forms import AssignProgrammeForm, NewCoordinatorForm
+from mentormatch.web.converters import database_id
 from mentormatch.web.forms import apply_errors
 
 
@@ -64,7 +65,11 @@ def assign_programme(user_id: int):
     form = AssignProgrammeForm(_own_programmes(), prefix=f"c{user_id}")
     if not form.validate_on_submit():
         abort(400)
-    programme_id = int(form.programme_id.data)
+    try:
+        programme_id = database_id(form.programme_id.data or "")
+    except ValueError:
+        abort(400)
+    access.require(current_user, programme_id)  # another's programme: 404
     try:
         user = roster.assign_coordinator(user_id, programme_id, current_user.id)
     except ValidationError as exc:
