@@ -21,8 +21,8 @@ from sqlalchemy import text
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db
-from mentormatch.services import proposals
 from mentormatch.models import User
+from mentormatch.services import proposals
 from tests.helpers import TEST_PASSWORD, csrf_token_from, make_user
 from tests.programme_helpers import (
     add_member,

@@ -114,8 +114,9 @@ def test_posts_into_another_programme_are_refused_and_save_nothing(app, client, 
         assert len(pair_rules.list_pair_rules(frozenset({w["b"]}))) == 1
 
 
-def test_an_organisation_coordinator_sees_both_and_chooses_the_programme(app, client,
-                                                                          two_programmes):  # fmt: skip
+def test_an_organisation_coordinator_sees_both_and_chooses_their_programme(
+    app, client, two_programmes
+):
     w = two_programmes
     _, email = make_user(app, "coordinator")
     sign_in(client, email)

@@ -71,7 +71,9 @@ def test_an_organisation_coordinator_creates_a_programme_with_every_setting(app,
     # the settings page shows them back
     page = client.get(f"/coordinator/programmes/{programme_id}").get_data(as_text=True)
     assert 'value="research-2027"' in page and 'value="2027, 2028"' in page
-    checked = set(re.findall(r'<input checked id="eligible_specialties-\d+"[^>]*value="([^"]+)"', page))
+    checked = set(
+        re.findall(r'<input checked id="eligible_specialties-\d+"[^>]*value="([^"]+)"', page)
+    )
     assert checked == {"cardiology", "neurology"}
 
 
@@ -145,7 +147,9 @@ def test_a_programme_coordinator_edits_their_programme_but_creates_and_archives_
     programme_coordinator(app, "pc@example.org", mine)
     sign_in(client, "pc@example.org")
     assert client.get("/coordinator/programmes/new").status_code == 403
-    assert client.post("/coordinator/programmes/new", data={**GOOD, "slug": "x1"}).status_code == 403
+    assert (
+        client.post("/coordinator/programmes/new", data={**GOOD, "slug": "x1"}).status_code == 403
+    )
     assert client.post(f"/coordinator/programmes/{mine}/archive",
                        data={"confirm": "yes"}).status_code == 403  # fmt: skip
     assert client.get(f"/coordinator/programmes/{theirs}").status_code == 404
@@ -153,7 +157,8 @@ def test_a_programme_coordinator_edits_their_programme_but_creates_and_archives_
     assert "Research A" in listing and "Research B" not in listing
     assert "New programme" not in listing
     changed = client.post(
-        f"/coordinator/programmes/{mine}", data={**GOOD, "slug": "research-a", "name": "A, renamed"}
+        f"/coordinator/programmes/{mine}",
+        data={**GOOD, "slug": "research-a", "name": "A, renamed"},
     )
     assert changed.status_code == 302
     with app.app_context():
@@ -272,8 +277,7 @@ def test_seats_above_the_overall_capacity_are_refused_and_nothing_changes(app, c
     assert membership_of(app, programme_id, mentor_id).seats is None
 
 
-def test_the_team_page_adds_a_programme_coordinator_and_assigns_another_programme(app, client,
-                                                                                   auth):  # fmt: skip
+def test_the_team_page_adds_a_programme_coordinator_and_gives_them_another(app, client, auth):
     first = new_programme(app, "first-track", "First track")
     second = new_programme(app, "second-track", "Second track")
     auth.login_as("coordinator")

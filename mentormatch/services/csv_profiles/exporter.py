@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from mentormatch.extensions import db
 from mentormatch.models import Role, User
-from mentormatch.services.programmes import access
 from mentormatch.services.csv_profiles.columns import (
     Layout,
     layout_for,
@@ -24,6 +23,7 @@ from mentormatch.services.csv_profiles.columns import (
     profile_cells,
     stored_values,
 )
+from mentormatch.services.programmes import access
 
 BYTE_ORDER_MARK = "\ufeff"
 _BATCH = 1000

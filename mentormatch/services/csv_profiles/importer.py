@@ -173,7 +173,9 @@ def import_profiles(
     layout = layout_for(kind)
     check = _Check(limit=max_problems)
     try:
-        programme = catalogue.resolve(None) if programme_id is None else catalogue.get(programme_id)
+        programme = (
+            catalogue.resolve(None) if programme_id is None else catalogue.get(programme_id)
+        )
         if programme.archived:
             raise ValidationError.single(
                 "programme", f"{programme.name} is archived and takes no new members."

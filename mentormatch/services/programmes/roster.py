@@ -78,9 +78,7 @@ def members_page(programme_id: int, filters: MemberFilter) -> Page[ProgrammeMemb
     else:
         statement = statement.where(ProgrammeMember.status != MembershipStatus.LEFT)
     first = case((ProgrammeMember.status == MembershipStatus.PENDING, 0), else_=1)
-    return paginate(
-        statement.order_by(first, func.lower(User.full_name), User.id), filters.page
-    )
+    return paginate(statement.order_by(first, func.lower(User.full_name), User.id), filters.page)
 
 
 def add_by_email(programme_id: int, email: str, actor_id: int | None) -> ProgrammeMember:

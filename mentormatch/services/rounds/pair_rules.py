@@ -129,7 +129,12 @@ def list_pair_rules(programme_ids: frozenset[int] | None = None) -> list[RuleRow
     names = persons_by_id({r.mentee_id for r in rules} | {r.mentor_id for r in rules})
     return [
         RuleRow(
-            names[r.mentee_id], names[r.mentor_id], r.kind, r.source, r.note, r.created_at,
+            names[r.mentee_id],
+            names[r.mentor_id],
+            r.kind,
+            r.source,
+            r.note,
+            r.created_at,
             r.programme_id,
         )  # fmt: skip
         for r in rules

@@ -21,7 +21,9 @@ SEARCHES = {"mentees": directory.search_mentees, "mentors": directory.search_men
 def directory_page(kind: str):
     role = kind.removesuffix("s")
     ids = access.programme_ids_for(current_user)
-    form = DirectoryFilterForm(role, catalogue.listed(include_archived=True, ids=ids), request.args)
+    form = DirectoryFilterForm(
+        role, catalogue.listed(include_archived=True, ids=ids), request.args
+    )
     filters = directory.DirectoryFilter(
         **{name: field.data or "" for name, field in form._fields.items()},
         page=request.args.get("page", 1, type=int),

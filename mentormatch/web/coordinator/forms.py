@@ -129,7 +129,9 @@ class ImportForm(FlaskForm):
             raise ValidationError("Choose one of your programmes.")
         if not field.data and len(field.choices) != 1:
             raise ValidationError(
-                "Choose the programme they join." if field.choices else "You coordinate no "
+                "Choose the programme they join."
+                if field.choices
+                else "You coordinate no "
                 "live programme: an organisation coordinator can add you to one."
             )
 

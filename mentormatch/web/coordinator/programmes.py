@@ -57,7 +57,9 @@ def invitation_url(programme: Programme) -> str:
             _external=True,
         )
     except BuildError:  # the public pages are not registered in this app
-        return f"{request.url_root}programmes/{programme.slug}?invitation={programme.invitation_key}"
+        return (
+            f"{request.url_root}programmes/{programme.slug}?invitation={programme.invitation_key}"
+        )
 
 
 def _to_members(programme_id: int):
@@ -284,4 +286,3 @@ def set_seats(programme_id: int, user_id: int):
         offered = "up to their overall capacity" if row.seats is None else f"{row.seats}"
         flash(f"{row.user.full_name} offers {offered} seat(s) here.", "success")
     return _to_members(programme_id)
-

@@ -11,9 +11,9 @@ from mentormatch.models import Role
 from mentormatch.services import accounts, directory
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.programmes import access, catalogue, roster
+from mentormatch.web.converters import database_id
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.forms import AssignProgrammeForm, NewCoordinatorForm
-from mentormatch.web.converters import database_id
 from mentormatch.web.forms import apply_errors
 
 
