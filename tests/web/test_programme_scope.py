@@ -3,16 +3,19 @@ and exports, and nothing of another programme; an organisation coordinator's sho
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
 from mentormatch.extensions import db
-from mentormatch.models import MatchingRound
+from mentormatch.models import MatchingRound, User
 from mentormatch.services.rounds import pair_rules
 from tests.helpers import make_user
 from tests.programme_helpers import (
     add_member,
     general_id,
+    membership_of,
     new_programme,
     programme_coordinator,
     sign_in,
@@ -132,3 +135,40 @@ def test_an_organisation_coordinator_sees_both_and_chooses_their_programme(
     assert f'<option selected value="{w["b"]}">Research B</option>' in new
     export = page(client, f"/coordinator/export/mentee.csv?programme={w['b']}")
     assert w["mentee_b"].email in export and w["mentee_a"].email not in export
+
+
+def test_an_import_makes_everyone_in_the_file_a_member_of_the_chosen_programme(
+    app, client, two_programmes
+):
+    w = two_programmes
+    data = (
+        "email,full_name,home_country,specialty,preferred_regions,research_interests\n"
+        f"{w['mentee_a'].email},Alice Anand,IN,internal-medicine,NY,case-report\n"
+        "new.person@example.org,Dr New Person,NG,pediatrics,TX,case-report\n"
+    ).encode()
+
+    def upload(programme_id):
+        return client.post(
+            "/coordinator/import",
+            data={"csv_file": (io.BytesIO(data), "people.csv"), "kind": "mentee",
+                  "programme_id": str(programme_id)},
+            content_type="multipart/form-data",
+        )  # fmt: skip
+
+    sign_in(client, "alma@example.org")  # programme A's coordinator: B is not hers
+    refused = upload(w["b"])
+    assert refused.status_code == 400
+    assert "Choose one of your programmes." in refused.get_data(as_text=True)
+    assert membership_of(app, w["b"], w["mentee_a"].id) is None
+    client.post("/auth/logout")
+
+    _, email = make_user(app, "coordinator")
+    sign_in(client, email)
+    assert upload(w["b"]).status_code == 302
+    with app.app_context():
+        new_id = db.session.scalar(select(User.id).where(User.email == "new.person@example.org"))
+    for user_id in (w["mentee_a"].id, new_id):
+        row = membership_of(app, w["b"], user_id)
+        assert (row.status, row.joined_via) == ("active", "import")
+    assert membership_of(app, w["a"], w["mentee_a"].id).status == "active"  # stays in A
+    assert membership_of(app, w["a"], new_id) is None

@@ -28,7 +28,8 @@ MEMBER_ROLES = (Role.MENTEE.value, Role.MENTOR.value)
 
 @dataclass(frozen=True)
 class MemberFilter:
-    """Blank means any; ``status`` blank shows everyone but those who left."""
+    """Blank means any; ``status`` blank shows the active members (applications are listed
+    apart, by ``pending``)."""
 
     role: str = ""
     status: str = ""
@@ -76,7 +77,7 @@ def members_page(programme_id: int, filters: MemberFilter) -> Page[ProgrammeMemb
     if filters.status:
         statement = statement.where(ProgrammeMember.status == filters.status)
     else:
-        statement = statement.where(ProgrammeMember.status != MembershipStatus.LEFT)
+        statement = statement.where(ProgrammeMember.status == MembershipStatus.ACTIVE)
     first = case((ProgrammeMember.status == MembershipStatus.PENDING, 0), else_=1)
     return paginate(statement.order_by(first, func.lower(User.full_name), User.id), filters.page)
 

@@ -16,7 +16,9 @@ from markupsafe import Markup
 WIDTH = 400
 
 
-def _svg(title: str, desc: str, height: float, body: list[Markup], css: str) -> Markup:
+def _svg(
+    title: str, desc: str, height: float, body: list[Markup], css: str, width: int = WIDTH
+) -> Markup:
     ident = f"chart-{zlib.crc32(f'{title}|{desc}'.encode()):08x}"
     return Markup(
         '<svg class="chart {css}" viewBox="0 0 {width} {height}" role="img" '
@@ -24,7 +26,7 @@ def _svg(title: str, desc: str, height: float, body: list[Markup], css: str) -> 
         '<title id="{ident}-t">{title}</title><desc id="{ident}-d">{desc}</desc>{body}</svg>'
     ).format(
         css=css,
-        width=WIDTH,
+        width=width,
         height=height,
         ident=ident,
         title=title,
@@ -136,13 +138,16 @@ def grouped_counts(
 ) -> Markup:
     """Per group (a programme) a heading and one labelled bar per figure: (label, series
     class, count), all on one scale so that programmes compare."""
-    row, heading, gap, label_width = 20, 22, 10, 150
-    span = WIDTH - label_width - 40
+    # narrower than the other charts: on a phone it is drawn at about its own size, so the
+    # labels stay readable
+    width, row, heading, gap, label_width = 330, 20, 22, 10, 130
+    span = width - label_width - 36
     top = max((count for _, bars in groups for _, _, count in bars), default=0) or 1
     body, parts, y = [], [], 0
     for name, bars in groups:
+        shown = name if len(name) <= 40 else name[:39] + "…"  # the full name is in the desc
         body.append(
-            Markup('<text class="chart-heading" x="0" y="{}">{}</text>').format(y + 15, name)
+            Markup('<text class="chart-heading" x="0" y="{}">{}</text>').format(y + 15, shown)
         )
         y += heading
         figures = []
@@ -166,9 +171,10 @@ def grouped_counts(
             body.append(
                 Markup(
                     '<text class="chart-value" x="{}" y="{}" text-anchor="end">{}</text>'
-                ).format(WIDTH, y + 14, count)
+                ).format(width, y + 14, count)
             )
             y += row
         parts.append(f"{name}: " + ", ".join(figures))
         y += gap
-    return _svg(title, "; ".join(parts) + ".", max(row, y - gap), body, "chart-grouped")
+    desc = "; ".join(parts) + "."
+    return _svg(title, desc, max(row, y - gap), body, "chart-grouped", width)

@@ -182,7 +182,7 @@ class MemberFilterForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_FILTER)
     status = SelectField(
         "Status",
-        choices=[("", "Current (all but those who left)")]
+        choices=[("", "Members now")]
         + [(status.value, label) for status, label in STATUS_LABELS.items()],
     )
 
