@@ -172,3 +172,24 @@ def test_an_import_makes_everyone_in_the_file_a_member_of_the_chosen_programme(
         assert (row.status, row.joined_via) == ("active", "import")
     assert membership_of(app, w["a"], w["mentee_a"].id).status == "active"  # stays in A
     assert membership_of(app, w["a"], new_id) is None
+
+
+def test_a_rule_typed_in_by_email_is_for_the_programmes_own_people(app, client, two_programmes):
+    w = two_programmes
+    sign_in(client, "alma@example.org")
+    refused = client.post(
+        "/coordinator/rounds/rules",
+        data={"mentee_email": w["mentee_b"].email, "mentor_email": w["mentor_a"].email,
+              "kind": "lock"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "This person is not a member of Mentorship programme" in refused.get_data(as_text=True)
+    saved = client.post(
+        "/coordinator/rounds/rules",
+        data={"mentee_email": w["mentee_a"].email, "mentor_email": w["mentor_a"].email,
+              "kind": "lock"},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    with app.app_context():
+        rules = pair_rules.list_pair_rules(frozenset({w["a"]}))
+        assert [(r.mentee.id, r.kind) for r in rules] == [(w["mentee_a"].id, "lock")]

@@ -173,3 +173,25 @@ def coordinator(user_id: int) -> User:
     if user is None or user.role != Role.COORDINATOR:
         raise NotFound(f"There is no coordinator #{user_id}.")
     return user
+
+
+def require_members(programme_id: int, people: dict[str, int]) -> None:
+    """ValidationError, by field, for each person (field -> user id) who is not a member (or
+    applicant) of the programme: a lock or forbid typed in by email is for its own people."""
+    found = set(
+        db.session.scalars(
+            select(ProgrammeMember.user_id).where(
+                ProgrammeMember.programme_id == programme_id,
+                ProgrammeMember.user_id.in_(list(people.values())),
+                ProgrammeMember.status.in_([MembershipStatus.ACTIVE, MembershipStatus.PENDING]),
+            )
+        )
+    )
+    name = catalogue.get(programme_id).name
+    problems = [
+        (field, f"This person is not a member of {name}; add them on its members page first.")
+        for field, user_id in people.items()
+        if user_id not in found
+    ]
+    if problems:
+        raise ValidationError(problems)

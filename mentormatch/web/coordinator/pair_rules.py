@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from mentormatch.models import PairRuleKind, Role
 from mentormatch.services.errors import NotFound, ValidationError
-from mentormatch.services.programmes import access, catalogue
+from mentormatch.services.programmes import access, catalogue, roster
 from mentormatch.services.rounds import lookup
 from mentormatch.services.rounds import pair_rules as rules_service
 from mentormatch.web.coordinator.blueprint import bp
@@ -59,6 +59,9 @@ def pair_rules():
             )
             mentor_id = rules_service.user_id_by_email(
                 form.mentor_email.data, Role.MENTOR.value, "mentor_email"
+            )
+            roster.require_members(
+                programme_id, {"mentee_email": mentee_id, "mentor_email": mentor_id}
             )
             rules_service.set_pair_rule(
                 mentee_id,
