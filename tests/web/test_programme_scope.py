@@ -131,6 +131,10 @@ def test_an_organisation_coordinator_sees_both_and_chooses_their_programme(
     assert "Alpha spring round" in rounds and "Beta spring round" in rounds
     home = page(client, "/coordinator/")
     assert "Research B" in home and "<svg" in home
+    chooser = page(client, "/coordinator/rounds/new")
+    assert (
+        "Which programme?" in chooser and f"/coordinator/rounds/new?programme={w['b']}" in chooser
+    )
     new = page(client, f"/coordinator/rounds/new?programme={w['b']}")
     assert f'<option selected value="{w["b"]}">Research B</option>' in new
     export = page(client, f"/coordinator/export/mentee.csv?programme={w['b']}")

@@ -168,6 +168,10 @@ def new_round():
         if programme is not None:
             form.programme_id.data = str(programme.id)
             form.fill_from(programme.round_defaults or {})
+        elif programmes:  # several: which one, first, so the form starts from its defaults
+            return render_template(
+                "coordinator/rounds/choose_programme.html", programmes=programmes
+            )
     status = 400 if form.is_submitted() else 200
     return render_template(
         "coordinator/rounds/settings.html",
