@@ -26,8 +26,9 @@ from mentormatch.web.coordinator.programme_forms import (
 )
 from mentormatch.web.forms import EmptyForm, apply_errors
 
-# The public page a programme's invitation link opens (the public blueprint's).
-PUBLIC_PAGE_ENDPOINT = "programmes.show"
+# The public page a programme's invitation link opens (the public blueprint's,
+# /programmes/<slug>/join/<key>).
+INVITATION_ENDPOINT = "programmes.invitation"
 
 
 def _require_button() -> None:
@@ -51,15 +52,10 @@ def invitation_url(programme: Programme) -> str:
     """The link that lets someone join an invitation-only programme (or skip approval)."""
     try:
         return url_for(
-            PUBLIC_PAGE_ENDPOINT,
-            slug=programme.slug,
-            invitation=programme.invitation_key,
-            _external=True,
+            INVITATION_ENDPOINT, slug=programme.slug, key=programme.invitation_key, _external=True
         )
-    except BuildError:  # the public pages are not registered in this app
-        return (
-            f"{request.url_root}programmes/{programme.slug}?invitation={programme.invitation_key}"
-        )
+    except BuildError:  # an app without the public pages: the same address, by hand
+        return f"{request.url_root}programmes/{programme.slug}/join/{programme.invitation_key}"
 
 
 def _to_members(programme_id: int):
