@@ -57,6 +57,7 @@ def test_a_programme_is_created_staffed_and_its_applications_approved(pages, liv
     org.get_by_label("Web name").fill("research-2027")
     org.get_by_label("Kind").select_option("research")
     org.get_by_label("Open with approval").check()
+    org.locator("summary").filter(has_text="Specialties").click()  # folded until one is chosen
     org.get_by_label("Cardiology").check()
     org.get_by_label("Mentorship length (months)").fill("6")
     org.get_by_role("button", name="Create programme").click()

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from mentormatch import codes
 from mentormatch.models import MembershipStatus, Programme, SignupMode
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.programmes import access, catalogue, membership, roster
@@ -26,6 +27,8 @@ from mentormatch.web.coordinator.programme_forms import (
 )
 from mentormatch.web.forms import EmptyForm, apply_errors
 
+# the specialties a programme is for, folded under one heading (open once one is chosen)
+SPECIALTY_GROUPS = (codes.CodeGroup("specialties", "Specialties", codes.SPECIALTY_CODES),)
 # The public page a programme's invitation link opens (the public blueprint's,
 # /programmes/<slug>/join/<key>).
 INVITATION_ENDPOINT = "programmes.invitation"
@@ -93,7 +96,11 @@ def new_programme():
         form.mentorship_months.data, form.answer_days.data = "12", "14"
         form.objective.data = form.objective.choices[0][0]
     return render_template(
-        "coordinator/programmes/edit.html", form=form, programme=None, SignupMode=SignupMode
+        "coordinator/programmes/edit.html",
+        form=form,
+        programme=None,
+        SignupMode=SignupMode,
+        specialty_groups=SPECIALTY_GROUPS,
     ), 400 if form.is_submitted() else 200
 
 
@@ -118,6 +125,7 @@ def edit_programme(programme_id: int):
         invitation=invitation_url(programme),
         button=EmptyForm(),
         SignupMode=SignupMode,
+        specialty_groups=SPECIALTY_GROUPS,
     ), 400 if form.is_submitted() else 200
 
 
