@@ -27,6 +27,7 @@ from mentormatch.services.eligibility import (
 )
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.pagination import Page, paginate
+from mentormatch.services.programmes import access
 
 # The match filter: no open mentorship, a pending proposal, or an accepted one ("active").
 UNMATCHED, ACTIVE = "unmatched", "active"
@@ -44,11 +45,18 @@ class DirectoryFilter:
     match_state: str = ""  # unmatched | proposed | active
     paused: str = ""  # mentors: "yes" | "no"
     active: str = ""  # account: "yes" | "no"
+    programme: str = ""  # a programme's id: its members (active or applying) only
     page: int = 1
 
 
-def count_by_role() -> dict[str, int]:
-    rows = db.session.execute(select(User.role, func.count()).group_by(User.role)).all()
+def count_by_role(programme_ids: frozenset[int] | None = None) -> dict[str, int]:
+    """People by role (mentees and mentors of ``programme_ids`` only, when given; coordinators
+    are counted all the same)."""
+    statement = select(User.role, func.count()).group_by(User.role)
+    clause = access.member_clause(User.id, programme_ids)
+    if clause is not None:
+        statement = statement.where(or_(clause, User.role == Role.COORDINATOR))
+    rows = db.session.execute(statement).all()
     counts = {role.value: 0 for role in Role}
     counts.update({role: count for role, count in rows})
     return counts
@@ -67,6 +75,8 @@ def _match_condition(person_column, state: str) -> ColumnElement:
 
 def _check(filters: DirectoryFilter, role: Role) -> None:
     problems = []
+    if filters.programme and not filters.programme.isdigit():
+        problems.append(("programme", f"Unknown programme '{filters.programme}'."))
     if filters.specialty and filters.specialty not in codes.SPECIALTY_CODES:
         problems.append(("specialty", f"Unknown specialty '{filters.specialty}'."))
     regions = set(COUNTRY_REGION.values()) if role == Role.MENTEE else set(codes.CENSUS_REGIONS)
@@ -76,6 +86,19 @@ def _check(filters: DirectoryFilter, role: Role) -> None:
         problems.append(("match_state", f"Choose one of {', '.join(MATCH_STATES)}."))
     if problems:
         raise ValidationError(problems)
+
+
+def _in_programmes(statement, filters: DirectoryFilter, programme_ids: frozenset[int] | None):
+    """Only the members of the coordinator's programmes (``programme_ids``; None: everyone),
+    and of the one programme chosen in the filter."""
+    clause = access.member_clause(User.id, programme_ids)
+    if clause is not None:
+        statement = statement.where(clause)
+    if filters.programme:
+        statement = statement.where(
+            access.member_clause(User.id, frozenset({int(filters.programme)}))
+        )
+    return statement
 
 
 def _common_filters(statement, filters: DirectoryFilter, profile_cls, person_column, ready):
@@ -99,14 +122,18 @@ def _common_filters(statement, filters: DirectoryFilter, profile_cls, person_col
     return statement
 
 
-def search_mentees(filters: DirectoryFilter) -> Page[User]:
-    """A page of mentee Users, their profiles loaded."""
+def search_mentees(
+    filters: DirectoryFilter, programme_ids: frozenset[int] | None = None
+) -> Page[User]:
+    """A page of mentee Users, their profiles loaded (members of ``programme_ids`` only, when
+    given)."""
     _check(filters, Role.MENTEE)
     statement = (
         select(User)
         .join(MenteeProfile, MenteeProfile.user_id == User.id)
         .options(contains_eager(User.mentee_profile))
     )
+    statement = _in_programmes(statement, filters, programme_ids)
     statement = _common_filters(
         statement, filters, MenteeProfile, Mentorship.mentee_id, mentee_ready_clause()
     )
@@ -116,14 +143,18 @@ def search_mentees(filters: DirectoryFilter) -> Page[User]:
     return paginate(statement.order_by(User.full_name, User.id), filters.page)
 
 
-def search_mentors(filters: DirectoryFilter) -> Page[User]:
-    """A page of mentor Users, their profiles loaded."""
+def search_mentors(
+    filters: DirectoryFilter, programme_ids: frozenset[int] | None = None
+) -> Page[User]:
+    """A page of mentor Users, their profiles loaded (members of ``programme_ids`` only, when
+    given)."""
     _check(filters, Role.MENTOR)
     statement = (
         select(User)
         .join(MentorProfile, MentorProfile.user_id == User.id)
         .options(contains_eager(User.mentor_profile))
     )
+    statement = _in_programmes(statement, filters, programme_ids)
     statement = _common_filters(
         statement, filters, MentorProfile, Mentorship.mentor_id, mentor_ready_clause()
     )

@@ -20,6 +20,7 @@ from mentormatch.models import (
 from mentormatch.services import audiences
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.profile_fields import MenteeFields, MentorFields
+from mentormatch.services.programmes import access
 
 # Visible only to the mentee, coordinators, and a mentor whose match with the mentee was
 # accepted (services.audiences). Exam results are hidden whole: hiding only failures would
@@ -205,11 +206,14 @@ class ProfileView:
 
 
 def profile_for_viewer(viewer: User, user_id: int) -> ProfileView:
-    """Coordinators see everyone; people see themselves and the other side of a proposed or
-    accepted mentorship. Anyone else gets NotFound (so existence is not revealed)."""
+    """Coordinators see the people of their programmes (organisation coordinators everyone);
+    people see themselves and the other side of a proposed or accepted mentorship. Anyone else
+    gets NotFound (so existence is not revealed)."""
     person = db.session.get(User, user_id)
     profile = None if person is None else person.mentee_profile or person.mentor_profile
     if person is None or profile is None:
+        raise NotFound(f"No profile for user {user_id}.")
+    if viewer.role == Role.COORDINATOR and not access.can_see_person(viewer, user_id):
         raise NotFound(f"No profile for user {user_id}.")
     held = audiences.audiences(viewer, person.id)
     if not audiences.may_see(held, audiences.Item.PROFILE):

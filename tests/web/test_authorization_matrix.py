@@ -21,12 +21,29 @@ from sqlalchemy import text
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db
+from mentormatch.models import User
 from mentormatch.services import proposals
 from tests.helpers import TEST_PASSWORD, csrf_token_from, general_programme_id, make_user
+from tests.programme_helpers import (
+    add_member,
+    general_id,
+    membership_of,
+    new_programme,
+    programme_coordinator,
+    with_programme_mails,
+)
 from tests.proposal_helpers import Person, person, proposal_id, publish, run_round
 
-PEOPLE = ("mentee1", "mentee2", "mentor1", "mentor2", "coordinator1", "coordinator2")
-COORDINATORS = frozenset({"coordinator1", "coordinator2"})
+PEOPLE = (
+    "mentee1", "mentee2", "mentor1", "mentor2", "coordinator1", "coordinator2",
+    "coordinator_a", "coordinator_b", "mentee_b",
+)  # fmt: skip
+# organisation coordinators: every programme
+ORGANISATION = frozenset({"coordinator1", "coordinator2"})
+# Everything above lives in programme A ("general"); programme B has its own coordinator and
+# people. A coordinator of one programme gets nothing of the other: 404 on each of its ids.
+COORDINATORS = ORGANISATION | {"coordinator_a"}  # of programme A's records
+COORDINATORS_B = ORGANISATION | {"coordinator_b"}  # of programme B's records
 ANONYMOUS = "anonymous"
 
 
@@ -37,6 +54,9 @@ class World:
     proposal: int  # mentee2 -> mentor2, waiting for the mentor's answer
     published_round: int
     proposed_round: int  # run, not yet published
+    programme_a: int = 0
+    programme_b: int = 0
+    application_b: int = 0  # a pending application to programme B
     clients: dict[str, object] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     general_programme: int = 0  # everyone above is a member of it
@@ -81,6 +101,7 @@ def build_world(app) -> World:
     )
     with app.app_context():
         world.general_programme = general_programme_id()
+    _programme_b(app, world)
     for name in (*PEOPLE, ANONYMOUS):
         client = app.test_client()
         if name == ANONYMOUS:
@@ -97,6 +118,29 @@ def build_world(app) -> World:
         world.clients[name] = client
         world.tokens[name] = csrf_token_from(page.get_data(as_text=True))
     return world
+
+
+def _programme_b(app, world: World) -> None:
+    """Programme B, its coordinator and its people (mentor2 is in both programmes); and a
+    coordinator of programme A only."""
+    world.programme_a = general_id(app)
+    world.programme_b = new_programme(app, "research-b", "Research B", signup_mode="approval")
+    for name, full_name, programme_id in (
+        ("coordinator_a", "Alma Ruiz", world.programme_a),
+        ("coordinator_b", "Bela Kovacs", world.programme_b),
+    ):
+        user_id = programme_coordinator(app, f"{name}@example.org", programme_id)
+        world.people[name] = Person(user_id, f"{name}@example.org", full_name)
+        with app.app_context():
+            db.session.get(User, user_id).full_name = full_name
+            db.session.commit()
+    # with two programmes open, sign-up joins neither: B's people are added to B
+    world.people["mentee_b"] = person(app, "mentee", "Zoe Barnes")
+    world.people["applicant_b"] = person(app, "mentee", "Yuri Petrov")
+    add_member(app, world.programme_b, world.id("mentee_b"))
+    add_member(app, world.programme_b, world.id("mentor2"))
+    add_member(app, world.programme_b, world.id("applicant_b"), status="pending")
+    world.application_b = membership_of(app, world.programme_b, world.id("applicant_b")).id
 
 
 @dataclass(frozen=True)
@@ -141,13 +185,35 @@ def _mentor2_declines(app, world: World) -> None:
         proposals.decline(world.proposal, world.id("mentor2"), "No time")
 
 
+def _b(world: World) -> dict:
+    return {"programme_id": world.programme_b}
+
+
+def _b_member(name: str) -> Callable[[World], dict]:
+    return lambda world: {"programme_id": world.programme_b, "user_id": world.id(name)}
+
+
+def _b_application(world: World) -> dict:
+    return {"programme_id": world.programme_b, "member_id": world.application_b}
+
+
+def _b_settings(world: World) -> dict:
+    return {
+        "name": "Research B, renamed", "slug": "research-b", "kind": "research",
+        "signup_mode": "approval", "mentorship_months": "6", "meeting_cadence": "monthly",
+        "answer_days": "14", "weight_specialty": "0.5", "weight_region": "0.2",
+        "weight_research": "0.3", "objective": "coverage",
+    }  # fmt: skip
+
+
 CASES = [
     Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee1")},
          frozenset({"mentee1", "mentor1"}) | COORDINATORS, label="of a matched mentee"),
     Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee2")},
          frozenset({"mentee2", "mentor2"}) | COORDINATORS, label="of a proposed mentee"),
     Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentor2")},
-         frozenset({"mentee2", "mentor2"}) | COORDINATORS, label="of a mentor"),
+         frozenset({"mentee2", "mentor2"}) | COORDINATORS | COORDINATORS_B,
+         label="of a mentor in both programmes"),
     Case("mentor.accept", "POST", lambda w: {"mentorship_id": w.proposal},
          frozenset({"mentor2"})),
     Case("mentor.decline", "POST", lambda w: {"mentorship_id": w.proposal},
@@ -178,6 +244,24 @@ CASES = [
          form=lambda w: {"days": "3", "mentorship_id": w.proposal}, label="of one proposal"),
     Case("coordinator.remind_mentors", "POST", _published, COORDINATORS),
     Case("coordinator.rematch", "POST", _published, COORDINATORS, prepare=_mentor2_declines),
+    # programme B: its pages, people and applications are its coordinators' only
+    Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee_b")},
+         COORDINATORS_B | {"mentee_b"}, label="of a mentee of programme B only"),
+    Case("coordinator.edit_programme", "GET", _b, COORDINATORS_B),
+    Case("coordinator.edit_programme", "POST", _b, COORDINATORS_B, form=_b_settings),
+    Case("coordinator.new_invitation", "POST", _b, COORDINATORS_B),
+    Case("coordinator.archive_programme", "POST", _b, ORGANISATION, form=lambda w: CONFIRMED),
+    Case("coordinator.programme_members", "GET", _b, COORDINATORS_B),
+    Case("coordinator.add_member", "POST", _b, COORDINATORS_B,
+         form=lambda w: {"email": w.people["mentee1"].email}),
+    Case("coordinator.approve_application", "POST", _b_application, COORDINATORS_B),
+    Case("coordinator.decline_application", "POST", _b_application, COORDINATORS_B,
+         form=lambda w: {f"m{w.application_b}-reason": "Full this year"}),
+    Case("coordinator.remove_member", "POST", _b_member("mentee_b"), COORDINATORS_B),
+    Case("coordinator.set_seats", "POST", _b_member("mentor2"), COORDINATORS_B,
+         form=lambda w: {"seats": "1"}),
+    Case("coordinator.assign_programme", "POST", lambda w: {"user_id": w.id("coordinator_a")},
+         COORDINATORS_B, form=lambda w: {f"c{w.id('coordinator_a')}-programme_id": w.programme_b}),
 ]  # fmt: skip
 
 
@@ -208,6 +292,9 @@ SNAPSHOT_QUERIES = (
     "SELECT COUNT(*) FROM outbox_messages",
     "SELECT COUNT(*) FROM round_pairs",
     "SELECT COUNT(*) FROM audit_entries",
+    "SELECT id, slug, name, invitation_key, archived_at FROM programmes ORDER BY id",
+    "SELECT id, programme_id, user_id, status, seats FROM programme_members ORDER BY id",
+    "SELECT programme_id, user_id FROM programme_coordinators ORDER BY programme_id, user_id",
 )
 
 
@@ -241,6 +328,7 @@ def secrets_of(world: World, viewer: str) -> list[str]:
 @pytest.fixture
 def csrf_app(app_config):
     app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    with_programme_mails(app)
     yield app
     with app.app_context():
         db.engine.dispose()

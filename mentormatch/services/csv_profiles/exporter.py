@@ -23,20 +23,21 @@ from mentormatch.services.csv_profiles.columns import (
     profile_cells,
     stored_values,
 )
+from mentormatch.services.programmes import access
 
 BYTE_ORDER_MARK = "\ufeff"
 _BATCH = 1000
 
 
-def iter_export(kind: str, programme_id: int | None = None) -> Iterator[str]:
-    """The file in pieces of text (header first, people ordered by email), for streaming:
-    everyone of ``kind``, or only the active members of programme ``programme_id``."""
+def iter_export(kind: str, programme_ids: frozenset[int] | None = None) -> Iterator[str]:
+    """The file in pieces of text (header first, people ordered by email), for streaming; the
+    members (active or applying) of ``programme_ids`` only, when given."""
     layout = layout_for(kind)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(layout.columns)
     yield BYTE_ORDER_MARK + _take(buffer)
-    for count, row in enumerate(_rows(layout, programme_id), start=1):
+    for count, row in enumerate(_rows(layout, programme_ids), start=1):
         writer.writerow(row)
         if count % _BATCH == 0:
             yield _take(buffer)
@@ -115,13 +116,14 @@ def template_text(kind: str) -> str:
 
 def write_export(kind: str, out: TextIO, programme_id: int | None = None) -> int:
     """Write the file to ``out`` (opened with newline=''): everyone of ``kind``, or only the
-    active members of programme ``programme_id``; return how many people it holds."""
+    members of programme ``programme_id``; return how many people it holds."""
     layout = layout_for(kind)
     writer = csv.writer(out, lineterminator="\r\n")
     out.write(BYTE_ORDER_MARK)
     writer.writerow(layout.columns)
     count = 0
-    for count, row in enumerate(_rows(layout, programme_id), start=1):  # noqa: B007 - count is the result
+    ids = frozenset({programme_id}) if programme_id is not None else None
+    for count, row in enumerate(_rows(layout, ids), start=1):  # noqa: B007 - count is the result
         writer.writerow(row)
     return count
 
@@ -133,7 +135,7 @@ def _take(buffer: io.StringIO) -> str:
     return text
 
 
-def _rows(layout: Layout, programme_id: int | None) -> Iterator[list[str]]:
+def _rows(layout: Layout, programme_ids: frozenset[int] | None = None) -> Iterator[list[str]]:
     profile = layout.profile_model
     query = (
         select(User, profile)
@@ -142,13 +144,9 @@ def _rows(layout: Layout, programme_id: int | None) -> Iterator[list[str]]:
         .order_by(User.email)
         .execution_options(yield_per=_BATCH)
     )
-    if programme_id is not None:
-        query = query.join(
-            ProgrammeMember,
-            (ProgrammeMember.user_id == User.id)
-            & (ProgrammeMember.programme_id == programme_id)
-            & (ProgrammeMember.status == MembershipStatus.ACTIVE.value),
-        )
+    members = access.member_clause(User.id, programme_ids)
+    if members is not None:
+        query = query.where(members)
     for user, found in db.session.execute(query):
         cells = profile_cells(layout, stored_values(layout, found))
         cells["email"] = user.email

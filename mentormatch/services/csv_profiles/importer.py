@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from mentormatch.codes import plural
 from mentormatch.extensions import db
 from mentormatch.models import MembershipStatus, Programme, ProgrammeMember, User
+from mentormatch.models.times import utcnow
 from mentormatch.services import audit, mail
 from mentormatch.services.accounts import NAME_MAX_LENGTH, normalise_email
 from mentormatch.services.csv_profiles.columns import (
@@ -168,10 +169,8 @@ def import_profiles(
     programme_id: int | None = None,
 ) -> ImportReport:
     """Check the whole file, then save every row in one transaction, or nothing. The report
-    lists at most ``max_problems`` problems (None: all) and counts every one.
-
-    Everyone in the file becomes an active member of programme ``programme_id`` (None: the
-    only live programme; with several, the report asks for one)."""
+    lists at most ``max_problems`` problems (None: all) and counts every one. Everyone in the
+    file becomes a member of ``programme_id`` (None: the only live programme)."""
     layout = layout_for(kind)
     check = _Check(limit=max_problems)
     try:
@@ -179,7 +178,6 @@ def import_profiles(
     except (NotFound, ValidationError) as exc:
         message = exc.errors[0][1] if isinstance(exc, ValidationError) else str(exc)
         check.add(None, "", "", message)
-        db.session.rollback()
         return check.report(kind, dry_run)
     if max_bytes is not None and len(data) > max_bytes:
         check.add(
@@ -511,36 +509,54 @@ def _save(layout: Layout, rows: list[_Row], actor_id: int | None, programme: Pro
     db.session.flush()  # the invitations need the new users' ids
     for user in new_users:
         queue_invitation(user)
-    _join(programme, [row.user for row in rows if row.user is not None] + new_users, actor_id)
+    joined = _join_programme(
+        programme, new_users, [row.user for row in rows if row.user], actor_id
+    )
     audit.record(
         actor_id, audit.PROFILES_IMPORTED, None, programme_id=programme.id, kind=layout.kind,
         created=len(new_users), updated=sum(row.user is not None and row.changed for row in rows),
+        joined=joined,
     )  # fmt: skip
     if len(new_users) > INLINE_INVITATIONS_MAX:
         mail.leave_to_scheduled_sender()
     db.session.commit()
 
 
-def _join(programme: Programme, users: list[User], actor_id: int | None) -> None:
-    """Make everyone in the file an active member of ``programme`` (those already active or
-    awaiting approval there stay as they are)."""
-    members: set[int] = set()
-    ids = [user.id for user in users]
+def _join_programme(
+    programme: Programme, new_users: list[User], known: list[User], actor_id: int | None
+) -> int:
+    """Make everyone in the file a member of ``programme``; how many joined. New people get
+    their membership row with their account (the import's audit entry counts them); people
+    with an account who are not yet active there join through ``membership.join``. The
+    memberships are read in bulk, so a file of people already in the programme costs a query
+    per 500 rows, not one per row."""
+    now = utcnow()
+    for user in new_users:
+        db.session.add(
+            ProgrammeMember(
+                programme_id=programme.id, user_id=user.id, status=MembershipStatus.ACTIVE,
+                joined_via=membership.Via.IMPORT, applied_at=now, decided_at=now,
+                decided_by_id=actor_id,
+            )
+        )  # fmt: skip
+    current: set[int] = set()
+    ids = sorted(user.id for user in known)
     for start in range(0, len(ids), _EMAIL_QUERY_CHUNK):
-        members.update(
+        current.update(
             db.session.scalars(
                 select(ProgrammeMember.user_id).where(
                     ProgrammeMember.programme_id == programme.id,
                     ProgrammeMember.user_id.in_(ids[start : start + _EMAIL_QUERY_CHUNK]),
                     ProgrammeMember.status.in_(
-                        [MembershipStatus.ACTIVE.value, MembershipStatus.PENDING.value]
+                        [MembershipStatus.ACTIVE, MembershipStatus.PENDING]
                     ),
                 )
             )
         )
-    for user in users:
-        if user.id not in members:
-            membership.join(programme, user, membership.Via.IMPORT, actor_id=actor_id)
+    joining = [user for user in known if user.id not in current]
+    for user in joining:
+        membership.join(programme, user, membership.Via.IMPORT, actor_id=actor_id)
+    return len(new_users) + len(joining)
 
 
 def iter_problem_lines(report: ImportReport) -> Iterator[str]:

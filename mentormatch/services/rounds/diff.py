@@ -56,11 +56,17 @@ class RoundDiff:
 
 
 def comparable_rounds(round_id: int) -> list[MatchingRound]:
-    """Other rounds with a result, newest first, to compare this one against."""
+    """Other rounds of the same programme with a result, newest first, to compare this one
+    against."""
+    programme_id = get_round(round_id).programme_id
     return list(
         db.session.scalars(
             select(MatchingRound)
-            .where(MatchingRound.id != round_id, MatchingRound.status.in_(HAS_RESULT))
+            .where(
+                MatchingRound.id != round_id,
+                MatchingRound.status.in_(HAS_RESULT),
+                MatchingRound.programme_id == programme_id,
+            )
             .order_by(MatchingRound.id.desc())
         )
     )
@@ -79,6 +85,10 @@ def _pairs(round_id: int) -> dict[int, tuple[int, float]]:
 def diff_rounds(round_id: int, earlier_id: int) -> RoundDiff:
     """How ``round_id``'s pairs differ from ``earlier_id``'s, mentee by mentee."""
     after_round, before_round = get_round(round_id), get_round(earlier_id)
+    if before_round.programme_id != after_round.programme_id:
+        raise ValidationError.single(
+            "against", f"Round {earlier_id} belongs to another programme: compare rounds of one."
+        )
     if before_round.status not in HAS_RESULT:
         raise ValidationError.single("against", f"Round {earlier_id} has no result to compare.")
     before, after = _pairs(earlier_id), _pairs(round_id)

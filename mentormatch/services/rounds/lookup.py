@@ -18,9 +18,12 @@ def get_round(round_id: int) -> MatchingRound:
     return matching_round
 
 
-def list_rounds() -> list[MatchingRound]:
-    """Every round, newest first."""
-    return list(db.session.scalars(select(MatchingRound).order_by(MatchingRound.id.desc())))
+def list_rounds(programme_ids: frozenset[int] | None = None) -> list[MatchingRound]:
+    """Every round (of ``programme_ids`` when given), newest first."""
+    query = select(MatchingRound).order_by(MatchingRound.id.desc())
+    if programme_ids is not None:
+        query = query.where(MatchingRound.programme_id.in_(programme_ids))
+    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,7 @@ class RuleRow:
     source: str
     note: str | None
     created_at: datetime
+    programme_id: int | None = None
 
 
 def list_pair_rules(programme_ids: frozenset[int] | None = None) -> list[RuleRow]:
@@ -127,7 +128,15 @@ def list_pair_rules(programme_ids: frozenset[int] | None = None) -> list[RuleRow
     rules = list(db.session.scalars(query))
     names = persons_by_id({r.mentee_id for r in rules} | {r.mentor_id for r in rules})
     return [
-        RuleRow(names[r.mentee_id], names[r.mentor_id], r.kind, r.source, r.note, r.created_at)
+        RuleRow(
+            names[r.mentee_id],
+            names[r.mentor_id],
+            r.kind,
+            r.source,
+            r.note,
+            r.created_at,
+            r.programme_id,
+        )  # fmt: skip
         for r in rules
     ]
 

@@ -16,7 +16,9 @@ from markupsafe import Markup
 WIDTH = 400
 
 
-def _svg(title: str, desc: str, height: float, body: list[Markup], css: str) -> Markup:
+def _svg(
+    title: str, desc: str, height: float, body: list[Markup], css: str, width: int = WIDTH
+) -> Markup:
     ident = f"chart-{zlib.crc32(f'{title}|{desc}'.encode()):08x}"
     return Markup(
         '<svg class="chart {css}" viewBox="0 0 {width} {height}" role="img" '
@@ -24,7 +26,7 @@ def _svg(title: str, desc: str, height: float, body: list[Markup], css: str) -> 
         '<title id="{ident}-t">{title}</title><desc id="{ident}-d">{desc}</desc>{body}</svg>'
     ).format(
         css=css,
-        width=WIDTH,
+        width=width,
         height=height,
         ident=ident,
         title=title,
@@ -129,3 +131,50 @@ def value_bars(title: str, values: Sequence[tuple[str, float | None]]) -> Markup
             )
         )
     return _svg(title, "; ".join(parts) + ".", max(row, row * len(values)), body, "chart-bars")
+
+
+def grouped_counts(
+    title: str, groups: Sequence[tuple[str, Sequence[tuple[str, str, int]]]]
+) -> Markup:
+    """Per group (a programme) a heading and one labelled bar per figure: (label, series
+    class, count), all on one scale so that programmes compare."""
+    # narrower than the other charts: on a phone it is drawn at about its own size, so the
+    # labels stay readable
+    width, row, heading, gap, label_width = 330, 20, 22, 10, 130
+    span = width - label_width - 36
+    top = max((count for _, bars in groups for _, _, count in bars), default=0) or 1
+    body, parts, y = [], [], 0
+    for name, bars in groups:
+        shown = name if len(name) <= 40 else name[:39] + "…"  # the full name is in the desc
+        body.append(
+            Markup('<text class="chart-heading" x="0" y="{}">{}</text>').format(y + 15, shown)
+        )
+        y += heading
+        figures = []
+        for label, series, count in bars:
+            figures.append(f"{label} {count}")
+            body.append(
+                Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(y + 14, label)
+            )
+            body.append(
+                Markup(
+                    '<rect class="chart-track" x="{}" y="{}" width="{}" height="14" rx="3"/>'
+                ).format(label_width, y + 3, span)
+            )
+            if count:
+                body.append(
+                    Markup(
+                        '<rect class="chart-series {}" x="{}" y="{}" width="{}" height="14" '
+                        'rx="3"/>'
+                    ).format(series, label_width, y + 3, max(2.0, round(span * count / top, 1)))
+                )
+            body.append(
+                Markup(
+                    '<text class="chart-value" x="{}" y="{}" text-anchor="end">{}</text>'
+                ).format(width, y + 14, count)
+            )
+            y += row
+        parts.append(f"{name}: " + ", ".join(figures))
+        y += gap
+    desc = "; ".join(parts) + "."
+    return _svg(title, desc, max(row, y - gap), body, "chart-grouped", width)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from mentormatch.services import directory
 from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.programmes import access, catalogue
 from mentormatch.services.rounds.lookup import persons_by_id
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.confirm import Confirmation, confirmed, render_confirmation
@@ -19,13 +20,16 @@ SEARCHES = {"mentees": directory.search_mentees, "mentors": directory.search_men
 @bp.route("/<any(mentees, mentors):kind>", endpoint="directory")
 def directory_page(kind: str):
     role = kind.removesuffix("s")
-    form = DirectoryFilterForm(role, request.args)
+    ids = access.programme_ids_for(current_user)
+    form = DirectoryFilterForm(
+        role, catalogue.listed(include_archived=True, ids=ids), request.args
+    )
     filters = directory.DirectoryFilter(
         **{name: field.data or "" for name, field in form._fields.items()},
         page=request.args.get("page", 1, type=int),
     )
     try:
-        page = SEARCHES[kind](filters)
+        page = SEARCHES[kind](filters, ids)
     except ValidationError as exc:
         apply_errors(form, exc)
         return render_template("coordinator/directory.html", kind=kind, form=form, page=None), 400
@@ -34,6 +38,8 @@ def directory_page(kind: str):
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 def set_account_active(user_id: int):
+    if not access.can_see_person(current_user, user_id):
+        abort(404)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)

@@ -19,6 +19,8 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mentormatch.services import csv_profiles
+from mentormatch.services.programmes import access, catalogue
+from mentormatch.web.converters import database_id
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.forms import ImportForm
 from mentormatch.web.errors import too_large
@@ -32,10 +34,13 @@ def _max_upload_bytes() -> int:
 
 
 def _render(form: ImportForm, report=None, status: int = 200):
+    ids = access.programme_ids_for(current_user)
     return render_template(
         "coordinator/imports.html",
         form=form,
         report=report,
+        export_programmes=catalogue.listed(include_archived=True, ids=ids),
+        organisation=ids is None,
         max_size=csv_profiles.size_text(_max_upload_bytes()),
         encodings=csv_profiles.ENCODINGS,
     ), status
@@ -64,7 +69,7 @@ def _too_large(error: RequestEntityTooLarge):
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_csv():
-    form = ImportForm()
+    form = ImportForm(catalogue.listed(ids=access.programme_ids_for(current_user)))
     if form.validate_on_submit():
         limit = _max_upload_bytes()
         data = form.csv_file.data.stream.read(limit + 1)  # one byte over is enough to refuse
@@ -75,6 +80,7 @@ def import_csv():
             max_bytes=limit,
             max_problems=int(current_app.config["CSV_PROBLEMS_LISTED_MAX"]),
             actor_id=current_user.id,
+            programme_id=form.programme(),
         )
         if report.saved:
             flash(report.summary, "success")
@@ -101,11 +107,19 @@ def import_template(kind: str):
 
 @bp.route("/export/<kind>.csv")
 def export_csv(kind: str):
+    """Everyone of a kind (a programme coordinator: the members of their programmes), or the
+    members of one programme (``?programme=<id>``)."""
     if kind not in csv_profiles.KINDS:
         abort(404)
-    filename = f"mentormatch-{kind}s-{date.today().isoformat()}.csv"
+    ids = access.programme_ids_for(current_user)
+    one = request.args.get("programme", type=database_id)
+    suffix = ""
+    if one is not None:
+        access.require(current_user, one)
+        ids, suffix = frozenset({one}), f"-{catalogue.get(one).slug}"
+    filename = f"mentormatch-{kind}s{suffix}-{date.today().isoformat()}.csv"
     return Response(
-        stream_with_context(csv_profiles.iter_export(kind)),
+        stream_with_context(csv_profiles.iter_export(kind, ids)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -4,8 +4,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from mentormatch.models import PairRuleKind
 from mentormatch.services.rounds.settings import (
@@ -71,10 +78,12 @@ class RoundSettingsForm(FlaskForm):
         }
 
     def fill_from(self, settings: dict) -> None:
-        self.name.data = settings["name"]
-        for weight, value in settings["weights"].items():
-            self[weight_field(weight)].data = f"{value:g}"
-        self.objective.data = settings["objective"]
+        if "name" in settings:
+            self.name.data = settings["name"]
+        for weight, value in (settings.get("weights") or {}).items():
+            if weight_field(weight) in self:
+                self[weight_field(weight)].data = f"{value:g}"
+        self.objective.data = settings.get("objective") or DEFAULT_OBJECTIVE
         min_score = settings.get("min_score")
         self.min_score.data = "" if min_score is None else f"{min_score:g}"
 
@@ -87,13 +96,38 @@ for _name in WEIGHT_NAMES:
     )
 
 
+class NewRoundForm(RoundSettingsForm):
+    """A new round also says which programme it is for (the coordinator's live ones)."""
+
+    # left out of a POST: the coordinator's only live programme
+    programme_id = SelectField("Programme", validate_choice=False)
+
+    def __init__(self, programmes, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme_id.choices = [(str(p.id), p.name) for p in programmes]
+
+    def validate_programme_id(self, field) -> None:
+        choices = [value for value, _ in field.choices]
+        if not field.data and len(choices) == 1:
+            field.data = choices[0]
+        elif field.data not in choices:
+            raise ValidationError(
+                "Choose one of your programmes."
+                if choices
+                else "You coordinate no live programme: an organisation coordinator can add "
+                "you to one."
+            )
+
+
 class PairRuleForm(FlaskForm):
-    """A lock or forbid button on a row of the review page."""
+    """A lock or forbid button on a row of the review page (the rule belongs to the round's
+    programme)."""
 
     mentee_id = IntegerField(validators=[InputRequired(), AN_ID])
     mentor_id = IntegerField(validators=[InputRequired(), AN_ID])
     kind = HiddenField(validators=[DataRequired()])
     round_id = IntegerField(validators=[Optional(), AN_ID])
+    programme_id = IntegerField(validators=[Optional(), AN_ID])
 
 
 class FollowUpForm(FlaskForm):
@@ -110,9 +144,17 @@ class RuleByEmailForm(FlaskForm):
     mentor_email = EmailField("Mentor's email", validators=[DataRequired(), Length(max=254)])
     kind = RadioField("Rule", choices=RULE_CHOICES, default=PairRuleKind.LOCK.value)
     note = StringField("Note (optional)", validators=[Length(max=500)])
+    programme_id = SelectField("Programme")
+
+    def __init__(self, programmes, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme_id.choices = [(str(p.id), p.name) for p in programmes]
+        if len(programmes) <= 1:
+            del self.programme_id  # nothing to choose: the rule goes to the only one
 
 
 class RemoveRuleForm(FlaskForm):
     mentee_id = IntegerField(validators=[InputRequired(), AN_ID])
     mentor_id = IntegerField(validators=[InputRequired(), AN_ID])
     round_id = IntegerField(validators=[Optional(), AN_ID])
+    programme_id = IntegerField(validators=[Optional(), AN_ID])

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from mentormatch.models import MentorshipStatus, ProgressStage, RoundStatus
 from mentormatch.services import explanations, proposals
 from mentormatch.services.errors import ValidationError
+from mentormatch.services.programmes import access, catalogue
 from mentormatch.services.rounds import (
     diff,
     figures,
@@ -39,6 +40,7 @@ from mentormatch.web.coordinator.confirm import Confirmation, confirmed, render_
 from mentormatch.web.coordinator.round_forms import (
     QUERY_MAX,
     FollowUpForm,
+    NewRoundForm,
     RoundSettingsForm,
 )
 from mentormatch.web.forms import EmptyForm, apply_errors
@@ -62,6 +64,13 @@ def _plural(count: int, word: str, many: str | None = None) -> str:
 
 def _to_round(round_id: int):
     return redirect(url_for("coordinator.round_review", round_id=round_id))
+
+
+def _round(round_id: int):
+    """The round, if it belongs to one of the coordinator's programmes (else NotFound: 404)."""
+    matching_round = lookup.get_round(round_id)
+    access.require(current_user, matching_round.programme_id)
+    return matching_round
 
 
 def _require_button() -> None:
@@ -130,13 +139,20 @@ def _comparison(matching_round, against: str | None):
 def rounds():
     return render_template(
         "coordinator/rounds/index.html",
-        rounds=[(r, transitions.state_of(r)) for r in lookup.list_rounds()],
+        rounds=[
+            (r, transitions.state_of(r))
+            for r in lookup.list_rounds(access.programme_ids_for(current_user))
+        ],
+        programme_names={p.id: p.name for p in catalogue.listed(include_archived=True)},
     )
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
 def new_round():
-    form = RoundSettingsForm()
+    """A new round of one of the coordinator's live programmes, starting from that
+    programme's default settings (``?programme=<id>`` chooses whose)."""
+    programmes = catalogue.listed(ids=access.programme_ids_for(current_user))
+    form = NewRoundForm(programmes)
     if form.validate_on_submit():
         try:
             created = transitions.create_and_start(parse_settings(form.raw()), current_user.id)
@@ -144,16 +160,31 @@ def new_round():
             apply_errors(form, exc)
         else:
             return _to_round(created.id)
+    elif not form.is_submitted():
+        chosen = request.args.get("programme", type=int)
+        programme = next((p for p in programmes if p.id == chosen), None)
+        if programme is None and len(programmes) == 1:
+            programme = programmes[0]
+        if programme is not None:
+            form.programme_id.data = str(programme.id)
+            form.fill_from(programme.round_defaults or {})
+        elif programmes:  # several: which one, first, so the form starts from its defaults
+            return render_template(
+                "coordinator/rounds/choose_programme.html", programmes=programmes
+            )
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "coordinator/rounds/settings.html", form=form, matching_round=None
+        "coordinator/rounds/settings.html",
+        form=form,
+        matching_round=None,
+        programmes=programmes,
     ), status
 
 
 @bp.route("/rounds/<int:round_id>")
 def round_review(round_id: int):
     """The review of a round's proposal, or its progress while it has none yet."""
-    matching_round = lookup.get_round(round_id)
+    matching_round = _round(round_id)
     state = transitions.state_of(matching_round)
     if state.in_progress or state.status == RoundStatus.FAILED:
         return render_template(
@@ -215,7 +246,7 @@ def _origin(matching_round):
 
 @bp.route("/rounds/<int:round_id>/progress")
 def round_progress(round_id: int):
-    matching_round = lookup.get_round(round_id)
+    matching_round = _round(round_id)
     state = transitions.state_of(matching_round)
     response = jsonify(
         id=matching_round.id,
@@ -235,7 +266,7 @@ def round_progress(round_id: int):
 def round_settings(round_id: int):
     """Change the settings and run again: a proposed round keeps its result and the run is a
     new round; a draft or failed one runs in place."""
-    matching_round = lookup.get_round(round_id)
+    matching_round = _round(round_id)
     form = RoundSettingsForm()
     if form.validate_on_submit():
         try:
@@ -262,6 +293,7 @@ def round_settings(round_id: int):
 @bp.route("/rounds/<int:round_id>/start", methods=["POST"])
 def start_round(round_id: int):
     """Run the round (a draft or failed one), or run it again as a new round (a proposed one)."""
+    _round(round_id)
     _require_button()
     try:
         started = transitions.rerun_round(round_id, current_user.id)
@@ -280,6 +312,7 @@ def start_round(round_id: int):
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
 def publish_round(round_id: int):
     """Publish after a confirmation that says how many people will be emailed."""
+    _round(round_id)
     _require_button()
     if not confirmed():
         preview = publishing.preview(round_id)
@@ -320,8 +353,8 @@ CLOSE_TEXT = {
 
 @bp.route("/rounds/<int:round_id>/close", methods=["POST"])
 def close_round(round_id: int):
+    matching_round = _round(round_id)
     _require_button()
-    matching_round = lookup.get_round(round_id)
     if not confirmed():
         title, line, button = CLOSE_TEXT.get(
             RoundStatus(matching_round.status),
@@ -350,6 +383,7 @@ def close_round(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/export.csv")
 def export_round(round_id: int):
+    _round(round_id)
     state = answer_state(request.args.get("state"))
     lines = iter_export_csv(round_id, state)
     suffix = f"-{pairs.ANSWER_LABELS[state]}" if state else ""
@@ -374,8 +408,8 @@ def _follow_up_form() -> FollowUpForm:
 @bp.route("/rounds/<int:round_id>/proposals/extend", methods=["POST"])
 def extend_deadlines(round_id: int):
     """Give the mentors of the round's pending proposals (or of one) more days to answer."""
+    _round(round_id)
     form = _follow_up_form()
-    lookup.get_round(round_id)
     limit = current_app.config["PROPOSAL_EXTEND_MAX_DAYS"]
     days = (form.days.data or "").strip()
     if not days.isdigit():
@@ -404,8 +438,8 @@ def extend_deadlines(round_id: int):
 @bp.route("/rounds/<int:round_id>/proposals/remind", methods=["POST"])
 def remind_mentors(round_id: int):
     """Email the mentors of the round's pending proposals (or of one) a reminder now."""
+    _round(round_id)
     form = _follow_up_form()
-    lookup.get_round(round_id)
     try:
         report = proposals.remind_now(round_id, current_user.id, form.mentorship_id.data)
     except proposals.AnswerError as exc:
@@ -430,6 +464,7 @@ def remind_mentors(round_id: int):
 @bp.route("/rounds/<int:round_id>/rematch", methods=["POST"])
 def rematch(round_id: int):
     """A top-up round for the mentees whose mentor declined or let the proposal expire."""
+    _round(round_id)
     _require_button()
     try:
         top_up = followup.start_top_up(round_id, current_user.id)
