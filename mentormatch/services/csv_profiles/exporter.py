@@ -15,7 +15,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from mentormatch.extensions import db
-from mentormatch.models import MembershipStatus, ProgrammeMember, Role, User
+from mentormatch.models import Role, User
 from mentormatch.services.csv_profiles.columns import (
     Layout,
     layout_for,
