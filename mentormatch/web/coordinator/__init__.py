@@ -9,6 +9,7 @@ from mentormatch.web.coordinator import (  # noqa: F401 - each module adds its r
     pair_rules,
     rounds,
     team,
+    workspace,
 )
 from mentormatch.web.coordinator.blueprint import bp
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from mentormatch.models import Role
 from mentormatch.services import profiles, proposals
 from mentormatch.services.errors import NotFound
+from mentormatch.services.mentorships import page as workspace
 from mentormatch.services.profile_fields import parse_mentee
 from mentormatch.web.errors import render_error
 from mentormatch.web.forms import EmptyForm
@@ -32,6 +33,7 @@ def home():
         current=mentorships["current"],
         history=mentorships["history"],
         end_form=EmptyForm(),
+        workspace_summaries=workspace.summaries_for(current_user.id),
     )
 
 

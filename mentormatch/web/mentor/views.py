@@ -12,6 +12,7 @@ from mentormatch.countries import country_names
 from mentormatch.models import Role
 from mentormatch.services import explanations, profiles, proposals
 from mentormatch.services.errors import NotFound
+from mentormatch.services.mentorships import page as workspace
 from mentormatch.services.profile_fields import parse_mentor
 from mentormatch.web.errors import render_error
 from mentormatch.web.forms import EmptyForm
@@ -39,6 +40,7 @@ def _home(decline_forms: dict[int, DeclineForm] | None = None, status: int = 200
         mentorships=mentorships,
         reasons=explanations.proposal_words(mentorships["pending"]),
         countries=country_names(),
+        workspace_summaries=workspace.summaries_for(current_user.id),
     ), status
 
 
