@@ -7,12 +7,14 @@ Meetings are the meetings feature's journey (tests/e2e of branch p14-meet)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from mentormatch import tasks
@@ -37,8 +39,6 @@ def smtp() -> Iterator[SMTPSink]:
 def live_server(template_database, tmp_path_factory, smtp) -> Iterator[LiveServer]:
     """The e2e server of tests/e2e/conftest.py, delivering its mail to the SMTP server."""
     with pytest.MonkeyPatch.context() as env:
-        import os
-
         for key in list(os.environ):
             if key.startswith("MENTORMATCH_") and not key.startswith("MENTORMATCH_TEST_"):
                 env.delenv(key)
@@ -162,8 +162,8 @@ def test_from_acceptance_to_a_completed_mentorship(pages, live_server, smtp):
     phone.get_by_role("button", name="Send").tap()
     expect(phone.locator(".error-summary")).to_contain_text("Write a message before sending it")
     refused_form_answers(pages)
-    for text in ("Hello Irene!", "My Step 2 CK is booked for June.", "Could you read my CV?"):
-        phone.get_by_label("Message", exact=True).fill(text)
+    for body in ("Hello Irene!", "My Step 2 CK is booked for June.", "Could you read my CV?"):
+        phone.get_by_label("Message", exact=True).fill(body)
         phone.get_by_role("button", name="Send").tap()
         expect(flash(phone, "Message sent.")).to_be_visible()
     smtp_before = len(smtp.received)
@@ -213,6 +213,4 @@ def refused_form_answers(pages) -> None:
 
 def messages_thread_id(app) -> int:
     with app.app_context():
-        from sqlalchemy import text
-
         return db.session.execute(text("SELECT id FROM mentorships")).scalar_one()

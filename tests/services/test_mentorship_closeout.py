@@ -120,3 +120,16 @@ def test_both_extending_moves_the_end_date_one_alone_does_not(app):
         assert mentorship.ends_on == calendar.add_months(ends_on, 3)
         assert closeout.complete_due(at(ends_on)).done == 0  # not due any more
         assert mentorship.status == "accepted"
+
+
+def test_one_side_alone_extending_does_not_stop_completion(app):
+    pair = accepted_pair(app)
+    with app.app_context():
+        ends_on = db.session.get(Mentorship, pair.mentorship_id).ends_on
+        at = lambda day: utcnow().replace(year=day.year, month=day.month, day=day.day)  # noqa: E731
+        closeout.remind_end_dates(at(ends_on - timedelta(days=14)))
+        closeout.extend(pair.mentorship_id, pair.mentor.id)
+        assert closeout.complete_due(at(ends_on)).done == 1
+        mentorship = db.session.get(Mentorship, pair.mentorship_id)
+        db.session.refresh(mentorship)
+        assert (mentorship.status, mentorship.ends_on) == ("ended", ends_on)

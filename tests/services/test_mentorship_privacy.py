@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from mentormatch.extensions import db
-from mentormatch.models import Message, Mentorship, PlanGoal
+from mentormatch.models import Mentorship, Message, PlanGoal
 from mentormatch.services import privacy
 from mentormatch.services.mentorships import agreement, messages, plan
 from tests.workspace_helpers import accepted_pair

@@ -141,6 +141,7 @@ def test_coordinators_see_figures_and_ratings_never_the_text(app, client, pair):
         messages.send(pair.mentorship_id, pair.mentee.id, "My visa interview is on Monday")
         closeout.end(pair.mentorship_id, pair.mentee.id, "not-a-good-fit", 2)
     sign_in(app, client, pair.coordinator)
+    assert 'href="/coordinator/mentorships"' in page(client, "/coordinator/")[1]
     status, html = page(client, "/coordinator/mentorships")
     assert status == 200
     assert "Ana Sharma" in html and "Irene Mehta" in html
