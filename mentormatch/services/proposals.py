@@ -119,9 +119,11 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         (mentor, mentee, "accepted_to_mentor"),
     ):
         link = mail.absolute_url("profiles.show", user_id=other.id)
+        workspace = mail.absolute_url("mentorships.show", mentorship_id=mentorship.id)
         mail_messages.queue(
-            to.email, template, MentorshipStatus.ACCEPTED, mentee=mentee, mentor=mentor, link=link
-        )
+            to.email, template, MentorshipStatus.ACCEPTED, mentee=mentee, mentor=mentor,
+            link=link, workspace=workspace,
+        )  # fmt: skip
     db.session.commit()
     db.session.refresh(mentorship)
     return mentorship
