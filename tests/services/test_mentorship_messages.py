@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from mentormatch.extensions import db
 from mentormatch.models import Message, OutboxMessage
 from mentormatch.models.times import utcnow
+from mentormatch.services import privacy
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.mentorships import messages
 from tests.workspace_helpers import accepted_pair
@@ -139,3 +140,12 @@ def accepted_pair_message(app) -> int:
     db.session.add(message)
     db.session.commit()
     return message.id + 1000  # an id in no thread of this pair
+
+
+def test_no_digest_to_a_deleted_account(app):
+    pair = accepted_pair(app)
+    with app.app_context():
+        messages.send(pair.mentorship_id, pair.mentor.id, "Are you still there?")
+        privacy.delete_account(pair.mentee.id, None)
+        assert messages.send_digests(utcnow() + timedelta(minutes=1)).mails == 0
+        assert mails("message-digest") == []

@@ -159,6 +159,8 @@ def send_digests(now: datetime | None = None) -> DigestReport:
         Message.read_at.is_(None),
         Message.removed_at.is_(None),
         Message.created_at <= now,
+        # a deactivated or deleted account gets no mail
+        Message.recipient_id.in_(select(User.id).where(User.active.is_(True))),
     )
     recipients = db.session.scalars(
         select(Message.recipient_id).where(*pending).distinct().order_by(Message.recipient_id)
