@@ -43,6 +43,7 @@ from mentormatch.web.health.views import bp as health_bp
 from mentormatch.web.main.views import bp as main_bp
 from mentormatch.web.mentee.views import bp as mentee_bp
 from mentormatch.web.mentor.views import bp as mentor_bp
+from mentormatch.web.mentorships.views import bp as mentorships_bp
 from mentormatch.web.profiles.views import bp as profiles_bp
 from mentormatch.web.programmes.views import bp as programmes_bp
 from mentormatch.web.security import init_security
@@ -60,7 +61,7 @@ def _migrations_dir() -> Path:
 MIGRATIONS_DIR = _migrations_dir()
 BLUEPRINTS = (
     main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp,
-    programmes_bp, health_bp,
+    programmes_bp, health_bp, mentorships_bp,
 )  # fmt: skip
 
 

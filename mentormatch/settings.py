@@ -98,6 +98,17 @@ DEFAULTS: dict[str, Any] = {
     # A coordinator may give mentors more time: this many days by default, at most the max.
     "PROPOSAL_EXTEND_DAYS": 7,
     "PROPOSAL_EXTEND_MAX_DAYS": 30,
+    # Mentorships: new messages are mailed in digests, at most one mail per person this often.
+    "MESSAGE_DIGEST_MINUTES": 15,
+    # A message is refused above this many characters.
+    "MESSAGE_MAX_CHARS": 10_000,
+    # An agreement not yet confirmed by both: a reminder this many days after acceptance, and
+    # again every as many days until both have confirmed.
+    "AGREEMENT_REMIND_DAYS": 3,
+    # A reminder this many days before a mentorship's end date (when it completes unless
+    # both extend it), and how many months an extension adds.
+    "MENTORSHIP_END_REMIND_DAYS": 14,
+    "MENTORSHIP_EXTEND_MONTHS": 3,
 }
 
 

@@ -8,8 +8,12 @@ from mentormatch.models.profiles import MenteeProfile, MentorProfile
 from mentormatch.models.programmes import Programme, ProgrammeCoordinator, ProgrammeMember
 from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
 from mentormatch.models.statuses import (
+    ENDINGS_TOLD_TO_COORDINATORS,
     OPEN_MENTORSHIP_STATUSES,
     ROUND_IN_PROGRESS,
+    AgreementChannel,
+    EndReason,
+    GoalStatus,
     MeetingCadence,
     MembershipStatus,
     MentorshipStatus,
@@ -22,10 +26,15 @@ from mentormatch.models.statuses import (
     SignupMode,
 )
 from mentormatch.models.user import Role, User
+from mentormatch.models.workspace import Agreement, Message, PlanGoal
 
 __all__ = [
+    "ENDINGS_TOLD_TO_COORDINATORS",
     "OPEN_MENTORSHIP_STATUSES",
     "ROUND_IN_PROGRESS",
+    "AgreementChannel",
+    "EndReason",
+    "GoalStatus",
     "MeetingCadence",
     "MembershipStatus",
     "MentorshipStatus",
@@ -36,14 +45,17 @@ __all__ = [
     "ProgressStage",
     "RoundStatus",
     "SignupMode",
+    "Agreement",
     "AuditEntry",
     "LoginSession",
     "MatchingRound",
     "MenteeProfile",
     "MentorProfile",
     "Mentorship",
+    "Message",
     "OutboxMessage",
     "PairRule",
+    "PlanGoal",
     "Programme",
     "ProgrammeCoordinator",
     "ProgrammeMember",

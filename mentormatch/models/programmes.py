@@ -71,6 +71,9 @@ class Programme(db.Model):
     invitation_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the pathway-plan templates of this programme, by goal (services.mentorships.plan_templates);
+    # None: the built-in ones
+    plan_templates: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def archived(self) -> bool:

@@ -96,6 +96,39 @@ class MeetingCadence(enum.StrEnum):
     MONTHLY = "monthly"
 
 
+class AgreementChannel(enum.StrEnum):
+    """How a pair mainly meets, as their agreement says."""
+
+    VIDEO = "video"
+    PHONE = "phone"
+    IN_PERSON = "in-person"
+    MESSAGES = "messages"
+
+
+class GoalStatus(enum.StrEnum):
+    """A goal of a mentee's pathway plan."""
+
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    NOT_NEEDED = "not-needed"
+
+
+class EndReason(enum.StrEnum):
+    """Why a mentorship ended (None on mentorships ended before reasons were asked)."""
+
+    COMPLETED = "completed"  # goals met, or it reached its end date
+    NOT_A_GOOD_FIT = "not-a-good-fit"
+    NO_TIME = "no-time"
+    NO_RESPONSE = "no-response"  # no response from the other side
+    OTHER = "other"
+
+
+# Endings the programme's coordinators are told about: the mentee needs another mentor.
+ENDINGS_TOLD_TO_COORDINATORS = (EndReason.NOT_A_GOOD_FIT, EndReason.NO_RESPONSE)
+
+
 def sql_in(values, column: str = "status") -> str:
     """``status IN ('a', 'b')`` for CHECK constraints and partial indexes."""
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"

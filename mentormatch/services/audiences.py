@@ -46,6 +46,11 @@ class Item(enum.StrEnum):
     ROUND_SCORES = "round-scores"  # a pair's score and its components
     UNMATCHED_REASON = "unmatched-reason"  # why a mentee got no mentor (names full mentors)
     MAIL = "mail"  # a mail, sent or still to come
+    # an accepted mentorship's agreement, plan (goals, notes, comments) and messages: the
+    # pair's; each of the two is its subject (services.mentorships.pair lets only them in)
+    MENTORSHIP_WORK = "mentorship-work"
+    # its dates, counts (goals done, messages), statuses, end reason and ratings
+    MENTORSHIP_FIGURES = "mentorship-figures"
 
 
 A = Audience
@@ -61,6 +66,8 @@ WHO_SEES: dict[Item, frozenset[Audience]] = {
     Item.ROUND_SCORES: frozenset({A.COORDINATORS, A.PROPOSED_PARTNER}),
     Item.UNMATCHED_REASON: frozenset({A.COORDINATORS}),
     Item.MAIL: frozenset({A.SUBJECT}),
+    Item.MENTORSHIP_WORK: frozenset({A.SUBJECT}),
+    Item.MENTORSHIP_FIGURES: frozenset({A.SUBJECT, A.COORDINATORS}),
 }
 
 # Mentee profile fields that are not ordinary profile data, and what they count as.

@@ -35,6 +35,9 @@ ACCOUNT_DELETED = "account.deleted"
 PROPOSAL_ACCEPTED = "proposal.accepted"
 PROPOSAL_DECLINED = "proposal.declined"
 MENTORSHIP_ENDED = "mentorship.ended"
+MENTORSHIP_COMPLETED = "mentorship.completed"
+MENTORSHIP_EXTENDED = "mentorship.extended"
+PROBLEM_REPORTED = "mentorship.problem-reported"
 PROPOSALS_EXTENDED = "proposals.extended"
 PROPOSALS_REMINDED = "proposals.reminded"
 PROGRAMME_CREATED = "programme.created"
@@ -62,6 +65,9 @@ ACTIONS = {
     PROPOSAL_ACCEPTED: "Accepted a proposal",
     PROPOSAL_DECLINED: "Declined a proposal",
     MENTORSHIP_ENDED: "Ended a mentorship",
+    MENTORSHIP_COMPLETED: "Completed a mentorship at its end date",
+    MENTORSHIP_EXTENDED: "Extended a mentorship",
+    PROBLEM_REPORTED: "Reported a problem in a mentorship",
     PROPOSALS_EXTENDED: "Extended the deadline of proposals",
     PROPOSALS_REMINDED: "Reminded mentors of proposals",
     PROGRAMME_CREATED: "Created a programme",

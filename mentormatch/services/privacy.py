@@ -18,10 +18,13 @@ from sqlalchemy.orm import selectinload
 from mentormatch.extensions import db
 from mentormatch.models import (
     OPEN_MENTORSHIP_STATUSES,
+    Agreement,
     Mentorship,
     MentorshipStatus,
+    Message,
     OutboxMessage,
     PairRule,
+    PlanGoal,
     ProgrammeMember,
     Role,
     RoundUnmatched,
@@ -169,7 +172,50 @@ def _mentorship(
         held, audiences.Item.CONTACT
     ):
         item["with_email"] = other.email
+    if mentorship.ends_on is not None:  # accepted once: the pair's workspace
+        item.update(_workspace(mentorship, user))
     return item
+
+
+def _workspace(mentorship: Mentorship, user: User) -> dict[str, Any]:
+    """The agreement, plan and messages of an accepted mentorship: the pair's own data, which
+    both of them hold (audiences.Item.MENTORSHIP_WORK), and the close-out."""
+    agreement = db.session.scalar(
+        select(Agreement).where(Agreement.mentorship_id == mentorship.id)
+    )
+    goals = db.session.scalars(
+        select(PlanGoal).where(PlanGoal.mentorship_id == mentorship.id).order_by(
+            PlanGoal.position, PlanGoal.id)
+    )  # fmt: skip
+    thread = db.session.scalars(
+        select(Message).where(Message.mentorship_id == mentorship.id).order_by(
+            Message.created_at, Message.id)
+    )  # fmt: skip
+    return {
+        "ends_on": _plain(mentorship.ends_on),
+        "end_reason": mentorship.end_reason,
+        "ended_by_you": mentorship.ended_by_id == user.id if mentorship.ended_by_id else None,
+        "mentee_rating": mentorship.mentee_rating,
+        "mentor_rating": mentorship.mentor_rating,
+        "agreement": _columns(agreement, leave_out=("id", "mentorship_id"))
+        if agreement is not None
+        else None,
+        "plan": {
+            "goal": mentorship.plan_goal,
+            "match_year": mentorship.plan_match_year,
+            "goals": [_columns(goal, leave_out=("id", "mentorship_id")) for goal in goals],
+        },
+        "messages": [
+            {
+                "from": "you" if message.author_id == user.id else message.author.full_name,
+                "sent_at": _plain(message.created_at),
+                "read_at": _plain(message.read_at),
+                "text": None if message.removed_at else message.body,
+                "removed_at": _plain(message.removed_at),
+            }
+            for message in thread
+        ],
+    }
 
 
 def _pair_rules(user: User, partners: dict[int, set[str]]) -> list[dict[str, Any]]:
@@ -264,6 +310,7 @@ def _close_open_mentorships(user: User) -> int:
             .values(
                 status=MentorshipStatus.ENDED,
                 ended_at=now,
+                ended_by_id=user.id,
                 responded_at=mentorship.responded_at or now,
             )
             .execution_options(synchronize_session=False)
@@ -285,6 +332,28 @@ def _close_open_mentorships(user: User) -> int:
     return len(open_ones)
 
 
+def _forget_workspace_text(user: User) -> None:
+    """The text the person wrote in their mentorships goes: their messages' text (the other
+    side reads "removed") and their notes on plan goals; the other person's own notes and
+    comments, and the dates and counts, stay."""
+    now = utcnow()
+    db.session.execute(
+        update(Message)
+        .where(Message.author_id == user.id, Message.removed_at.is_(None))
+        .values(body="", removed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    own_notes = (("mentee_id", PlanGoal.mentee_note), ("mentor_id", PlanGoal.mentor_comment))
+    for side, column in own_notes:
+        theirs = select(Mentorship.id).where(getattr(Mentorship, side) == user.id)
+        db.session.execute(
+            update(PlanGoal)
+            .where(PlanGoal.mentorship_id.in_(theirs))
+            .values({column: None})
+            .execution_options(synchronize_session=False)
+        )
+
+
 def _forget(user: User, old_email: str, old_name: str) -> None:
     """Remove what describes the person; keep the row (and its id) as a tombstone."""
     for profile in (user.mentee_profile, user.mentor_profile):
@@ -301,6 +370,7 @@ def _forget(user: User, old_email: str, old_name: str) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
+    _forget_workspace_text(user)
     # Unmatched reasons name the mentors who were full; the counts and codes stay.
     if user.role == Role.MENTOR.value and old_name:
         db.session.execute(

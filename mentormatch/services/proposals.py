@@ -31,6 +31,7 @@ from mentormatch.models import (
 from mentormatch.models.times import as_utc, utcnow
 from mentormatch.services import audit, mail, mail_messages, seats
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
+from mentormatch.services.mentorships.calendar import add_months
 from mentormatch.services.programmes import access
 
 REASON_MAX = 1000
@@ -56,7 +57,7 @@ def _load(mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-def _set_rule(mentorship: Mentorship, kind: PairRuleKind, source: PairRuleSource) -> None:
+def set_outcome_rule(mentorship: Mentorship, kind: PairRuleKind, source: PairRuleSource) -> None:
     """The answer decides the pair's rule for later rounds (replacing any earlier one)."""
     mentee_id, mentor_id = mentorship.mentee_id, mentorship.mentor_id
     programme_id = mentorship.programme_id
@@ -106,10 +107,11 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         MentorshipStatus.PROPOSED,
         status=MentorshipStatus.ACCEPTED,
         responded_at=utcnow(),
+        ends_on=add_months(utcnow().date(), mentorship.programme.mentorship_months),
     ):
         db.session.rollback()
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
-    _set_rule(mentorship, PairRuleKind.LOCK, PairRuleSource.ACCEPTED)
+    set_outcome_rule(mentorship, PairRuleKind.LOCK, PairRuleSource.ACCEPTED)
     audit.record(mentor_id, audit.PROPOSAL_ACCEPTED, mentorship)
     mentee, mentor = mentorship.mentee, mentorship.mentor
     for to, other, template in (
@@ -117,9 +119,11 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
         (mentor, mentee, "accepted_to_mentor"),
     ):
         link = mail.absolute_url("profiles.show", user_id=other.id)
+        workspace = mail.absolute_url("mentorships.show", mentorship_id=mentorship.id)
         mail_messages.queue(
-            to.email, template, MentorshipStatus.ACCEPTED, mentee=mentee, mentor=mentor, link=link
-        )
+            to.email, template, MentorshipStatus.ACCEPTED, mentee=mentee, mentor=mentor,
+            link=link, workspace=workspace,
+        )  # fmt: skip
     db.session.commit()
     db.session.refresh(mentorship)
     return mentorship
@@ -141,7 +145,7 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
         db.session.rollback()
         raise AnswerError("This proposal was answered a moment ago (in another tab?).")
     seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
-    _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.DECLINED)
+    set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.DECLINED)
     audit.record(mentor_id, audit.PROPOSAL_DECLINED, mentorship)
     mail_messages.queue(
         mentorship.mentee.email,
@@ -165,13 +169,17 @@ def end(mentorship_id: int, user: User) -> Mentorship:
     if not (is_party or coordinator):
         raise NotFound(f"No mentorship {mentorship_id}.")
     if not _transition(
-        mentorship_id, MentorshipStatus.ACCEPTED, status=MentorshipStatus.ENDED, ended_at=utcnow()
+        mentorship_id,
+        MentorshipStatus.ACCEPTED,
+        status=MentorshipStatus.ENDED,
+        ended_at=utcnow(),
+        ended_by_id=user.id,
     ):
         db.session.rollback()
         raise AnswerError(f"This mentorship is {mentorship.status}, not active.")
     seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
     # The mentee goes back to the pool, and is not proposed to the same mentor again.
-    _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.ENDED)
+    set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.ENDED)
     audit.record(user, audit.MENTORSHIP_ENDED, mentorship)
     told = [mentorship.mentor if user.id == mentorship.mentee_id else mentorship.mentee]
     if not is_party:  # a coordinator ended it
@@ -221,7 +229,7 @@ def expire_due(now: datetime | None = None) -> SweepReport:
         if still_due.rowcount != 1:
             continue  # answered, expired or given more time by someone else meanwhile
         seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
-        _set_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.EXPIRED)
+        set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.EXPIRED)
         mentee, mentor = mentorship.mentee, mentorship.mentor
         mail_messages.queue(
             mentee.email, "expired_to_mentee", MentorshipStatus.EXPIRED, mentee=mentee,

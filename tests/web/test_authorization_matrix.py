@@ -23,6 +23,7 @@ from mentormatch.app import create_app
 from mentormatch.extensions import db
 from mentormatch.models import User
 from mentormatch.services import proposals
+from mentormatch.services.mentorships import closeout, messages, plan
 from tests.helpers import TEST_PASSWORD, csrf_token_from, general_programme_id, make_user
 from tests.programme_helpers import (
     add_member,
@@ -60,6 +61,7 @@ class World:
     clients: dict[str, object] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     general_programme: int = 0  # everyone above is a member of it
+    extra: dict[str, int] = field(default_factory=dict)  # ids a case's prepare made
 
     def id(self, name: str) -> int:
         return self.people[name].id
@@ -206,6 +208,41 @@ def _b_settings(world: World) -> dict:
     }  # fmt: skip
 
 
+PAIR = frozenset({"mentee1", "mentor1"})  # the two people of the accepted mentorship
+
+
+def _mentorship(world: World) -> dict:
+    return {"mentorship_id": world.accepted}
+
+
+def _goal(world: World) -> dict:
+    return {"mentorship_id": world.accepted, "goal_id": world.extra["goal"]}
+
+
+def _plan_created(app, world: World) -> None:
+    with app.app_context():
+        plan.create(world.accepted, world.id("mentee1"), "licensure", None)
+        world.extra["goal"] = plan.goals(world.accepted)[0].id
+
+
+def _mentor_wrote(app, world: World) -> None:
+    with app.app_context():
+        messages.send(world.accepted, world.id("mentor1"), "Welcome aboard")
+
+
+def _mentor_ended(app, world: World) -> None:
+    with app.app_context():
+        closeout.end(world.accepted, world.id("mentor1"), "no-time", 3)
+
+
+def _programme(app, world: World) -> None:
+    with app.app_context():
+        world.extra["programme"] = db.session.execute(
+            text("SELECT id FROM programmes WHERE slug = 'general'")).scalar_one()  # fmt: skip
+
+
+AGREEMENT = {"cadence": "monthly", "channel": "video", "confidentiality": "y"}
+
 CASES = [
     Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee1")},
          frozenset({"mentee1", "mentor1"}) | COORDINATORS, label="of a matched mentee"),
@@ -262,6 +299,30 @@ CASES = [
          form=lambda w: {"seats": "1"}),
     Case("coordinator.assign_programme", "POST", lambda w: {"user_id": w.id("coordinator_a")},
          COORDINATORS_B, form=lambda w: {f"c{w.id('coordinator_a')}-programme_id": w.programme_b}),
+    Case("mentorships.show", "GET", _mentorship, PAIR),
+    Case("mentorships.confirm_agreement", "POST", _mentorship, PAIR, form=lambda w: AGREEMENT),
+    Case("mentorships.create_plan", "POST", _mentorship, PAIR,
+         form=lambda w: {"goal": "residency-match", "match_year": ""}),
+    Case("mentorships.add_goal", "POST", _mentorship, PAIR, prepare=_plan_created,
+         form=lambda w: {"new-title": "Observership in Boston", "new-status": "not-started"}),
+    Case("mentorships.update_goal", "POST", _goal, PAIR, prepare=_plan_created,
+         form=lambda w: {f"g{w.extra['goal']}-title": "Step 1", f"g{w.extra['goal']}-status":
+                         "done"}),
+    Case("mentorships.remove_goal", "POST", _goal, PAIR, prepare=_plan_created),
+    Case("mentorships.send_message", "POST", _mentorship, PAIR, form=lambda w: {"body": "Hi"}),
+    Case("mentorships.mark_read", "POST", _mentorship, PAIR, prepare=_mentor_wrote),
+    Case("mentorships.report_problem", "POST", _mentorship, PAIR,
+         form=lambda w: {"description": "No answer for weeks"}),
+    Case("mentorships.end", "POST", _mentorship, PAIR,
+         form=lambda w: {"reason": "no-response", "rating": "2"}),
+    Case("mentorships.rate", "POST", _mentorship, PAIR, prepare=_mentor_ended,
+         form=lambda w: {"rating": "4"}),
+    Case("mentorships.extend", "POST", _mentorship, PAIR),
+    Case("coordinator.plan_templates_page", "GET",
+         lambda w: {"programme_id": w.extra["programme"]}, COORDINATORS, prepare=_programme),
+    Case("coordinator.plan_templates_page", "POST",
+         lambda w: {"programme_id": w.extra["programme"]}, COORDINATORS, prepare=_programme,
+         form=lambda w: {"licensure": "Y Mar 1 | State licence application"}),
 ]  # fmt: skip
 
 
@@ -295,6 +356,13 @@ SNAPSHOT_QUERIES = (
     "SELECT id, slug, name, invitation_key, archived_at FROM programmes ORDER BY id",
     "SELECT id, programme_id, user_id, status, seats FROM programme_members ORDER BY id",
     "SELECT programme_id, user_id FROM programme_coordinators ORDER BY programme_id, user_id",
+    "SELECT id, end_reason, mentee_rating, mentor_rating, mentee_extends, mentor_extends, "
+    "ends_on FROM mentorships ORDER BY id",
+    "SELECT mentorship_id, cadence, mentee_confirmed_at, mentor_confirmed_at FROM agreements "
+    "ORDER BY id",
+    "SELECT id, title, status, due_on, mentor_comment FROM plan_goals ORDER BY id",
+    "SELECT id, body, read_at FROM messages ORDER BY id",
+    "SELECT id, plan_templates FROM programmes ORDER BY id",
 )
 
 

@@ -10,6 +10,7 @@ from mentormatch.web.coordinator import (  # noqa: F401 - each module adds its r
     programmes,
     rounds,
     team,
+    workspace,
 )
 from mentormatch.web.coordinator.blueprint import bp
 

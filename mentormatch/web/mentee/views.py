@@ -11,6 +11,7 @@ from flask_login import current_user
 from mentormatch.models import Role
 from mentormatch.services import profiles, proposals
 from mentormatch.services.errors import NotFound
+from mentormatch.services.mentorships import page as workspace
 from mentormatch.services.profile_fields import parse_mentee
 from mentormatch.services.programmes import membership
 from mentormatch.web.errors import render_error
@@ -35,6 +36,7 @@ def home():
         history=mentorships["history"],
         memberships=membership.memberships_of(current_user.id),
         end_form=EmptyForm(),
+        workspace_summaries=workspace.summaries_for(current_user.id),
     )
 
 

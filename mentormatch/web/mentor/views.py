@@ -12,6 +12,7 @@ from mentormatch.countries import country_names
 from mentormatch.models import Role
 from mentormatch.services import explanations, profiles, proposals
 from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.mentorships import page as workspace
 from mentormatch.services.profile_fields import parse_mentor
 from mentormatch.services.programmes import membership
 from mentormatch.web.errors import render_error
@@ -54,6 +55,7 @@ def _home(
         mentorships=mentorships,
         reasons=explanations.proposal_words(mentorships["pending"]),
         countries=country_names(),
+        workspace_summaries=workspace.summaries_for(current_user.id),
     ), status
 
 

@@ -1,0 +1,1 @@
+"""The mentorship page and its parts, for its mentee and mentor only."""
