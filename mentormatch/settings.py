@@ -98,6 +98,12 @@ DEFAULTS: dict[str, Any] = {
     # A coordinator may give mentors more time: this many days by default, at most the max.
     "PROPOSAL_EXTEND_DAYS": 7,
     "PROPOSAL_EXTEND_MAX_DAYS": 30,
+    # Meetings: the shortest and longest meeting in minutes (the database checks 15-240 too),
+    # how far ahead one may be proposed, and when before it both people are reminded.
+    "MEETING_MINUTES_MIN": 15,
+    "MEETING_MINUTES_MAX": 240,
+    "MEETING_MAX_DAYS_AHEAD": 366,
+    "MEETING_REMIND_HOURS_BEFORE": 24,
 }
 
 

@@ -3,14 +3,18 @@
 from mentormatch.models.audit import AuditEntry
 from mentormatch.models.login_session import LoginSession
 from mentormatch.models.mail import OutboxMessage
+from mentormatch.models.meetings import Meeting
 from mentormatch.models.mentorship import Mentorship
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
 from mentormatch.models.programmes import Programme, ProgrammeCoordinator, ProgrammeMember
 from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
 from mentormatch.models.statuses import (
+    LIVE_MEETING_STATUSES,
     OPEN_MENTORSHIP_STATUSES,
     ROUND_IN_PROGRESS,
     MeetingCadence,
+    MeetingChannel,
+    MeetingStatus,
     MembershipStatus,
     MentorshipStatus,
     OutboxStatus,
@@ -24,9 +28,12 @@ from mentormatch.models.statuses import (
 from mentormatch.models.user import Role, User
 
 __all__ = [
+    "LIVE_MEETING_STATUSES",
     "OPEN_MENTORSHIP_STATUSES",
     "ROUND_IN_PROGRESS",
     "MeetingCadence",
+    "MeetingChannel",
+    "MeetingStatus",
     "MembershipStatus",
     "MentorshipStatus",
     "OutboxStatus",
@@ -39,6 +46,7 @@ __all__ = [
     "AuditEntry",
     "LoginSession",
     "MatchingRound",
+    "Meeting",
     "MenteeProfile",
     "MentorProfile",
     "Mentorship",
