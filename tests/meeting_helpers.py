@@ -22,9 +22,7 @@ class Pair:
     mentor: Person
 
 
-def accepted_pair(
-    app, mentee_name: str = "Ana Sharma", mentor_name: str = "Irene Mehta"
-) -> Pair:
+def accepted_pair(app, mentee_name: str = "Ana Sharma", mentor_name: str = "Irene Mehta") -> Pair:
     """A mentee and a mentor matched by a published round, the mentor having accepted."""
     mentee = person(app, "mentee", mentee_name)
     mentor = person(app, "mentor", mentor_name)

@@ -146,8 +146,8 @@ def test_a_time_that_happens_twice_is_the_first_one(app, pair):
 def test_each_viewer_reads_the_time_in_their_own_zone(app):
     moment = datetime(2027, 1, 15, 14, 30, tzinfo=UTC)
     with app.app_context():
-        new_york, kolkata, nobody = (User(time_zone=z) for z in ("America/New_York",
-                                                                   "Asia/Kolkata", None))  # fmt: skip
+        zones = ("America/New_York", "Asia/Kolkata", None)
+        new_york, kolkata, nobody = (User(time_zone=zone) for zone in zones)
         assert time_zones.local(moment, new_york) == "Fri 15 Jan 2027, 09:30 EST"
         assert time_zones.local(moment, kolkata) == "Fri 15 Jan 2027, 20:00 IST"
         assert time_zones.local(moment, nobody) == "Fri 15 Jan 2027, 14:30 UTC"
@@ -173,7 +173,7 @@ def test_a_person_sets_a_known_time_zone_or_none(app, pair):
         assert time_zones.set_time_zone(pair.mentee.id, "").time_zone is None
 
 
-# --- propose, move, accept, cancel: UID and SEQUENCE ----------------------------------------------
+# --- propose, move, accept, cancel: UID and SEQUENCE -------------------------------------------
 
 
 def test_a_proposal_mails_both_people_a_tentative_invitation(app, pair):
@@ -368,10 +368,12 @@ def test_next_meeting_and_for_mentorship(app, pair):
     with app.app_context():
         meetings.cancel(pair.mentorship_id, cancelled, pair.mentee.id, now=NOW)
         assert meetings.next_meeting(pair.mentorship_id, now=NOW).id == sooner
-        assert meetings.next_meeting(
-            pair.mentorship_id, now=datetime(2027, 1, 25, tzinfo=UTC)
-        ).id == later
-        assert meetings.next_meeting(pair.mentorship_id, now=datetime(2027, 3, 1, tzinfo=UTC)) is None
+        assert (
+            meetings.next_meeting(pair.mentorship_id, now=datetime(2027, 1, 25, tzinfo=UTC)).id
+            == later
+        )
+        spring = datetime(2027, 3, 1, tzinfo=UTC)
+        assert meetings.next_meeting(pair.mentorship_id, now=spring) is None
         assert [m.id for m in meetings.for_mentorship(pair.mentorship_id)] == [
             cancelled, sooner, later,
         ]  # fmt: skip
