@@ -63,7 +63,8 @@ def test_a_meeting_is_proposed_moved_once_accepted_and_logged(pages, live_server
     # the mentee proposes a meeting, at her evening in Kolkata
     mentee = pages.open("mentee desktop")
     sign_in(mentee, pair.mentee.email)
-    mentee.goto(meetings_path)
+    mentee.get_by_role("link", name="Meetings: propose one, answer, log").click()
+    expect(mentee).to_have_url(re.compile(rf"{meetings_path}$"))
     expect(mentee.get_by_role("heading", name="Meetings with Daniel Brooks")).to_be_visible()
     expect(mentee.get_by_text("No meeting planned")).to_be_visible()
     expect(mentee.get_by_label("Time zone")).to_have_value("Asia/Kolkata")
@@ -151,7 +152,8 @@ def test_a_meeting_is_proposed_moved_once_accepted_and_logged(pages, live_server
     assert fits_the_screen(mentor)
 
     # a second meeting, which the mentor cancels after the confirmation
-    mentor.goto(meetings_path)
+    mentor.goto("/mentor/")
+    mentor.get_by_role("link", name="Meetings: propose one, answer, log").tap()
     expect(mentor.get_by_text("Earlier and cancelled")).to_be_visible()
     mentor.get_by_label("Day").fill(a_day_ahead(30).isoformat())
     mentor.get_by_label("Starts at").fill("12:00")

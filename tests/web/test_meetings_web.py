@@ -83,6 +83,13 @@ def test_a_mentee_proposes_and_each_side_reads_it_in_their_own_zone(client, auth
     assert "Waiting for you" in theirs and "Accept this time" in theirs
 
 
+def test_both_home_pages_lead_to_the_meetings(client, auth, pair):
+    for who, home in ((pair.mentee, "/mentee/"), (pair.mentor, "/mentor/")):
+        auth.login(who.email)
+        assert f'href="{meetings_url(pair)}"' in client.get(home).get_data(as_text=True)
+        auth.logout()
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [

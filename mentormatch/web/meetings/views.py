@@ -60,6 +60,7 @@ def _index(mentorship_id: int, form: ProposeForm | None = None, status: int = 20
         earlier=earlier,
         form=form,
         waiting_for=meetings.waiting_for,
+        has_started=meetings.has_started,
         home_url=_home_url(),
     ), status
 
@@ -98,9 +99,12 @@ def _show(
     meeting = meetings.get(current_user.id, mentorship_id, meeting_id)
     mentorship = meeting.mentorship
     if move_form is None:
+        # the time it has now, in the zone of the person moving it: the usual change is small
+        zone = current_user.time_zone or meeting.time_zone
+        local = time_zones.in_zone(meeting.starts_at, zone)
         move_form = MoveForm(
-            data={"time_zone": current_user.time_zone or meeting.time_zone,
-                  "duration_minutes": str(meeting.duration_minutes),
+            data={"date": local.date().isoformat(), "time": local.strftime("%H:%M"),
+                  "time_zone": zone, "duration_minutes": str(meeting.duration_minutes),
                   "sequence": str(meeting.sequence)}
         )  # fmt: skip
     if log_form is None:
