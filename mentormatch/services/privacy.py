@@ -29,7 +29,16 @@ from mentormatch.models import (
 )
 from mentormatch.models.times import utcnow
 from mentormatch.models.user import new_session_token
-from mentormatch.services import accounts, audiences, audit, mail, mail_messages, seats, sessions
+from mentormatch.services import (
+    accounts,
+    audiences,
+    audit,
+    mail,
+    mail_messages,
+    meetings,
+    seats,
+    sessions,
+)
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.passwords import verify_password
 
@@ -272,6 +281,8 @@ def _close_open_mentorships(user: User) -> int:
             continue  # answered or expired a moment ago; its own transition freed the seat
         seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
         other = mentorship.mentor if mentorship.mentee_id == user.id else mentorship.mentee
+        # the other side's calendar drops the meetings that will not happen now
+        meetings.cancel_upcoming(mentorship, None, tell=(other,), now=now)
         mail_messages.queue(
             other.email,
             "left_programme",

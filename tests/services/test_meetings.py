@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from mentormatch.extensions import db
 from mentormatch.models import Meeting, MeetingStatus, OutboxMessage, User
@@ -326,6 +326,44 @@ def test_an_ended_mentorship_keeps_its_meetings_readable_but_unchangeable(app, p
             meetings.accept(pair.mentorship_id, meeting_id, pair.mentor.id, now=NOW)
         with pytest.raises(meetings.MeetingError, match="ended"):
             meetings.propose(pair.mentorship_id, pair.mentor.id, proposal(), now=NOW)
+
+
+def test_ending_the_mentorship_cancels_the_meetings_still_ahead(app, pair):
+    from mentormatch.services import proposals
+
+    ahead = propose(app, pair)
+    with app.app_context():
+        meetings.accept(pair.mentorship_id, ahead, pair.mentor.id, now=NOW)
+        held = meetings.propose(pair.mentorship_id, pair.mentee.id, proposal(date="2026-12-20"),
+                                now=NOW).id  # fmt: skip
+        meetings.accept(pair.mentorship_id, held, pair.mentor.id, now=NOW)
+        db.session.execute(
+            update(Meeting).where(Meeting.id == held).values(
+                starts_at=datetime.now(UTC) - timedelta(days=1), status=MeetingStatus.HELD)
+        )  # fmt: skip
+        db.session.commit()
+        proposals.end(pair.mentorship_id, db.session.get(User, pair.mentor.id))
+    assert load(app, ahead)["status"] == MeetingStatus.CANCELLED
+    assert load(app, ahead)["sequence"] == 1
+    assert load(app, held)["status"] == MeetingStatus.HELD  # the past stays as it was
+    mails = [m for m in outbox_rows(app) if m["kind"] == "meeting-ended"]
+    assert sorted(m["to"] for m in mails) == sorted([pair.mentee.email, pair.mentor.email])
+    to_mentee = next(m for m in mails if m["to"] == pair.mentee.email)
+    assert "Your mentorship with Irene Mehta has ended" in to_mentee["body"]
+    method, event = event_of(to_mentee["ics"])
+    assert method == "CANCEL" and str(event["UID"]) == load(app, ahead)["uid"]
+
+
+def test_a_deleted_account_cancels_the_meetings_for_the_other_side_only(app, pair):
+    from mentormatch.services import privacy
+
+    meeting_id = propose(app, pair)
+    with app.app_context():
+        mentee = db.session.get(User, pair.mentee.id)
+        privacy.delete_account(mentee.id, mentee)
+    assert load(app, meeting_id)["status"] == MeetingStatus.CANCELLED
+    mails = [m for m in outbox_rows(app) if m["kind"] == "meeting-ended"]
+    assert [m["to"] for m in mails] == [pair.mentor.email]
 
 
 # --- the log -------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ MOVED = "moved"
 ACCEPTED = "accepted"
 CANCELLED = "cancelled"
 REMINDER = "reminder"
+ENDED = "ended"  # cancelled because the mentorship ended
 _TEMPLATES = {
+    ENDED: "meeting_cancelled",
     PROPOSED: "meeting_proposed",
     MOVED: "meeting_moved",
     ACCEPTED: "meeting_accepted",
@@ -56,9 +58,15 @@ def times_for(meeting: Meeting, person: User) -> dict[str, str]:
     return words
 
 
-def tell_both(meeting: Meeting, event: str, actor: User, now: datetime) -> None:
-    """Queue the mail of ``event`` to the mentee and the mentor (inside the caller's
-    transaction), with the invitation attached except for a reminder."""
+def tell_both(
+    meeting: Meeting,
+    event: str,
+    actor: User | None,
+    now: datetime,
+    recipients: tuple[User, ...] | None = None,
+) -> None:
+    """Queue the mail of ``event`` to the mentee and the mentor (or only ``recipients``),
+    inside the caller's transaction, with the invitation attached except for a reminder."""
     mentorship = meeting.mentorship
     attachment = None
     if event != REMINDER:
@@ -68,6 +76,8 @@ def tell_both(meeting: Meeting, event: str, actor: User, now: datetime) -> None:
         (mentorship.mentee, mentorship.mentor),
         (mentorship.mentor, mentorship.mentee),
     ):
+        if recipients is not None and person.id not in {r.id for r in recipients}:
+            continue
         mail_messages.queue(
             person.email,
             _TEMPLATES[event],
@@ -77,6 +87,7 @@ def tell_both(meeting: Meeting, event: str, actor: User, now: datetime) -> None:
             other=other,
             actor=actor,
             by_me=actor is not None and actor.id == person.id,
+            mentorship_ended=event == ENDED,
             meeting=meeting,
             channel=calendar.CHANNEL_WORDS.get(meeting.channel, meeting.channel),
             link=link(meeting),

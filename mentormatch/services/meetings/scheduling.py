@@ -483,6 +483,42 @@ def cancel(
     return meeting
 
 
+def cancel_upcoming(
+    mentorship: Mentorship,
+    actor: User | None,
+    tell: tuple[User, ...] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """The mentorship is ending: cancel its meetings still ahead, inside the caller's
+    transaction (the caller commits). Each is cancelled with SEQUENCE + 1 and ``tell`` (both
+    people by default) get the CANCEL, so no calendar keeps a meeting that will not happen.
+    Returns how many were cancelled."""
+    now = now or utcnow()
+    upcoming = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.mentorship_id == mentorship.id,
+            Meeting.status.in_(LIVE_MEETING_STATUSES),
+            Meeting.starts_at > now,
+        )
+        .options(*_loads())
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    cancelled = 0
+    for meeting in list(upcoming):
+        if not _changed(
+            meeting.id, LIVE_MEETING_STATUSES, meeting.sequence,
+            status=MeetingStatus.CANCELLED, cancelled_at=now,
+            cancelled_by_id=actor.id if actor is not None else None,
+            sequence=Meeting.sequence + 1,
+        ):  # fmt: skip
+            continue  # cancelled or moved a moment ago by one of the two
+        db.session.refresh(meeting)
+        notices.tell_both(meeting, notices.ENDED, actor, now, recipients=tell)
+        cancelled += 1
+    return cancelled
+
+
 def log(
     mentorship_id: int,
     meeting_id: int,
