@@ -170,3 +170,25 @@ def test_a_meeting_is_proposed_moved_once_accepted_and_logged(pages, live_server
     refused_move = f"400 (BAD REQUEST) ({live_server.url}{meetings_path}/{meeting_id}/move)"
     pages.console_errors = [e for e in pages.console_errors if not e.endswith(refused_move)]
     pages.assert_no_console_errors()
+
+
+@pytest.mark.slow
+def test_a_person_without_a_time_zone_starts_from_the_devices_clock(pages, live_server):
+    app = live_server.app
+    with tasks.run_inline():
+        pair = accepted_pair(app, "Kofi Mensah", "Rachel Stein")
+    page = pages.open("mentee in Lagos", {**PHONE, "timezone_id": "Africa/Lagos"})
+    sign_in(page, pair.mentee.email)
+    page.goto(f"/mentorships/{pair.mentorship_id}/meetings")
+    expect(page.get_by_text("Times are shown in UTC")).to_be_visible()
+    expect(page.get_by_label("Time zone")).to_have_value("Africa/Lagos")
+    expect(page.get_by_text("Chosen from this device's clock: Africa/Lagos")).to_be_visible()
+    page.goto("/account/")
+    expect(page.get_by_label("Your time zone")).to_have_value("Africa/Lagos")
+    page.get_by_role("button", name="Save time zone").tap()
+    expect(flash(page, "Times are now shown in Africa/Lagos")).to_be_visible()
+    page.goto(f"/mentorships/{pair.mentorship_id}/meetings")
+    expect(page.get_by_text("Times are shown in your time zone, Africa/Lagos")).to_be_visible()
+    expect(page.locator("[data-time-zone-guess]")).to_have_count(0)  # nothing to guess now
+    assert fits_the_screen(page)
+    pages.assert_no_console_errors()
