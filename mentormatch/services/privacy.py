@@ -133,6 +133,7 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
             )
         ],
         "mentorships": [_mentorship(m, user, partners) for m in mentorships],
+        "meetings": meetings.export_for(user_id),
         "pair_rules": _pair_rules(user, partners),
         "mails": [
             _columns(message, leave_out=("id", "attempts", "last_error", "next_attempt_at"))

@@ -396,6 +396,25 @@ def test_after_the_meeting_either_side_logs_it(app, pair):
     assert load(app, meeting_id)["notes"] == "Draft v1 reviewed"
 
 
+def test_your_data_holds_the_meetings_and_their_log(app, pair):
+    from mentormatch.services import privacy
+
+    meeting_id = propose(app, pair)
+    with app.app_context():
+        meetings.accept(pair.mentorship_id, meeting_id, pair.mentor.id, now=NOW)
+        after = datetime(2027, 1, 16, tzinfo=UTC)
+        meetings.log(pair.mentorship_id, meeting_id, pair.mentor.id, {"notes": "Draft reviewed"},
+                     now=after)  # fmt: skip
+        mine = privacy.export_personal_data(pair.mentee.id)
+        stranger, _ = make_user(app, "mentee")
+        assert privacy.export_personal_data(stranger)["meetings"] == []
+    [meeting] = mine["meetings"]
+    assert meeting["with"] == "Irene Mehta" and meeting["notes"] == "Draft reviewed"
+    assert meeting["starts_at"] == "2027-01-15T14:30:00+00:00"
+    assert meeting["proposed_by_you"] is True and meeting["status"] == MeetingStatus.HELD
+    assert mine["account"]["time_zone"] is None
+
+
 # --- what the mentorship page shows --------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from mentormatch.extensions import db
@@ -314,6 +314,40 @@ def next_meeting(mentorship_id: int, now: datetime | None = None) -> Meeting | N
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
     )
+
+
+def export_for(user_id: int) -> list[dict[str, Any]]:
+    """The person's meetings for "Your data": every meeting of their mentorships, with the
+    log (the pair's own), as JSON-ready values."""
+    rows = db.session.scalars(
+        select(Meeting)
+        .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
+        .where(or_(Mentorship.mentee_id == user_id, Mentorship.mentor_id == user_id))
+        .options(*_loads())
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    exported = []
+    for meeting in rows:
+        mentorship = meeting.mentorship
+        other = mentorship.mentor if mentorship.mentee_id == user_id else mentorship.mentee
+        exported.append(
+            {
+                "with": other.full_name,
+                "starts_at": as_utc(meeting.starts_at).isoformat(),
+                "duration_minutes": meeting.duration_minutes,
+                "time_zone": meeting.time_zone,
+                "channel": meeting.channel,
+                "location": meeting.location,
+                "agenda": meeting.agenda,
+                "status": meeting.status,
+                "proposed_by_you": meeting.proposed_by_id == user_id,
+                "notes": meeting.notes,
+                "next_steps": meeting.next_steps,
+                "goals_touched": meeting.goals_touched,
+                "logged_at": as_utc(meeting.logged_at).isoformat() if meeting.logged_at else None,
+            }
+        )
+    return exported
 
 
 # --- changes ---------------------------------------------------------------------------------
