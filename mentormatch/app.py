@@ -21,6 +21,7 @@ from mentormatch.countries import language_list_text
 from mentormatch.extensions import csrf, db, login_manager, migrate
 from mentormatch.logs import configure_logging
 from mentormatch.models import (
+    MeetingStatus,
     MembershipStatus,
     MentorshipStatus,
     PairRuleKind,
@@ -32,6 +33,7 @@ from mentormatch.models import (
 from mentormatch.services.accounts import load_user_from_session
 from mentormatch.services.profiles import completeness
 from mentormatch.services.proposals import deadline_passed
+from mentormatch.services.time_zones import local as local_time
 from mentormatch.settings import load_settings
 from mentormatch.web.account.views import bp as account_bp
 from mentormatch.web.auth.views import bp as auth_bp
@@ -41,6 +43,7 @@ from mentormatch.web.errors import register_error_handlers
 from mentormatch.web.forms import EmptyForm
 from mentormatch.web.health.views import bp as health_bp
 from mentormatch.web.main.views import bp as main_bp
+from mentormatch.web.meetings.views import bp as meetings_bp
 from mentormatch.web.mentee.views import bp as mentee_bp
 from mentormatch.web.mentor.views import bp as mentor_bp
 from mentormatch.web.mentorships.views import bp as mentorships_bp
@@ -61,7 +64,7 @@ def _migrations_dir() -> Path:
 MIGRATIONS_DIR = _migrations_dir()
 BLUEPRINTS = (
     main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp,
-    programmes_bp, health_bp, mentorships_bp,
+    programmes_bp, health_bp, mentorships_bp, meetings_bp,
 )  # fmt: skip
 
 
@@ -140,6 +143,7 @@ def register_template_context(app: Flask) -> None:
             "Role": Role,
             "RoundStatus": RoundStatus,
             "MentorshipStatus": MentorshipStatus,
+            "MeetingStatus": MeetingStatus,
             "PairRuleKind": PairRuleKind,
             "PairRuleSource": PairRuleSource,
             "MembershipStatus": MembershipStatus,
@@ -150,6 +154,8 @@ def register_template_context(app: Flask) -> None:
     app.add_template_filter(codes.usce_text, "usce_text")
     app.add_template_filter(codes.plural, "plural")  # {{ n | plural('mentor') }}: 1 mentor
     app.add_template_filter(language_list_text, "language_names")
+    # {{ moment | local(current_user) }}: a stored UTC time in the viewer's time zone
+    app.add_template_filter(local_time, "local")
 
 
 def register_commands(app: Flask) -> None:

@@ -109,6 +109,12 @@ DEFAULTS: dict[str, Any] = {
     # both extend it), and how many months an extension adds.
     "MENTORSHIP_END_REMIND_DAYS": 14,
     "MENTORSHIP_EXTEND_MONTHS": 3,
+    # Meetings: the shortest and longest meeting in minutes (the database checks 15-240 too),
+    # how far ahead one may be proposed, and when before it both people are reminded.
+    "MEETING_MINUTES_MIN": 15,
+    "MEETING_MINUTES_MAX": 240,
+    "MEETING_MAX_DAYS_AHEAD": 366,
+    "MEETING_REMIND_HOURS_BEFORE": 24,
 }
 
 

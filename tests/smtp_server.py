@@ -26,7 +26,11 @@ class ReceivedMail:
 
     @property
     def body(self) -> str:
-        return self.message.get_content()
+        """The plain-text body (of a multipart mail too)."""
+        return self.message.get_body(("plain",)).get_content()
+
+    def attachments(self) -> list[EmailMessage]:
+        return list(self.message.iter_attachments())
 
     def link_path(self, base_url: str) -> str:
         """The path of the first link in the body, checking that it starts with base_url."""

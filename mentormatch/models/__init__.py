@@ -3,18 +3,22 @@
 from mentormatch.models.audit import AuditEntry
 from mentormatch.models.login_session import LoginSession
 from mentormatch.models.mail import OutboxMessage
+from mentormatch.models.meetings import Meeting
 from mentormatch.models.mentorship import Mentorship
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
 from mentormatch.models.programmes import Programme, ProgrammeCoordinator, ProgrammeMember
 from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
 from mentormatch.models.statuses import (
     ENDINGS_TOLD_TO_COORDINATORS,
+    LIVE_MEETING_STATUSES,
     OPEN_MENTORSHIP_STATUSES,
     ROUND_IN_PROGRESS,
     AgreementChannel,
     EndReason,
     GoalStatus,
     MeetingCadence,
+    MeetingChannel,
+    MeetingStatus,
     MembershipStatus,
     MentorshipStatus,
     OutboxStatus,
@@ -30,12 +34,15 @@ from mentormatch.models.workspace import Agreement, Message, PlanGoal
 
 __all__ = [
     "ENDINGS_TOLD_TO_COORDINATORS",
+    "LIVE_MEETING_STATUSES",
     "OPEN_MENTORSHIP_STATUSES",
     "ROUND_IN_PROGRESS",
     "AgreementChannel",
     "EndReason",
     "GoalStatus",
     "MeetingCadence",
+    "MeetingChannel",
+    "MeetingStatus",
     "MembershipStatus",
     "MentorshipStatus",
     "OutboxStatus",
@@ -49,6 +56,7 @@ __all__ = [
     "AuditEntry",
     "LoginSession",
     "MatchingRound",
+    "Meeting",
     "MenteeProfile",
     "MentorProfile",
     "Mentorship",

@@ -28,3 +28,8 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # one optional attachment (a meeting's .ics): its file name, its full Content-Type
+    # (e.g. "text/calendar; method=REQUEST") and its text
+    attachment_filename: Mapped[str | None] = mapped_column(String(200))
+    attachment_type: Mapped[str | None] = mapped_column(String(200))
+    attachment_content: Mapped[str | None] = mapped_column(Text)

@@ -129,6 +129,26 @@ class EndReason(enum.StrEnum):
 ENDINGS_TOLD_TO_COORDINATORS = (EndReason.NOT_A_GOOD_FIT, EndReason.NO_RESPONSE)
 
 
+class MeetingStatus(enum.StrEnum):
+    """A meeting of a mentorship: proposed (one side waits for the other to accept), accepted,
+    cancelled, or held (logged after it took place)."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+# A meeting still ahead of the pair (the next meeting is one of these).
+LIVE_MEETING_STATUSES = (MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED)
+
+
+class MeetingChannel(enum.StrEnum):
+    VIDEO = "video"
+    PHONE = "phone"
+    IN_PERSON = "in-person"
+
+
 def sql_in(values, column: str = "status") -> str:
     """``status IN ('a', 'b')`` for CHECK constraints and partial indexes."""
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"

@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Imported people have no password until they accept their invitation.
     invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # IANA name (services.time_zones); None: times are shown in UTC
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     mentee_profile: Mapped[MenteeProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -57,9 +57,25 @@ def render_body(template: str, **context: Any) -> str:
     return render_template(f"mail/{template}.txt", **context)
 
 
-def enqueue(to: str, subject: str, body: str, kind: str) -> OutboxMessage:
+@dataclass(frozen=True)
+class Attachment:
+    """One file sent with a mail: e.g. ``Attachment("meeting.ics",
+    "text/calendar; method=REQUEST", text)``."""
+
+    filename: str
+    content_type: str  # a full Content-Type: the MIME type and its parameters
+    text: str
+
+
+def enqueue(
+    to: str, subject: str, body: str, kind: str, attachment: Attachment | None = None
+) -> OutboxMessage:
     """Add a mail to the current transaction; it is delivered after the caller commits."""
     message = OutboxMessage(to_address=to, subject=subject, body_text=body, kind=kind)
+    if attachment is not None:
+        message.attachment_filename = attachment.filename
+        message.attachment_type = attachment.content_type
+        message.attachment_content = attachment.text
     db.session.add(message)
     db.session.info.setdefault(_QUEUED_KEY, []).append(message)
     return message
@@ -117,11 +133,17 @@ class LogBackend:
     def send(self, message: EmailMessage) -> None:
         # WARNING, not INFO: `mentormatch run` without --debug shows only warnings, and the
         # developer needs to see the link; it is also true that nobody received this mail.
+        attached = [
+            f"\n[attached: {part.get_filename()} ({part.get_content_type()})]"
+            for part in message.iter_attachments()
+        ]
         current_app.logger.warning(
-            "MAIL_BACKEND is 'log', so this mail was logged, not sent.\nTo: %s\nSubject: %s\n\n%s",
+            "MAIL_BACKEND is 'log', so this mail was logged, not sent.\n"
+            "To: %s\nSubject: %s\n\n%s%s",
             message["To"],
             message["Subject"],
-            message.get_content(),
+            message.get_body(("plain",)).get_content(),
+            "".join(attached),
         )
 
 
@@ -316,4 +338,23 @@ def _email_for(message: OutboxMessage) -> EmailMessage:
     email["Date"] = formatdate(usegmt=True)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     email.set_content(message.body_text)
+    if message.attachment_content is not None:
+        mime_type, _, parameters = (message.attachment_type or "text/plain").partition(";")
+        maintype, _, subtype = mime_type.strip().partition("/")
+        params = dict(
+            (key.strip().lower(), value.strip().strip('"'))
+            for key, _, value in (item.partition("=") for item in parameters.split(";"))
+            if key.strip()
+        )
+        content = message.attachment_content
+        if maintype == "text":
+            email.add_attachment(
+                content, subtype=subtype or "plain", filename=message.attachment_filename,
+                params=params,
+            )  # fmt: skip
+        else:
+            email.add_attachment(
+                content.encode("utf-8"), maintype=maintype, subtype=subtype,
+                filename=message.attachment_filename, params=params,
+            )  # fmt: skip
     return email

@@ -19,7 +19,10 @@ def subject(template: str, **context: Any) -> str:
     return render_template(f"mail/{template}_subject.txt", **context).strip()
 
 
-def queue(to: str, template: str, kind: str, **context: Any) -> OutboxMessage:
-    """Add the mail ``template`` to ``to`` to the current transaction (the caller commits)."""
+def queue(
+    to: str, template: str, kind: str, attachment: mail.Attachment | None = None, **context: Any
+) -> OutboxMessage:
+    """Add the mail ``template`` to ``to`` to the current transaction (the caller commits),
+    with one ``attachment`` if given."""
     body = mail.render_body(template, **context)
-    return mail.enqueue(to, subject(template, **context), body, kind)
+    return mail.enqueue(to, subject(template, **context), body, kind, attachment)

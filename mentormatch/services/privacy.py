@@ -32,7 +32,16 @@ from mentormatch.models import (
 )
 from mentormatch.models.times import utcnow
 from mentormatch.models.user import new_session_token
-from mentormatch.services import accounts, audiences, audit, mail, mail_messages, seats, sessions
+from mentormatch.services import (
+    accounts,
+    audiences,
+    audit,
+    mail,
+    mail_messages,
+    meetings,
+    seats,
+    sessions,
+)
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.passwords import verify_password
 
@@ -127,6 +136,7 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
             )
         ],
         "mentorships": [_mentorship(m, user, partners) for m in mentorships],
+        "meetings": meetings.export_for(user_id),
         "pair_rules": _pair_rules(user, partners),
         "mails": [
             _columns(message, leave_out=("id", "attempts", "last_error", "next_attempt_at"))
@@ -319,6 +329,8 @@ def _close_open_mentorships(user: User) -> int:
             continue  # answered or expired a moment ago; its own transition freed the seat
         seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
         other = mentorship.mentor if mentorship.mentee_id == user.id else mentorship.mentee
+        # the other side's calendar drops the meetings that will not happen now
+        meetings.cancel_upcoming(mentorship, None, tell=(other,), now=now)
         mail_messages.queue(
             other.email,
             "left_programme",

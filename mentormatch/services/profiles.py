@@ -17,7 +17,7 @@ from mentormatch.models import (
     Role,
     User,
 )
-from mentormatch.services import audiences
+from mentormatch.services import audiences, time_zones
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.profile_fields import MenteeFields, MentorFields
 from mentormatch.services.programmes import access
@@ -106,8 +106,17 @@ def apply_fields(profile: MenteeProfile | MentorProfile, values: MenteeFields | 
         setattr(profile, name, value)
 
 
-def update_mentee_profile(user_id: int, values: MenteeFields) -> MenteeProfile:
+def _set_time_zone(profile: MenteeProfile | MentorProfile, time_zone: str | None) -> None:
+    """The person's time zone, saved with the profile: None keeps it, '' clears it."""
+    if time_zone is not None:
+        profile.user.time_zone = time_zones.parse(time_zone, required=False)
+
+
+def update_mentee_profile(
+    user_id: int, values: MenteeFields, time_zone: str | None = None
+) -> MenteeProfile:
     profile = mentee_profile(user_id)
+    _set_time_zone(profile, time_zone)
     apply_fields(profile, values)
     db.session.commit()
     return profile
@@ -132,12 +141,16 @@ def _commit_capacity_change(profile: MentorProfile) -> None:
         raise _capacity_below_seats(taken) from exc
 
 
-def update_mentor_profile(user_id: int, values: MentorFields) -> MentorProfile:
-    """Save the profile. Lowering capacity below the seats already taken (active mentees plus
-    pending proposals) is refused: proposals are never withdrawn behind a mentee's back."""
+def update_mentor_profile(
+    user_id: int, values: MentorFields, time_zone: str | None = None
+) -> MentorProfile:
+    """Save the profile (and the time zone, see ``_set_time_zone``). Lowering capacity below
+    the seats already taken (active mentees plus pending proposals) is refused: proposals are
+    never withdrawn behind a mentee's back."""
     profile = mentor_profile(user_id)
     if values.capacity < profile.seats_taken:
         raise _capacity_below_seats(profile.seats_taken)
+    _set_time_zone(profile, time_zone)
     apply_fields(profile, values)
     _commit_capacity_change(profile)
     return profile

@@ -29,7 +29,7 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.models.times import as_utc, utcnow
-from mentormatch.services import audit, mail, mail_messages, seats
+from mentormatch.services import audit, mail, mail_messages, meetings, seats
 from mentormatch.services.errors import NotFound, ServiceError, ValidationError
 from mentormatch.services.mentorships.calendar import add_months
 from mentormatch.services.programmes import access
@@ -178,6 +178,7 @@ def end(mentorship_id: int, user: User) -> Mentorship:
         db.session.rollback()
         raise AnswerError(f"This mentorship is {mentorship.status}, not active.")
     seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
+    meetings.cancel_upcoming(mentorship, user if is_party else None)
     # The mentee goes back to the pool, and is not proposed to the same mentor again.
     set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.ENDED)
     audit.record(user, audit.MENTORSHIP_ENDED, mentorship)

@@ -48,7 +48,7 @@ def edit_profile(
             else:
                 if form_valid:
                     try:
-                        save(values)
+                        save(values, time_zone=form.time_zone.data or "")
                     except ValidationError as exc:
                         apply_errors(form, exc)
                     else:

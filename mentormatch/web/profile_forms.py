@@ -25,6 +25,7 @@ from mentormatch import codes
 from mentormatch.countries import country_names, language_list_text
 from mentormatch.models import MenteeProfile, MentorProfile
 from mentormatch.services.profile_fields import MENTEE_FIELD_NAMES, MENTOR_FIELD_NAMES
+from mentormatch.web.forms import TimeZoneField
 
 USCE_ROWS = 3
 LANGUAGES_HINT = "Names or ISO codes separated by commas, for example: English, {other}"
@@ -72,6 +73,7 @@ class MenteeProfileForm(FlaskForm):
     medical_school = StringField("Medical school", validators=[Optional(), Length(max=200)])
     graduation_year = _number("Graduation year")
     degree = ChoiceField("Degree", choices=_choices(codes.DEGREES))
+    time_zone = TimeZoneField("Your time zone")  # saved on the account (User.time_zone)
     # Specialty
     specialty = ChoiceField("Specialty interest", choices=_choices(codes.SPECIALTY_CODES))
     specialty_second = ChoiceField(
@@ -169,6 +171,7 @@ class MentorProfileForm(FlaskForm):
     institution = StringField("Institution", validators=[Optional(), Length(max=200)])
     city = StringField("City", validators=[Optional(), Length(max=100)])
     state = ChoiceField("State", choices=_choices(codes.STATES))
+    time_zone = TimeZoneField("Your time zone")  # saved on the account (User.time_zone)
     programme_type = ChoiceField("Programme type", choices=_choices(codes.PROGRAMME_TYPES))
     visa_sponsorship = ChoiceField(
         "Does your institution sponsor visas?", choices=_choices(codes.VISA_SPONSORSHIP)
@@ -221,6 +224,7 @@ def mentee_form_data(profile: MenteeProfile) -> dict[str, Any]:
     data["research_tags"] = "; ".join(profile.research_tags or [])
     data["languages"] = language_list_text(profile.languages)
     data["usce"] = None
+    data["time_zone"] = profile.user.time_zone or ""
     for row, entry in enumerate((profile.usce or [])[:USCE_ROWS], start=1):
         data[f"usce_type_{row}"] = entry["type"]
         data[f"usce_months_{row}"] = str(entry["months"])
@@ -232,4 +236,5 @@ def mentor_form_data(profile: MentorProfile) -> dict[str, Any]:
     data["research_tags"] = "; ".join(profile.research_tags or [])
     data["languages"] = language_list_text(profile.languages)
     data["capacity"] = str(profile.capacity)
+    data["time_zone"] = profile.user.time_zone or ""
     return data

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -22,9 +23,10 @@ from sqlalchemy import text
 from mentormatch.app import create_app
 from mentormatch.extensions import db
 from mentormatch.models import User
-from mentormatch.services import proposals
+from mentormatch.services import meetings, proposals
 from mentormatch.services.mentorships import closeout, messages, plan
 from tests.helpers import TEST_PASSWORD, csrf_token_from, general_programme_id, make_user
+from tests.meeting_helpers import a_day_ahead
 from tests.programme_helpers import (
     add_member,
     general_id,
@@ -62,6 +64,7 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     general_programme: int = 0  # everyone above is a member of it
     extra: dict[str, int] = field(default_factory=dict)  # ids a case's prepare made
+    meeting: int | None = None  # in the accepted mentorship, made by a Case's prepare
 
     def id(self, name: str) -> int:
         return self.people[name].id
@@ -211,6 +214,40 @@ def _b_settings(world: World) -> dict:
 PAIR = frozenset({"mentee1", "mentor1"})  # the two people of the accepted mentorship
 
 
+def _meeting_time(days: int = 30, time: str = "10:00") -> dict:
+    return {"date": a_day_ahead(days).isoformat(), "time": time, "time_zone": "Europe/Paris",
+            "duration_minutes": "60"}  # fmt: skip
+
+
+def _proposal_form(world: World) -> dict:
+    return {**_meeting_time(), "channel": "video", "agenda": "Letters of recommendation"}
+
+
+def _meeting_by(who: str, accepted: bool = False, past: bool = False):
+    """A meeting in the accepted mentorship proposed by ``who`` (accepted by the other
+    side; moved into the past, as after it took place)."""
+
+    def prepare(app, world: World) -> None:
+        with app.app_context():
+            meeting = meetings.propose(world.accepted, world.id(who), _proposal_form(world))
+            world.meeting = meeting.id
+            if accepted:
+                other = "mentor1" if who == "mentee1" else "mentee1"
+                meetings.accept(world.accepted, meeting.id, world.id(other))
+            if past:
+                db.session.execute(
+                    text("UPDATE meetings SET starts_at = :t WHERE id = :id"),
+                    {"t": datetime.now(UTC) - timedelta(hours=2), "id": meeting.id},
+                )
+                db.session.commit()
+
+    return prepare
+
+
+def _meeting(world: World) -> dict:
+    return {"mentorship_id": world.accepted, "meeting_id": world.meeting}
+
+
 def _mentorship(world: World) -> dict:
     return {"mentorship_id": world.accepted}
 
@@ -242,6 +279,9 @@ def _programme(app, world: World) -> None:
 
 
 AGREEMENT = {"cadence": "monthly", "channel": "video", "confidentiality": "y"}
+
+PAIR = frozenset({"mentee1", "mentor1"})  # the people of the accepted mentorship
+
 
 CASES = [
     Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee1")},
@@ -323,6 +363,22 @@ CASES = [
     Case("coordinator.plan_templates_page", "POST",
          lambda w: {"programme_id": w.extra["programme"]}, COORDINATORS, prepare=_programme,
          form=lambda w: {"licensure": "Y Mar 1 | State licence application"}),
+    # meetings: the two people of the accepted mentorship only (coordinators get 404 too);
+    # mentee1, first of the pair in order, is the one whose POST must change something
+    Case("meetings.index", "GET", _mentorship, PAIR),
+    Case("meetings.index", "POST", _mentorship, PAIR, form=_proposal_form),
+    Case("meetings.show", "GET", _meeting, PAIR, prepare=_meeting_by("mentee1")),
+    Case("meetings.invitation", "GET", _meeting, PAIR, prepare=_meeting_by("mentee1")),
+    Case("meetings.accept", "POST", _meeting, PAIR, form=lambda w: {"sequence": "0"},
+         prepare=_meeting_by("mentor1")),
+    Case("meetings.move", "POST", _meeting, PAIR,
+         form=lambda w: {**_meeting_time(31, "11:30"), "sequence": "0"},
+         prepare=_meeting_by("mentor1")),
+    Case("meetings.cancel", "GET", _meeting, PAIR, prepare=_meeting_by("mentee1")),
+    Case("meetings.cancel", "POST", _meeting, PAIR, form=lambda w: {"sequence": "0"},
+         prepare=_meeting_by("mentee1")),
+    Case("meetings.log", "POST", _meeting, PAIR, form=lambda w: {"notes": "Went well"},
+         prepare=_meeting_by("mentor1", accepted=True, past=True)),
 ]  # fmt: skip
 
 
@@ -363,6 +419,7 @@ SNAPSHOT_QUERIES = (
     "SELECT id, title, status, due_on, mentor_comment FROM plan_goals ORDER BY id",
     "SELECT id, body, read_at FROM messages ORDER BY id",
     "SELECT id, plan_templates FROM programmes ORDER BY id",
+    "SELECT id, status, sequence, starts_at, proposed_by_id, notes FROM meetings ORDER BY id",
 )
 
 

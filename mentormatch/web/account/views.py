@@ -8,9 +8,9 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
-from mentormatch.services import privacy
+from mentormatch.services import privacy, time_zones
 from mentormatch.services.errors import ValidationError
-from mentormatch.web.account.forms import DeleteAccountForm
+from mentormatch.web.account.forms import DeleteAccountForm, TimeZoneForm
 from mentormatch.web.forms import apply_errors
 from mentormatch.web.guards import require_sign_in
 
@@ -18,13 +18,33 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 require_sign_in(bp)
 
 
-def _page(form: DeleteAccountForm, status: int = 200):
-    return render_template("account/data.html", form=form), status
+def _page(form: DeleteAccountForm, status: int = 200, zone_form: TimeZoneForm | None = None):
+    zone_form = zone_form or TimeZoneForm(data={"time_zone": current_user.time_zone or ""})
+    return render_template("account/data.html", form=form, zone_form=zone_form), status
 
 
 @bp.route("/")
 def data():
     return _page(DeleteAccountForm())
+
+
+@bp.route("/time-zone", methods=["POST"])
+def time_zone():
+    form = TimeZoneForm()
+    if not form.validate_on_submit():
+        return _page(DeleteAccountForm(formdata=None), 400, zone_form=form)
+    try:
+        user = time_zones.set_time_zone(current_user.id, form.time_zone.data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _page(DeleteAccountForm(formdata=None), 400, zone_form=form)
+    flash(
+        f"Times are now shown in {user.time_zone}."
+        if user.time_zone
+        else "Time zone cleared: times are shown in UTC.",
+        "success",
+    )
+    return redirect(url_for("account.data"))
 
 
 @bp.route("/export.json")
