@@ -492,3 +492,17 @@ def test_the_remind_command_reports_and_is_idempotent(app, runner, pair):
     second = runner.invoke(args=["meetings", "remind"])
     assert "0 meetings reminded" in second.output
     assert len(reminders(app)) == 2
+
+
+def test_closing_out_with_a_reason_cancels_the_meetings_still_ahead(app, pair):
+    from mentormatch.services.mentorships import closeout
+
+    ahead = propose(app, pair)
+    with app.app_context():
+        meetings.accept(pair.mentorship_id, ahead, pair.mentor.id, now=NOW)
+        closeout.end(pair.mentorship_id, pair.mentee.id, "no-time", 3)
+    assert load(app, ahead)["status"] == MeetingStatus.CANCELLED
+    mails = [m for m in outbox_rows(app) if m["kind"] == "meeting-ended"]
+    assert sorted(m["to"] for m in mails) == sorted([pair.mentee.email, pair.mentor.email])
+    method, event = event_of(mails[0]["ics"])
+    assert method == "CANCEL" and str(event["UID"]) == load(app, ahead)["uid"]

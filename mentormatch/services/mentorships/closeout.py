@@ -24,7 +24,7 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.models.times import as_utc, utcnow
-from mentormatch.services import audit, mail, mail_messages, proposals, seats
+from mentormatch.services import audit, mail, mail_messages, meetings, proposals, seats
 from mentormatch.services.errors import ServiceError, ValidationError
 from mentormatch.services.mentorships.calendar import add_months
 from mentormatch.services.mentorships.pair import load_active, load_for
@@ -69,7 +69,12 @@ def end(mentorship_id: int, user_id: int, reason: str | None, rating: str | int 
     side = mentorship.side_of(user_id)
     now = utcnow()
     if not _close(
-        mentorship, now, end_reason=reason, ended_by_id=user_id, **{f"{side}_rating": score}
+        mentorship,
+        now,
+        db.session.get(User, user_id),
+        end_reason=reason,
+        ended_by_id=user_id,
+        **{f"{side}_rating": score},
     ):
         raise AlreadyDone("This mentorship ended a moment ago.")
     audit.record(user_id, audit.MENTORSHIP_ENDED, mentorship, reason=reason)
@@ -100,9 +105,10 @@ def end(mentorship_id: int, user_id: int, reason: str | None, rating: str | int 
     return mentorship
 
 
-def _close(mentorship: Mentorship, now: datetime, **values) -> bool:
-    """ACCEPTED -> ENDED once (a conditional update), with the seat freed and the pair
-    forbidden for later rounds of the programme."""
+def _close(mentorship: Mentorship, now: datetime, actor: User | None = None, **values) -> bool:
+    """ACCEPTED -> ENDED once (a conditional update), with the seat freed, the pair
+    forbidden for later rounds of the programme, and the meetings still ahead cancelled (both
+    calendars get the CANCEL)."""
     closed = db.session.execute(
         update(Mentorship)
         .where(Mentorship.id == mentorship.id, Mentorship.status == MentorshipStatus.ACCEPTED)
@@ -114,6 +120,7 @@ def _close(mentorship: Mentorship, now: datetime, **values) -> bool:
         return False
     seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
     proposals.set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.ENDED)
+    meetings.cancel_upcoming(mentorship, actor, now=now)
     return True
 
 

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from mentormatch.services import meetings
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.mentorships import (
     agreement,
@@ -125,6 +126,7 @@ def _render(summary: page.Summary, status: int = 200, **forms):
         confidentiality=agreement.CONFIDENTIALITY,
         goal_labels=plan_templates.GOALS,
         message_max=current_app.config["MESSAGE_MAX_CHARS"],
+        next_meeting=meetings.next_meeting(mentorship.id),
         **defaults,
     ), status
 
