@@ -112,7 +112,7 @@ def test_from_acceptance_to_a_completed_mentorship(pages, live_server, smtp):
     sign_in(desk, mentor.email)
     desk.get_by_role("button", name="Accept Ana Sharma").click()
     expect(flash(desk, "You are now mentoring Ana Sharma")).to_be_visible()
-    desk.get_by_role("link", name="Mentorship with Ana Sharma").click()
+    desk.get_by_role("link", name="Mentorship with Ana Sharma", exact=True).click()
     expect(desk.get_by_role("heading", name="Mentorship with Ana Sharma")).to_be_visible()
     expect(desk.locator(".next-step")).to_contain_text("Confirm your agreement")
 
