@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -156,6 +157,14 @@ def register_template_context(app: Flask) -> None:
     app.add_template_filter(language_list_text, "language_names")
     # {{ moment | local(current_user) }}: a stored UTC time in the viewer's time zone
     app.add_template_filter(local_time, "local")
+    # {{ for_viewer(moment) }}: the same for whoever is signed in (macros imported without
+    # context use it; UTC for a visitor)
+    app.add_template_global(_for_viewer, "for_viewer")
+
+
+def _for_viewer(moment) -> str:
+    viewer = current_user if current_user and current_user.is_authenticated else None
+    return local_time(moment, viewer)
 
 
 def register_commands(app: Flask) -> None:

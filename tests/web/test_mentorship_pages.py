@@ -196,3 +196,23 @@ def test_a_coordinator_edits_a_programmes_plan_templates(app, client, pair):
     response = client.post(url, data={"licensure": "Y Mar 1 | State licence application"})
     assert response.status_code == 302
     assert "Customised for this programme" in page(client, url)[1]
+
+
+def test_a_message_time_shows_in_each_readers_time_zone(app, pair):
+    with app.app_context():
+        message = messages.send(pair.mentorship_id, pair.mentee.id, "Hello from Lagos")
+        db.session.execute(
+            text("UPDATE messages SET created_at = '2027-01-15 14:30:00+00:00' WHERE id = :id"),
+            {"id": message.id},
+        )
+        db.session.execute(
+            text("UPDATE users SET time_zone = 'America/New_York' WHERE id = :id"),
+            {"id": pair.mentor.id},
+        )
+        db.session.commit()
+    url = f"/mentorships/{pair.mentorship_id}"
+    for who, shown in ((pair.mentor, "Fri 15 Jan 2027, 09:30 EST"),
+                       (pair.mentee, "Fri 15 Jan 2027, 14:30 UTC")):  # fmt: skip
+        client = app.test_client()
+        sign_in(app, client, who)
+        assert shown in page(client, url)[1]
