@@ -230,3 +230,11 @@ def test_a_forbid_in_one_programme_does_not_hold_in_another(app):
         run_and_publish("Research", research.id)
         (held,) = db.session.scalars(select(Mentorship).where(Mentorship.mentee_id == ana.id))
         assert (held.programme_id, held.mentor_id) == (research.id, lee.id)
+
+
+def test_a_new_programme_answers_within_the_service_default_unless_it_sets_its_own(app):
+    app.config["PROPOSAL_DAYS"] = 9
+    with app.app_context():
+        assert catalogue.create(RESEARCH, None).answer_days == 9
+        own = catalogue.create({**RESEARCH, "slug": "own", "answer_days": "21"}, None)
+        assert own.answer_days == 21

@@ -119,7 +119,3 @@ def coordinator_emails(programme_id: int) -> list[str]:
             .order_by(User.id)
         )
     )
-
-
-def has_programme_coordinator_rows(user_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(ProgrammeCoordinator.user_id == user_id))))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -198,7 +199,10 @@ def parse(raw: Mapping[str, Any], current: Programme | None = None) -> dict[str,
         meeting_cadence=_choice(
             raw, "meeting_cadence", MeetingCadence, problems, MeetingCadence.MONTHLY
         ),
-        answer_days=_int(raw, "answer_days", 1, 60, problems, 14),
+        # a new programme's answer window starts from the service-wide default
+        answer_days=_int(
+            raw, "answer_days", 1, 60, problems, int(current_app.config["PROPOSAL_DAYS"])
+        ),
         round_defaults=_round_defaults(raw, problems),
     )
     if problems:

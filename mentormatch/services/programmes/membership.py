@@ -335,17 +335,6 @@ def memberships_of(user_id: int) -> list[ProgrammeMember]:
     )
 
 
-def active_programme_ids(user_id: int) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(ProgrammeMember.programme_id).where(
-                ProgrammeMember.user_id == user_id,
-                ProgrammeMember.status == MembershipStatus.ACTIVE.value,
-            )
-        )
-    )
-
-
 def active_member_counts() -> dict[int, int]:
     """Programme id -> how many active members (mentees and mentors) it has."""
     return dict(

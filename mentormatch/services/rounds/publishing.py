@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -26,7 +25,6 @@ from mentormatch.models import (
     MentorProfile,
     Mentorship,
     MentorshipStatus,
-    Programme,
     ProgrammeMember,
     RoundPair,
     RoundStatus,
@@ -129,8 +127,7 @@ def _usable(user_ids: set[int], profile) -> set[int]:
 def answer_days(matching_round: MatchingRound) -> int:
     """How long mentors have to answer this round's proposals: the programme's answer
     window."""
-    programme = db.session.get(Programme, matching_round.programme_id)
-    return int(programme.answer_days if programme else current_app.config["PROPOSAL_DAYS"])
+    return matching_round.programme.answer_days
 
 
 def _held(matching_round: MatchingRound) -> tuple[dict, dict[int, MatchingRound]]:
