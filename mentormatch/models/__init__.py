@@ -5,6 +5,13 @@ from mentormatch.models.login_session import LoginSession
 from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.meetings import Meeting
 from mentormatch.models.mentorship import Mentorship
+from mentormatch.models.preferences import (
+    MarkKind,
+    MatchingMode,
+    MenteeRanking,
+    MentorMark,
+    PreferenceWindow,
+)
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
 from mentormatch.models.programmes import Programme, ProgrammeCoordinator, ProgrammeMember
 from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
@@ -55,7 +62,12 @@ __all__ = [
     "Agreement",
     "AuditEntry",
     "LoginSession",
+    "MarkKind",
+    "MatchingMode",
     "MatchingRound",
+    "MenteeRanking",
+    "MentorMark",
+    "PreferenceWindow",
     "Meeting",
     "MenteeProfile",
     "MentorProfile",

@@ -48,6 +48,8 @@ class Programme(db.Model):
         CheckConstraint("answer_days BETWEEN 1 AND 60", name="answer_days_range"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
                         name="dates_ordered"),
+        CheckConstraint("preference_max_ranks BETWEEN 1 AND 50", name="max_ranks_range"),
+        CheckConstraint("preference_mode IN ('optimal', 'stable')", name="preference_mode_known"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +76,15 @@ class Programme(db.Model):
     # the pathway-plan templates of this programme, by goal (services.mentorships.plan_templates);
     # None: the built-in ones
     plan_templates: Mapped[dict | None] = mapped_column(JSON)
+    # stated preferences (models.preferences): how many mentors a mentee may rank, whether a
+    # mentor sees who ranked them by name, whether a pair the mentee did not rank may be
+    # proposed, and how rounds are solved (a MatchingMode)
+    preference_max_ranks: Mapped[int] = mapped_column(default=10, server_default="10")
+    preference_rankers_named: Mapped[bool] = mapped_column(default=False, server_default="0")
+    preference_unranked_pairs: Mapped[bool] = mapped_column(default=True, server_default="1")
+    preference_mode: Mapped[str] = mapped_column(
+        String(8), default="optimal", server_default="optimal"
+    )
 
     @property
     def archived(self) -> bool:
