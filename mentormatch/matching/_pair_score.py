@@ -169,3 +169,19 @@ def pair_extras(mentee_support, mentor_support, shared, flags, code, wu, wl, wi,
 def with_extras(score, extras):
     """A pair's score with its extras term (`pair_score` + `pair_extras`)."""
     return score + extras
+
+
+# -- stated preferences (sparse; `preferences.PairBonus`) --------------------------------
+#
+#     total = score + bonus        (bonus >= 0, on the few pairs someone ranked or marked)
+#
+# A pair without a bonus adds nothing: its total is exactly its score (no +0.0 either), so
+# the compiled scans, which see the features only, price every pair without a bonus with the
+# floats of its total. The pairs with one are few (at most N ranks per mentee) and the solver
+# keeps all of them among its candidate arcs, priced at their total (solver.solve).
+
+
+@njit(cache=True, inline="always")
+def with_bonus(score, bonus):
+    """A pair's total: its score from the features plus its preference bonus."""
+    return score + bonus

@@ -33,9 +33,9 @@ from ._pair_score import (
     with_extras,
 )
 from .integer_scores import arc_weight, integer_scale
+from .preferences import bonus_of, feature_source
 from .problem import MatchingProblem
 from .scoring import (
-    FeatureScores,
     mentee_flags,
     mentee_region_rows,
     mentee_specialty_rows,
@@ -357,7 +357,7 @@ def _extras_arrays(src):
 
 
 def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned=True):
-    src = problem.source
+    src = feature_source(problem.source)
     mt = src.mentors
     free = problem.free_mentees
     use_allowed = problem.allowed is not None
@@ -401,6 +401,18 @@ def _violations_from_features(problem, scale, u, v, ok_mentor, min_score, pruned
         violations += int(cnt.sum())
         worst = max(worst, int(wv.max()) if len(wv) else 0)
     return violations, worst
+
+
+def _bonus_violations(problem, scale, u, v, ok_mentor, bonus) -> tuple[int, int]:
+    pos_of = np.full(problem.n_mentees, -1, np.int64)
+    pos_of[problem.free_mentees] = np.arange(len(problem.free_mentees))
+    keep = (pos_of[bonus.rows] >= 0) & ok_mentor[bonus.cols]
+    rows, cols = bonus.rows[keep], bonus.cols[keep]
+    totals = problem.pair_scores(rows, cols)
+    ok = problem.pairs_allowed(rows, cols, totals)
+    gap = scale.arc_weights(totals[ok]) - (u[pos_of[rows[ok]]] + v[cols[ok]])
+    bad = gap > 0
+    return int(bad.sum()), int(gap[bad].max()) if bad.any() else 0
 
 
 def check_feasible(problem: MatchingProblem, mentor_of: np.ndarray) -> list[str]:
@@ -461,9 +473,16 @@ def check_optimal(problem: MatchingProblem, result: MatchingResult) -> Optimalit
     worst = 0
     pos = 0
     scan_rows = free
-    if isinstance(problem.source, FeatureScores):
+    if feature_source(problem.source) is not None:
         violations, worst = _violations_from_features(problem, scale, u, v, ok_mentor, min_score)
         scan_rows = free[:0]  # every row was checked above, from the features
+        bonus = bonus_of(problem.source)
+        if bonus is not None:
+            # and the bonus pairs against their totals (a total is never below its score, so
+            # with the check above every pair is checked against its total)
+            cnt, wv = _bonus_violations(problem, scale, u, v, ok_mentor, bonus)
+            violations += cnt
+            worst = max(worst, wv)
     for idx, block in problem.row_blocks(scan_rows):
         allowed = np.ascontiguousarray(problem.pair_mask(idx)) if use_allowed else dummy
         cnt, wv = _dual_violations(

@@ -39,8 +39,8 @@ import numpy as np
 
 from . import _auction, _fused, _kernels
 from .integer_scores import IntegerScale, integer_scale
+from .preferences import bonus_of, feature_source
 from .problem import MatchingProblem
-from .scoring import FeatureScores
 
 ENGINE_VERSION = "1.0.0"
 REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
@@ -142,9 +142,9 @@ def solve(
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
     q = _q_cache(problem, scale)
-    tables = (
-        _fused.FeatureTables(problem.source) if isinstance(problem.source, FeatureScores) else None
-    )
+    features = feature_source(problem.source)
+    tables = _fused.FeatureTables(features) if features is not None else None
+    bonus = bonus_of(problem.source) if tables is not None else None
     if tables is not None:
         # scores from features: one fused pass also keeps each mentor's best mentees, so a
         # mentor nobody ranks in their top k still gets candidate arcs (without them the
@@ -166,6 +166,13 @@ def solve(
     else:
         cols, rcs, _ = _scan(problem, scale, mentor_ok, min_score, zeros_u, zeros_v, k, q)
         indptr, indices, weights = _csr_from_lists(cols, -rcs)
+    if bonus is not None:
+        # the fused scans see the features only: every usable bonus pair is a candidate from
+        # the start, at its total weight, and the scans' arcs never replace it
+        bonus_pos, bonus_cols, bonus_w = _bonus_arcs(problem, scale, mentor_ok, bonus)
+        indptr, indices, weights = _set_arcs(
+            indptr, indices, weights, m, bonus_pos, bonus_cols, bonus_w
+        )
     t_cand = time.perf_counter() - t0
 
     seat_ptr = np.zeros(m + 1, np.int64)
@@ -188,7 +195,12 @@ def solve(
             )  # fmt: skip
             ok = c >= 0
             add_r = np.concatenate([np.repeat(rows, ok.sum(axis=1)), rows[er]])
-            return add_r, np.concatenate([c[ok], ec]), np.concatenate([rc[ok], erc])
+            add_c, add_rc = np.concatenate([c[ok], ec]), np.concatenate([rc[ok], erc])
+            if bonus is not None and len(add_r):
+                # a bonus pair's arc is already there at its total: drop the features' copy
+                keep = ~bonus.lookup(problem.free_mentees[add_r], add_c)[0]
+                add_r, add_c, add_rc = add_r[keep], add_c[keep], add_rc[keep]
+            return add_r, add_c, add_rc
 
     if nf:
         order, indptr, indices, weights = state.warm_start(
@@ -208,6 +220,14 @@ def solve(
         )
         t_price += time.perf_counter() - t2
         t_solve += t2 - t1
+        if bonus is not None and counts.any():
+            # a bonus pair is a candidate at its total, so it never violates; a features-only
+            # scan could only report it from its lower score: drop such reports
+            hit = bonus.lookup(
+                np.repeat(n_free_idx, new_cols.shape[1]), np.maximum(new_cols, 0).reshape(-1)
+            )[0].reshape(new_cols.shape)
+            new_cols = np.where(hit & (new_cols >= 0), -1, new_cols)
+            counts = (new_cols >= 0).sum(axis=1)
         if not counts.any():
             break
         rows_new = np.flatnonzero(counts > 0)
@@ -472,9 +492,10 @@ def _scan(problem, scale: IntegerScale, mentor_ok, min_score, u, v, r, q=None, t
     nf = len(free)
     if q is not None:
         return _kernels.price_block_q(q, scale.factor, scale.offset, u, v, mentor_ok, max(r, 0))
-    if isinstance(problem.source, FeatureScores):
+    features = feature_source(problem.source)
+    if features is not None:
         if tables is None:
-            tables = _fused.FeatureTables(problem.source)
+            tables = _fused.FeatureTables(features)
         return _fused.scan_features(problem, tables, scale, mentor_ok, min_score, u, v, r)
     out_c = np.full((nf, max(r, 0)), -1, np.int64)
     out_k = np.zeros((nf, max(r, 0)), np.int64)
@@ -536,3 +557,27 @@ def _add_arcs(indptr, indices, weights, m, rows, cols, rcs):
     new_indptr = np.zeros(nf + 1, np.int64)
     np.cumsum(np.bincount(key // m, minlength=nf), out=new_indptr[1:])
     return new_indptr, key % m, w[first]
+
+
+def _bonus_arcs(problem, scale, mentor_ok, bonus):
+    """The usable bonus pairs of free mentees: (free position, mentor, total arc weight)."""
+    pos_of = np.full(problem.n_mentees, -1, np.int64)
+    pos_of[problem.free_mentees] = np.arange(len(problem.free_mentees))
+    rows, cols = bonus.rows, bonus.cols
+    keep = (pos_of[rows] >= 0) & mentor_ok[cols]
+    rows, cols = rows[keep], cols[keep]
+    totals = problem.pair_scores(rows, cols)
+    ok = problem.pairs_allowed(rows, cols, totals)
+    return pos_of[rows[ok]], cols[ok], scale.arc_weights(totals[ok])
+
+
+def _set_arcs(indptr, indices, weights, m, rows, cols, w):
+    """Candidate CSR with the arcs (rows[k], cols[k]) set to weight w[k] (added or replaced)."""
+    nf = len(indptr) - 1
+    old_rows = np.repeat(np.arange(nf, dtype=np.int64), np.diff(indptr))
+    key = np.concatenate([rows.astype(np.int64) * m + cols, old_rows * m + indices])
+    all_w = np.concatenate([w.astype(np.int64), weights])
+    key, first = np.unique(key, return_index=True)  # the first copy: the one given here
+    new_indptr = np.zeros(nf + 1, np.int64)
+    np.cumsum(np.bincount(key // m, minlength=nf), out=new_indptr[1:])
+    return new_indptr, key % m, all_w[first]
