@@ -213,14 +213,15 @@ class StatedLists:
     problem: MatchingProblem
     rank: dict[tuple[int, int], int]
     preferred: frozenset[tuple[int, int]]
+    by_mentee: dict[int, dict[int, int]]  # mentee -> {mentor: rank}
 
-    def mentee_list(self, i: int) -> list[int]:
-        row = np.asarray(self.problem.source.rows(np.array([i])), np.float64)[0]
+    def mentee_list(self, i: int, row: np.ndarray | None = None) -> list[int]:
+        """Mentee i's proposals in order (row: i's scores, when the caller has them)."""
+        if row is None:
+            row = np.asarray(self.problem.source.rows(np.array([i])), np.float64)[0]
         ok = self.problem.allowed_mask(np.array([i]), row[None, :])[0]
         ok &= self.problem.residual_capacity > 0
-        ranked = sorted(
-            (r, j) for (ii, j), r in self.rank.items() if ii == i and ok[j]
-        )  # few per mentee
+        ranked = sorted((r, j) for j, r in self.by_mentee.get(i, {}).items() if ok[j])
         ranked_js = [j for _, j in ranked]
         rest = np.flatnonzero(ok)
         rest = rest[~np.isin(rest, ranked_js)]
@@ -234,10 +235,14 @@ class StatedLists:
 def stated_lists(problem: MatchingProblem, ranked, preferred) -> StatedLists:
     ranked = np.asarray(ranked, np.int64).reshape(-1, 3)
     preferred = np.asarray(preferred, np.int64).reshape(-1, 2)
+    by_mentee: dict[int, dict[int, int]] = {}
+    for i, j, r in ranked.tolist():
+        by_mentee.setdefault(i, {})[j] = r
     return StatedLists(
         problem,
-        {(int(i), int(j)): int(r) for i, j, r in ranked},
-        frozenset((int(i), int(j)) for i, j in preferred),
+        {(int(i), int(j)): int(r) for i, j, r in ranked.tolist()},
+        frozenset((int(i), int(j)) for i, j in preferred.tolist()),
+        by_mentee,
     )
 
 
@@ -254,16 +259,20 @@ def stable_on_preferences(problem: MatchingProblem, ranked, preferred) -> np.nda
     held: list[list] = [[] for _ in range(problem.n_mentors)]  # min-heaps of (key, mentee)
     pending = [int(i) for i in problem.free_mentees[::-1]]  # a stack: lowest index first
     prefs: dict[int, list[int]] = {}
+    scores: dict[int, np.ndarray] = {}
+    # every free mentee's list and scores, a block of rows at a time
+    for idx, block in problem.row_blocks(problem.free_mentees):
+        for k, i in enumerate(idx.tolist()):
+            scores[i] = block[k].copy()
+            prefs[i] = lists.mentee_list(i, scores[i])
     nxt = np.zeros(n, np.int64)
     while pending:
         i = pending.pop()
-        if i not in prefs:
-            prefs[i] = lists.mentee_list(i)
         plist = prefs[i]
         while nxt[i] < len(plist):
             j = plist[nxt[i]]
             nxt[i] += 1
-            key = lists.mentor_key(i, j, float(problem.pair_scores([i], [j])[0]))
+            key = lists.mentor_key(i, j, float(scores[i][j]))
             if len(held[j]) < seats[j]:
                 heapq.heappush(held[j], (key, i))
                 mentor_of[i] = j

@@ -55,6 +55,8 @@ class PairRuleSource(enum.StrEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     ENDED = "ended"
+    AVOIDED = "avoided"  # a mentor's "avoid" mark on a mentee who ranked them
+    MENTEE_DECLINED = "mentee-no"  # the mentee declined the proposal
 
 
 class OutboxStatus(enum.StrEnum):

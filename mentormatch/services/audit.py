@@ -50,6 +50,9 @@ MEMBER_DECLINED = "member.declined"
 MEMBER_REMOVED = "member.removed"
 MEMBER_SEATS = "member.seats"
 COORDINATOR_ASSIGNED = "coordinator.assigned"
+PREFERENCE_WINDOW_SET = "preferences.window-set"
+PREFERENCES_IMPORTED = "preferences.imported"
+MENTEE_DECLINED_PROPOSAL = "proposal.declined-by-mentee"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -80,6 +83,9 @@ ACTIONS = {
     MEMBER_REMOVED: "Removed someone from a programme",
     MEMBER_SEATS: "Set a mentor's seats in a programme",
     COORDINATOR_ASSIGNED: "Made someone a programme coordinator",
+    PREFERENCE_WINDOW_SET: "Set a round's preference window",
+    PREFERENCES_IMPORTED: "Imported rank lists",
+    MENTEE_DECLINED_PROPOSAL: "Declined a proposal (as the mentee)",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.

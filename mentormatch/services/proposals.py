@@ -159,6 +159,46 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
     return mentorship
 
 
+def decline_as_mentee(mentorship_id: int, mentee_id: int, reason: str) -> Mentorship:
+    """The mentee declines a proposal while the mentor has not answered: the seat is freed,
+    the pair forbidden in later rounds (with the mentee's reason, for coordinators), the
+    mentor told, and the mentee back in the pool."""
+    mentorship = _load(mentorship_id)
+    if mentorship.mentee_id != mentee_id:
+        raise NotFound(f"No proposal {mentorship_id}.")
+    if mentorship.status != MentorshipStatus.PROPOSED:
+        raise AnswerError(f"This proposal was already {mentorship.status}.")
+    reason = " ".join((reason or "").split())[:REASON_MAX]
+    if not reason:
+        raise ValidationError.single(
+            "reason", "Say in a few words why (only the programme's coordinators read it)."
+        )
+    if not _transition(
+        mentorship_id,
+        MentorshipStatus.PROPOSED,
+        status=MentorshipStatus.DECLINED,
+        responded_at=utcnow(),
+        response_reason=reason,
+        ended_by_id=mentee_id,
+    ):
+        db.session.rollback()
+        raise AnswerError("The mentor answered this proposal a moment ago; reload the page.")
+    seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
+    set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.MENTEE_DECLINED)
+    audit.record(mentee_id, audit.MENTEE_DECLINED_PROPOSAL, mentorship)
+    mail_messages.queue(
+        mentorship.mentor.email,
+        "mentee_declined_to_mentor",
+        MentorshipStatus.DECLINED,
+        mentor=mentorship.mentor,
+        mentee=mentorship.mentee,
+        link=mail.absolute_url("mentor.home"),
+    )
+    db.session.commit()
+    db.session.refresh(mentorship)
+    return mentorship
+
+
 def end(mentorship_id: int, user: User) -> Mentorship:
     """End an active mentorship (the mentee, the mentor or a coordinator); frees the seat."""
     mentorship = _load(mentorship_id)

@@ -16,12 +16,16 @@ from sqlalchemy import select
 from mentormatch.extensions import db
 from mentormatch.matching import MenteeFeatures, MentorFeatures, encode_mentees, encode_mentors
 from mentormatch.models import (
+    MarkKind,
     MembershipStatus,
     MenteeProfile,
+    MenteeRanking,
+    MentorMark,
     MentorProfile,
     Mentorship,
     PairRule,
     PairRuleKind,
+    Programme,
     ProgrammeMember,
     Role,
     User,
@@ -52,6 +56,13 @@ class RoundInputs:
     mentee_specialty: list[str] = field(default_factory=list)
     mentee_prefers_img: list[bool] = field(default_factory=list)
     mentor_is_img: list[bool] = field(default_factory=list)
+    # stated preferences (models.preferences), as indices: (mentee, mentor, rank) and the
+    # (mentee, mentor) pairs a mentor marked "prefer"; and the programme's settings for them
+    ranked: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))
+    preferred: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
+    max_ranks: int = 10
+    unranked_pairs: bool = True
+    preference_mode: str = "optimal"
     fingerprint: str = ""
 
 
@@ -155,8 +166,41 @@ def load_unavailable_mentors(programme_id: int) -> UnavailableMentors:
     )
 
 
-def load_inputs(settings: RoundSettings) -> RoundInputs:
-    """Participants, their features, free seats, locks and forbids for ``settings``."""
+def _preferences(round_id, mentee_index, mentor_index) -> tuple[np.ndarray, np.ndarray]:
+    """The round's rank lists and prefer marks among its participants, as index arrays (a
+    ranked mentor without a free seat is left out, and the ranks below close up, so a
+    mentee's list stays 1..k)."""
+    ranked = []
+    rows = db.session.execute(
+        select(MenteeRanking.mentee_id, MenteeRanking.mentor_id)
+        .where(MenteeRanking.round_id == round_id)
+        .order_by(MenteeRanking.mentee_id, MenteeRanking.rank)
+    ).all()
+    next_rank: dict[int, int] = {}
+    for mentee_id, mentor_id in rows:
+        i, j = mentee_index.get(mentee_id), mentor_index.get(mentor_id)
+        if i is None or j is None:
+            continue
+        next_rank[i] = next_rank.get(i, 0) + 1
+        ranked.append((i, j, next_rank[i]))
+    preferred = []
+    for mentee_id, mentor_id in db.session.execute(
+        select(MentorMark.mentee_id, MentorMark.mentor_id)
+        .where(MentorMark.round_id == round_id, MentorMark.kind == MarkKind.PREFER.value)
+        .order_by(MentorMark.mentee_id, MentorMark.mentor_id)
+    ).all():
+        i, j = mentee_index.get(mentee_id), mentor_index.get(mentor_id)
+        if i is not None and j is not None:
+            preferred.append((i, j))
+    return (
+        np.array(ranked, np.int64).reshape(-1, 3),
+        np.array(preferred, np.int64).reshape(-1, 2),
+    )
+
+
+def load_inputs(settings: RoundSettings, round_id: int | None = None) -> RoundInputs:
+    """Participants, their features, free seats, locks and forbids for ``settings`` (and the
+    stated preferences of round ``round_id``)."""
     mentees, excluded = [], []
     for row in _mentee_rows(settings):
         if not row.active:
@@ -227,6 +271,12 @@ def load_inputs(settings: RoundSettings) -> RoundInputs:
         mentee_prefers_img=[bool(row.prefers_img_mentor) for row in mentees],
         mentor_is_img=[bool(row.is_img) for row in mentors],
     )
+    if round_id is not None:
+        inputs.ranked, inputs.preferred = _preferences(round_id, mentee_index, mentor_index)
+        programme = db.session.get(Programme, settings.programme_id)
+        inputs.max_ranks = programme.preference_max_ranks
+        inputs.unranked_pairs = programme.preference_unranked_pairs
+        inputs.preference_mode = programme.preference_mode
     inputs.fingerprint = fingerprint(inputs, settings)
     return inputs
 
@@ -257,6 +307,9 @@ def fingerprint(inputs: RoundInputs, settings: RoundSettings) -> str:
         inputs.mentors.visa_sponsorship,
         np.array(inputs.locked, dtype=np.int64),
         np.array(inputs.forbidden, dtype=np.int64),
+        inputs.ranked,
+        inputs.preferred,
+        np.array([inputs.max_ranks, inputs.unranked_pairs], dtype=np.int64),
     ):
         digest.update(np.ascontiguousarray(array).tobytes())
         digest.update(b"|")

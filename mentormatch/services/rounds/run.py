@@ -11,6 +11,7 @@ import logging
 import time
 import traceback
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 from sqlalchemy import delete, insert, select, update
@@ -22,6 +23,7 @@ from mentormatch.matching import (
     ENGINE_VERSION,
     FeatureScores,
     MatchingProblem,
+    UnmatchedReason,
     blocking_details,
     blocking_pairs,
     check_optimal,
@@ -31,6 +33,13 @@ from mentormatch.matching import (
     solve_stable,
     warmup,
 )
+from mentormatch.matching.preferences import (
+    PreferenceScores,
+    PreferenceValues,
+    preference_bonus,
+    stable_on_preferences,
+)
+from mentormatch.matching.solver import matched_total
 from mentormatch.models import (
     MatchingRound,
     ProgressStage,
@@ -40,6 +49,7 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.models.times import utcnow
+from mentormatch.services.preferences.figures import preference_figures
 from mentormatch.services.rounds.inputs import RoundInputs, load_inputs
 from mentormatch.services.rounds.settings import WEIGHT_NAMES, RoundSettings
 from mentormatch.services.rounds.unmatched import option_details
@@ -65,10 +75,32 @@ def report_progress(round_id: int, stage: ProgressStage, percent: int) -> None:
     db.session.commit()
 
 
+def has_preferences(inputs: RoundInputs) -> bool:
+    return len(inputs.ranked) > 0 or len(inputs.preferred) > 0
+
+
 def build_problem(inputs: RoundInputs, settings: RoundSettings) -> MatchingProblem:
+    """The round's problem: scores from the profiles plus, when mentees ranked or mentors
+    marked "prefer", the preference bonus at the round's preference weight; when the
+    programme allows only ranked pairs, a pair the mentee did not rank is not allowed."""
+    source = FeatureScores(inputs.mentees, inputs.mentors, settings.score_weights())
+    if settings.preference_weight > 0 and has_preferences(inputs):
+        max_ranks = max(inputs.max_ranks, int(inputs.ranked[:, 2].max(initial=0)))
+        bonus = preference_bonus(
+            source.shape, inputs.ranked, inputs.preferred, max_ranks,
+            PreferenceValues(weight=settings.preference_weight),
+        )  # fmt: skip
+        source = PreferenceScores(source, bonus)
+    allowed = None
+    if not inputs.unranked_pairs and has_preferences(inputs):
+        allowed = np.zeros(source.shape, dtype=bool)
+        allowed[inputs.ranked[:, 0], inputs.ranked[:, 1]] = True
+        for i, j in inputs.locked:
+            allowed[i, j] = True
     return MatchingProblem(
-        FeatureScores(inputs.mentees, inputs.mentors, settings.score_weights()),
+        source,
         inputs.seats,
+        allowed=allowed,
         forbidden=inputs.forbidden,
         locked=inputs.locked,
         min_score=settings.min_score,
@@ -237,7 +269,7 @@ def _execute(round_id: int) -> None:
 
     report_progress(round_id, ProgressStage.LOADING, 5)
     t0 = time.perf_counter()
-    inputs = load_inputs(settings)
+    inputs = load_inputs(settings, round_id)
     timings["load"] = time.perf_counter() - t0
 
     if not warmup.is_warm():
@@ -260,12 +292,34 @@ def _execute(round_id: int) -> None:
     timings["certify"] = time.perf_counter() - t0
     if not certificate:
         raise RuntimeError(f"the engine's result failed its optimality check: {certificate}")
+    optimum = result
+    extra = {"certified": True}
+    stable_mode = False
+    if has_preferences(inputs):
+        t0 = time.perf_counter()
+        small = problem.n_mentees * problem.n_mentors <= STABILITY_MAX_PAIRS
+        stable_of = (
+            stable_on_preferences(problem, inputs.ranked, inputs.preferred) if small else None
+        )
+        if inputs.preference_mode == "stable" and stable_of is not None:
+            # the programme asked for stability on the stated lists: the round proposes the
+            # stable matching; the certified optimum is kept for comparison
+            chosen, other = stable_of, result.mentor_of
+            result = _stable_result(problem, result, stable_of)
+            extra["certified"] = False
+            stable_mode = True
+        else:
+            chosen, other = result.mentor_of, stable_of
+        extra["preferences"] = preference_figures(
+            problem, inputs, chosen, other, inputs.preference_mode
+        )
+        timings["preferences"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    reasons = explain_unmatched(problem, result)
+    reasons = _reasons(problem, result, stable_mode)
     details = option_details(problem, inputs, settings, result.mentor_of, reasons)
     timings["explain"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    stable = stability(problem, result, inputs.mentee_ids, inputs.mentor_ids)
+    stable = stability(problem, optimum, inputs.mentee_ids, inputs.mentor_ids)
     timings["stability"] = time.perf_counter() - t0
 
     report_progress(round_id, ProgressStage.SAVING, 80)
@@ -275,10 +329,39 @@ def _execute(round_id: int) -> None:
     timings["components"] = time.perf_counter() - t0
     summary = summarise(
         inputs, problem, result, comps, matched_rows, timings,
-        {"certified": True, "stability": stable},
+        {**extra, "stability": stable},
     )  # fmt: skip
     _save(round_id, inputs, result, matched_rows, comps, locked_rows, reasons, details, summary)
     timings["save"] = time.perf_counter() - t0
+
+
+def _stable_result(problem: MatchingProblem, optimum, mentor_of: np.ndarray):
+    """The stable matching in the optimum's shape (its duals are the optimum's: they certify
+    the optimum only, and the summary says the round is not certified)."""
+    return replace(
+        optimum,
+        mentor_of=mentor_of,
+        total_score=matched_total(problem, mentor_of),
+        n_matched=int((mentor_of >= 0).sum()),
+    )
+
+
+def _reasons(problem: MatchingProblem, result, stable_mode: bool):
+    """Why each unmatched mentee is unmatched: the engine's reasons on a certified optimum;
+    on a stable matching, for each mentee it left unmatched, that every mentor on their list
+    held mentees they put first."""
+    if not stable_mode:
+        return explain_unmatched(problem, result)
+    return [
+        UnmatchedReason(
+            mentee=int(i),
+            code="stable_full",
+            message="Every mentor on this mentee's list held mentees they put ahead of them.",
+            mentors=np.zeros(0, np.int64),
+            mentees=np.zeros(0, np.int64),
+        )  # fmt: skip
+        for i in np.flatnonzero(result.mentor_of < 0)
+    ]
 
 
 NAMES_SHOWN = 3

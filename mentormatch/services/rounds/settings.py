@@ -28,6 +28,7 @@ WEIGHT_LABELS: dict[str, str] = {
     "visa": "Visa",
 }
 DEFAULT_OBJECTIVE = "coverage"
+DEFAULT_PREFERENCE_WEIGHT = 0.5
 NAME_MAX = 200
 
 
@@ -47,6 +48,9 @@ class RoundSettings:
     # the programme the round belongs to (None until created: then the only programme, or an
     # error asking which)
     programme_id: int | None = None
+    # the weight of the stated preferences (matching.preferences) beside the profile's parts,
+    # whose weights sum to 1; 0: preferences are ignored (avoid marks still forbid)
+    preference_weight: float = DEFAULT_PREFERENCE_WEIGHT
 
     def score_weights(self) -> ScoreWeights:
         return ScoreWeights(**self.weights)
@@ -81,6 +85,7 @@ class RoundSettings:
             min_score=data.get("min_score"),
             mentee_ids=tuple(ids) if ids is not None else None,
             programme_id=data.get("programme_id"),
+            preference_weight=data.get("preference_weight", DEFAULT_PREFERENCE_WEIGHT),
         )
 
 
@@ -142,6 +147,9 @@ def parse_settings(raw: Mapping[str, Any]) -> RoundSettings:
     if objective not in OBJECTIVES:
         problems.append(("objective", f"Choose one of {', '.join(OBJECTIVES)}."))
     min_score = _number(raw.get("min_score"), "min_score", problems, 0.0, 1.0)
+    preference_weight = _number(
+        raw.get("preference_weight"), "preference_weight", problems, 0.0, 10.0
+    )
     mentee_ids = raw.get("mentee_ids")
     programme_id = raw.get("programme_id")
     if programme_id not in (None, ""):
@@ -160,4 +168,7 @@ def parse_settings(raw: Mapping[str, Any]) -> RoundSettings:
         min_score=min_score,
         mentee_ids=tuple(sorted(set(mentee_ids))) if mentee_ids is not None else None,
         programme_id=programme_id,
+        preference_weight=(
+            DEFAULT_PREFERENCE_WEIGHT if preference_weight is None else preference_weight
+        ),
     )

@@ -187,6 +187,8 @@ FORBID_TEXT = {
     PairRuleSource.DECLINED: "this mentor declined {mentee} in an earlier proposal",
     PairRuleSource.EXPIRED: "this mentor let an earlier proposal to {mentee} expire",
     PairRuleSource.ENDED: "an earlier mentorship between them ended",
+    PairRuleSource.AVOIDED: "this mentor marked {mentee} 'avoid' when {mentee} ranked them",
+    PairRuleSource.MENTEE_DECLINED: "{mentee} declined an earlier proposal with this mentor",
 }
 
 
@@ -195,6 +197,8 @@ FORBID_SHORT = {
     PairRuleSource.DECLINED: "declined before",
     PairRuleSource.EXPIRED: "let a proposal expire before",
     PairRuleSource.ENDED: "an earlier mentorship ended",
+    PairRuleSource.AVOIDED: "marked avoid by the mentor",
+    PairRuleSource.MENTEE_DECLINED: "the mentee declined before",
 }
 SHORT_TEXT = {
     Unavailable.FULL: "full",
