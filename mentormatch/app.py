@@ -38,6 +38,7 @@ from mentormatch.services.time_zones import local as local_time
 from mentormatch.settings import load_settings
 from mentormatch.web.account.views import bp as account_bp
 from mentormatch.web.auth.views import bp as auth_bp
+from mentormatch.web.choices import bp as choices_bp
 from mentormatch.web.converters import DatabaseIdConverter
 from mentormatch.web.coordinator import bp as coordinator_bp
 from mentormatch.web.errors import register_error_handlers
@@ -65,7 +66,7 @@ def _migrations_dir() -> Path:
 MIGRATIONS_DIR = _migrations_dir()
 BLUEPRINTS = (
     main_bp, auth_bp, account_bp, mentee_bp, mentor_bp, coordinator_bp, profiles_bp,
-    programmes_bp, health_bp, mentorships_bp, meetings_bp,
+    programmes_bp, health_bp, mentorships_bp, meetings_bp, choices_bp,
 )  # fmt: skip
 
 

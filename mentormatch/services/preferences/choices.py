@@ -126,11 +126,12 @@ def browse(
                       mp.state, *(mp.research_interests or ()), *(mp.support_offered or ()),
                       *(mp.languages or ()))
         ).lower()  # fmt: skip
-        if query and not _matches(text, query):
+        ranked = mentor.id in ranks  # always shown, so the list can be edited under a filter
+        if not ranked and query and not _matches(text, query):
             continue
-        if specialty and specialty not in (mp.specialty, mp.subspecialty):
+        if not ranked and specialty and specialty not in (mp.specialty, mp.subspecialty):
             continue
-        if state and mp.state != state:
+        if not ranked and state and mp.state != state:
             continue
         values = {name: float(getattr(comps, name)[k]) for name in weights}
         score = float(comps.total[k])

@@ -109,3 +109,21 @@ def preference_figures(
     figures["unmatched_all_full_count"] = len(all_full)
     figures["unmatched_all_full"] = all_full[:FULL_SHOWN]
     return figures
+
+
+def review(summary: dict) -> dict | None:
+    """The preference figures of a round's summary with the people named (None: the round
+    had no stated preferences)."""
+    from mentormatch.services.rounds.lookup import persons_by_id
+
+    figures = (summary or {}).get("preferences")
+    if not figures:
+        return None
+    ids = {row["mentor_id"] for row in figures.get("over_requested", [])}
+    for row in figures.get("blocking_examples", []):
+        ids |= {row["mentee_id"], row["mentor_id"]}
+    for row in figures.get("unmatched_all_full", []):
+        ids.add(row["mentee_id"])
+        for choice in row["choices"]:
+            ids |= {choice["mentor_id"], *choice["taken_by"]}
+    return {"figures": figures, "names": persons_by_id(ids)}

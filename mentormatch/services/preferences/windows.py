@@ -142,7 +142,7 @@ def send_window_mails(now: datetime | None = None) -> WindowMails:
         .where(MatchingRound.status == RoundStatus.DRAFT.value)
         .order_by(PreferenceWindow.id)
     ).all()
-    link = mail.absolute_url("preferences.mentee_choose_index")
+    link = mail.absolute_url("choices.mentee_index")
     for window, matching_round in rows:
         opens, closes = aware(window.opens_at), aware(window.closes_at)
         context = dict(round_name=matching_round.name, closes_at=closes, link=link)
@@ -185,3 +185,47 @@ def send_window_mails(now: datetime | None = None) -> WindowMails:
                 closed += 1
         db.session.commit()
     return WindowMails(opened, reminded, closed)
+
+
+def state(window: PreferenceWindow, now: datetime | None = None) -> str:
+    """'upcoming', 'open' or 'closed'."""
+    now = now or utcnow()
+    if now < aware(window.opens_at):
+        return "upcoming"
+    return "open" if now < aware(window.closes_at) else "closed"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def update_programme_settings(
+    programme_id: int, actor, max_ranks: str, rankers_named: bool, unranked_pairs: bool,
+    mode: str,
+) -> None:  # fmt: skip
+    """The programme's four preference settings, validated."""
+    from mentormatch.models import MatchingMode, Programme
+    from mentormatch.models.preferences import MAX_RANKS_LIMIT
+
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        raise NotFound(f"No programme {programme_id}.")
+    problems = []
+    try:
+        ranks = int(str(max_ranks).strip())
+    except ValueError:
+        ranks = 0
+    if not 1 <= ranks <= MAX_RANKS_LIMIT:
+        problems.append(("max_ranks", f"A number from 1 to {MAX_RANKS_LIMIT}; got '{max_ranks}'."))
+    if mode not in tuple(MatchingMode):
+        problems.append(("mode", "Choose optimal or stable."))
+    if problems:
+        raise ValidationError(problems)
+    programme.preference_max_ranks = ranks
+    programme.preference_rankers_named = bool(rankers_named)
+    programme.preference_unranked_pairs = bool(unranked_pairs)
+    programme.preference_mode = mode
+    audit.record(actor, audit.PROGRAMME_CHANGED, programme_id=programme_id, what="preferences")
+    db.session.commit()

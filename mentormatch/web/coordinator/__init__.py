@@ -7,6 +7,7 @@ from mentormatch.web.coordinator import (  # noqa: F401 - each module adds its r
     home,
     imports,
     pair_rules,
+    preferences,
     programmes,
     rounds,
     team,

@@ -62,6 +62,12 @@ class RoundSettingsForm(FlaskForm):
     # one field per weight, weight_<name> (see `weight_fields`)
     objective = RadioField("Objective", choices=OBJECTIVE_CHOICES, default=DEFAULT_OBJECTIVE)
     min_score = _decimal("Minimum score (optional, 0 to 1)")
+    preference_weight = _decimal(
+        "Mentees' choices weight (0 to 10)", 0.5,
+        "How much a mentee's ranking (and a mentor's 'prefer') counts beside the profile's "
+        "parts, whose weights add up to 1: a first choice adds the whole weight x 0.5, a mutual "
+        "one more. 0 ignores choices (an 'avoid' still keeps the pair apart).",
+    )  # fmt: skip
 
     def weight_fields(self) -> list:
         """The base parts of the score (specialty, region, research)."""
@@ -86,6 +92,7 @@ class RoundSettingsForm(FlaskForm):
         self.objective.data = settings.get("objective") or DEFAULT_OBJECTIVE
         min_score = settings.get("min_score")
         self.min_score.data = "" if min_score is None else f"{min_score:g}"
+        self.preference_weight.data = f"{settings.get('preference_weight', 0.5):g}"
 
 
 for _name in WEIGHT_NAMES:

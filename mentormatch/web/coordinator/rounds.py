@@ -31,6 +31,7 @@ from mentormatch.services.rounds import (
     publishing,
     transitions,
 )
+from mentormatch.services.preferences import figures as preference_figures
 from mentormatch.services.rounds.export import iter_export_csv
 from mentormatch.services.rounds.settings import parse_settings
 from mentormatch.web.converters import database_id
@@ -211,6 +212,7 @@ def round_review(round_id: int):
     return render_template(
         "coordinator/rounds/review.html",
         review=figures.review(round_id),
+        preferences=preference_figures.review(matching_round.summary),
         pairs=page,
         pair_words=explanations.round_pairs_words(
             round_id, [(p.mentee_id, p.mentor_id) for p in page.items]

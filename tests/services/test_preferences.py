@@ -1,0 +1,198 @@
+"""Stated preferences through the services: windows, rank lists, marks, the round's use of
+them, the figures it keeps, the mails, and the mentee's outcome after publishing."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from mentormatch.extensions import db
+from mentormatch.models import (
+    MatchingRound,
+    OutboxMessage,
+    PairRule,
+    Programme,
+    RoundPair,
+)
+from mentormatch.services import proposals
+from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.preferences import choices, windows
+from mentormatch.services.rounds import publishing, transitions
+from mentormatch.services.rounds.settings import parse_settings
+from tests.helpers import add_mentee, add_mentor, general_programme_id
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+def people(app):
+    """Three mentees and three mentors, all alike: only preferences can tell them apart."""
+    with app.app_context():
+        found = {
+            **{name: add_mentee(name) for name in ("ana", "ben", "cho")},
+            **{name: add_mentor(name, capacity=1) for name in ("dr_a", "dr_b", "dr_c")},
+        }
+        db.session.commit()
+        yield {name: user.id for name, user in found.items()}
+
+
+def draft_round(open_window=True, **raw) -> int:
+    created = transitions.create_round(parse_settings({"name": "Spring", **raw}), None)
+    if open_window:
+        windows.set_window(created.id, None, NOW - timedelta(hours=1), NOW + timedelta(days=3))
+    return created.id
+
+
+def pairs_of(round_id):
+    return dict(
+        db.session.execute(
+            select(RoundPair.mentee_id, RoundPair.mentor_id).where(RoundPair.round_id == round_id)
+        ).all()
+    )
+
+
+def test_each_mentee_gets_their_first_choice_when_the_profiles_tie(app, people):
+    with app.app_context():
+        round_id = draft_round()
+        p = people
+        choices.save_ranking(p["ana"], round_id, [p["dr_c"], p["dr_a"]])
+        choices.save_ranking(p["ben"], round_id, [p["dr_a"], p["dr_c"]])
+        choices.save_ranking(p["cho"], round_id, [p["dr_b"]])
+        transitions.start_round(round_id)
+        assert pairs_of(round_id) == {
+            p["ana"]: p["dr_c"],
+            p["ben"]: p["dr_a"],
+            p["cho"]: p["dr_b"],
+        }
+        figures = db.session.get(MatchingRound, round_id).summary["preferences"]
+        assert figures["rankers"] == 3 and figures["first_choice"] == 3
+        assert figures["blocking_pairs"] == 0
+        assert figures["other_mode"]["first_choice_share"] == 1.0
+
+
+def test_the_review_names_who_took_the_seats_of_an_unmatched_mentees_choices(app, people):
+    with app.app_context():
+        p = people
+        db.session.get(Programme, general_programme_id()).preference_unranked_pairs = False
+        db.session.commit()
+        round_id = draft_round()
+        for name in ("ana", "ben", "cho"):
+            choices.save_ranking(p[name], round_id, [p["dr_a"]])
+        transitions.start_round(round_id)
+        figures = db.session.get(MatchingRound, round_id).summary["preferences"]
+        # only ranked pairs may be made: one seat for three mentees
+        assert len(pairs_of(round_id)) == 1
+        assert figures["over_requested"][0] == {
+            "mentor_id": p["dr_a"],
+            "requests": 3,
+            "first_choice": 3,
+            "seats": 1,
+        }
+        assert figures["unmatched_all_full_count"] == 2
+        taken_by = figures["unmatched_all_full"][0]["choices"][0]["taken_by"]
+        assert taken_by == list(pairs_of(round_id))
+
+
+def test_a_ranking_is_checked_and_final_when_the_window_closes(app, people):
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        with pytest.raises(ValidationError, match="at most 2"):
+            db.session.get(Programme, general_programme_id()).preference_max_ranks = 2
+            db.session.commit()
+            choices.save_ranking(p["ana"], round_id, [p["dr_a"], p["dr_b"], p["dr_c"]])
+        with pytest.raises(ValidationError, match="once"):
+            choices.save_ranking(p["ana"], round_id, [p["dr_a"], p["dr_a"]])
+        with pytest.raises(ValidationError, match="no free seat"):
+            choices.save_ranking(p["ana"], round_id, [p["ben"]])
+        choices.save_ranking(p["ana"], round_id, [p["dr_b"], p["dr_a"]])
+        later = NOW + timedelta(days=4)
+        with pytest.raises(ValidationError, match="closed"):
+            choices.save_ranking(p["ana"], round_id, [p["dr_c"]], now=later)
+        assert [r.mentor_id for r in choices.ranking_of(p["ana"], round_id)] == [
+            p["dr_b"],
+            p["dr_a"],
+        ]
+
+
+def test_an_avoid_mark_is_a_forbid_rule_with_its_reason_and_is_honoured(app, people):
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        _, rankers = choices.rankers_of(p["dr_a"], round_id)
+        assert [(r.label, r.name) for r in rankers] == [("Mentee 1", None)]  # anonymous
+        with pytest.raises(ValidationError, match="why"):
+            choices.set_mark(p["dr_a"], rankers[0].ranking_id, "avoid", "")
+        with pytest.raises(NotFound):
+            choices.set_mark(p["dr_b"], rankers[0].ranking_id, "prefer")
+        choices.set_mark(p["dr_a"], rankers[0].ranking_id, "avoid", "we worked together before")
+        rule = db.session.scalar(select(PairRule).where(PairRule.mentee_id == p["ana"]))
+        assert (rule.kind, rule.source, rule.note) == (
+            "forbid",
+            "avoided",
+            "we worked together before",
+        )
+        transitions.start_round(round_id)
+        assert pairs_of(round_id).get(p["ana"]) not in (None, p["dr_a"])
+
+
+def test_clearing_an_avoid_mark_removes_only_its_own_rule(app, people):
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        _, rankers = choices.rankers_of(p["dr_a"], round_id)
+        choices.set_mark(p["dr_a"], rankers[0].ranking_id, "avoid", "conflict of interest")
+        choices.set_mark(p["dr_a"], rankers[0].ranking_id, "prefer")
+        assert db.session.scalar(select(func.count(PairRule.id))) == 0
+
+
+def test_named_rankers_when_the_programme_says_so(app, people):
+    with app.app_context():
+        p = people
+        db.session.get(Programme, general_programme_id()).preference_rankers_named = True
+        db.session.commit()
+        round_id = draft_round()
+        choices.save_ranking(p["ben"], round_id, [p["dr_b"], p["dr_a"]])
+        _, rankers = choices.rankers_of(p["dr_a"], round_id)
+        assert [r.name for r in rankers] == ["Ben"]
+
+
+def test_window_mails_go_once_each(app, people):
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        first = windows.send_window_mails(NOW)
+        again = windows.send_window_mails(NOW)
+        assert (first.opened, again.opened) == (3, 0)
+        reminder = windows.send_window_mails(NOW + timedelta(days=2, hours=1))
+        assert reminder.reminded == 2  # ben and cho ranked nobody
+        closed = windows.send_window_mails(NOW + timedelta(days=4))
+        assert closed.closed == 1
+        assert windows.send_window_mails(NOW + timedelta(days=5)) == windows.WindowMails()
+        kinds = db.session.scalars(select(OutboxMessage.subject)).all()
+        assert sum("Choose your mentors" in s for s in kinds) == 3
+
+
+def test_after_publishing_a_mentee_sees_which_choice_they_got_and_may_decline(app, people):
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_b"], p["dr_c"], p["dr_a"]])
+        choices.save_ranking(p["ben"], round_id, [p["dr_b"]])
+        transitions.start_round(round_id)
+        publishing.publish_round(round_id)
+        (outcome,) = choices.outcomes_for(p["ana"])
+        assert outcome.choices == ("Dr_B", "Dr_C", "Dr_A")
+        assert (outcome.mentor_name, outcome.rank) == ("Dr_C", 2)
+        mentorship = proposals.for_mentee(p["ana"])["current"][0]
+        with pytest.raises(ValidationError):
+            proposals.decline_as_mentee(mentorship.id, p["ana"], " ")
+        with pytest.raises(NotFound):
+            proposals.decline_as_mentee(mentorship.id, p["ben"], "not mine")
+        declined = proposals.decline_as_mentee(mentorship.id, p["ana"], "I moved to Texas")
+        assert (declined.status, declined.response_reason) == ("declined", "I moved to Texas")
+        rule = db.session.scalar(select(PairRule).where(PairRule.mentee_id == p["ana"]))
+        assert rule.source == "mentee-no"
