@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from mentormatch.models import MentorshipStatus, ProgressStage, RoundStatus
 from mentormatch.services import explanations, proposals
 from mentormatch.services.errors import ValidationError
+from mentormatch.services.preferences import figures as preference_figures
 from mentormatch.services.programmes import access, catalogue
 from mentormatch.services.rounds import (
     diff,
@@ -31,7 +32,6 @@ from mentormatch.services.rounds import (
     publishing,
     transitions,
 )
-from mentormatch.services.preferences import figures as preference_figures
 from mentormatch.services.rounds.export import iter_export_csv
 from mentormatch.services.rounds.settings import parse_settings
 from mentormatch.web.converters import database_id
