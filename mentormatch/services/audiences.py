@@ -51,6 +51,12 @@ class Item(enum.StrEnum):
     MENTORSHIP_WORK = "mentorship-work"
     # its dates, counts (goals done, messages), statuses, end reason and ratings
     MENTORSHIP_FIGURES = "mentorship-figures"
+    # a mentee's rank list of mentors in a round (whom, in what order): a ranked mentor
+    # learns only that this mentee ranked them (by name only if the programme says so,
+    # services.preferences.choices.rankers_of), never the rank nor the rest of the list
+    RANK_LIST = "rank-list"
+    # a mentor's prefer / avoid mark on a mentee who ranked them, and an avoid's reason
+    MENTOR_MARK = "mentor-mark"
 
 
 A = Audience
@@ -68,6 +74,8 @@ WHO_SEES: dict[Item, frozenset[Audience]] = {
     Item.MAIL: frozenset({A.SUBJECT}),
     Item.MENTORSHIP_WORK: frozenset({A.SUBJECT}),
     Item.MENTORSHIP_FIGURES: frozenset({A.SUBJECT, A.COORDINATORS}),
+    Item.RANK_LIST: frozenset({A.SUBJECT, A.COORDINATORS}),
+    Item.MENTOR_MARK: frozenset({A.AUTHOR, A.COORDINATORS}),
 }
 
 # Mentee profile fields that are not ordinary profile data, and what they count as.

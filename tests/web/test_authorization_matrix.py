@@ -283,6 +283,37 @@ AGREEMENT = {"cadence": "monthly", "channel": "video", "confidentiality": "y"}
 PAIR = frozenset({"mentee1", "mentor1"})  # the people of the accepted mentorship
 
 
+def _choices_round(app, world: World) -> None:
+    """A draft round of programme A collecting choices: mentee1 ranked mentor2, and mentee2
+    ranked mentor1 (rows as the services leave them)."""
+    from mentormatch.models import MenteeRanking
+    from mentormatch.services.preferences import windows
+    from mentormatch.services.rounds import transitions
+    from mentormatch.services.rounds.settings import parse_settings
+
+    with app.app_context():
+        created = transitions.create_round(
+            parse_settings({"name": "Choices", "programme_id": world.programme_a}), None
+        )
+        now = datetime.now(UTC)
+        windows.set_window(created.id, None, now - timedelta(hours=1), now + timedelta(days=2))
+        first = MenteeRanking(round_id=created.id, mentee_id=world.id("mentee1"),
+                              mentor_id=world.id("mentor2"), rank=1)  # fmt: skip
+        db.session.add_all([first, MenteeRanking(round_id=created.id, rank=1,
+                            mentee_id=world.id("mentee2"), mentor_id=world.id("mentor1"))])
+        db.session.commit()
+        world.extra["choices_round"] = created.id
+        world.extra["ranking"] = first.id
+
+
+def _choices(world: World) -> dict:
+    return {"round_id": world.extra["choices_round"]}
+
+
+def _window_form(world: World) -> dict:
+    return {"opens_at": "2030-01-01T09:00", "closes_at": "2030-01-08T09:00"}
+
+
 CASES = [
     Case("profiles.show", "GET", lambda w: {"user_id": w.id("mentee1")},
          frozenset({"mentee1", "mentor1"}) | COORDINATORS, label="of a matched mentee"),
@@ -379,6 +410,24 @@ CASES = [
          prepare=_meeting_by("mentee1")),
     Case("meetings.log", "POST", _meeting, PAIR, form=lambda w: {"notes": "Went well"},
          prepare=_meeting_by("mentor1", accepted=True, past=True)),
+    # stated preferences: a round's choices are its programme's mentees' (each their own
+    # list); a ranking's mark is the ranked mentor's; the window and settings coordinators'
+    Case("choices.browse", "GET", _choices, frozenset({"mentee1", "mentee2"}),
+         prepare=_choices_round),
+    Case("choices.save", "POST", _choices, frozenset({"mentee1", "mentee2"}),
+         prepare=_choices_round, form=lambda w: {f"rank_{w.id('mentor3')}": "1"}),
+    Case("choices.decline", "POST", lambda w: {"mentorship_id": w.proposal},
+         frozenset({"mentee2"}), form=lambda w: {"reason": "I moved to another state"}),
+    Case("choices.mark", "POST", lambda w: {"ranking_id": w.extra["ranking"]},
+         frozenset({"mentor2"}), prepare=_choices_round, form=lambda w: {"kind": "prefer"}),
+    Case("coordinator.round_preferences", "GET", _choices, COORDINATORS,
+         prepare=_choices_round),
+    Case("coordinator.export_preferences", "GET", _choices, COORDINATORS,
+         prepare=_choices_round),
+    Case("coordinator.set_preference_window", "POST", _choices, COORDINATORS,
+         prepare=_choices_round, form=_window_form),
+    Case("coordinator.set_preference_settings", "POST", _choices, COORDINATORS,
+         prepare=_choices_round, form=lambda w: {"max_ranks": "5", "mode": "stable"}),
 ]  # fmt: skip
 
 
@@ -420,6 +469,11 @@ SNAPSHOT_QUERIES = (
     "SELECT id, body, read_at FROM messages ORDER BY id",
     "SELECT id, plan_templates FROM programmes ORDER BY id",
     "SELECT id, status, sequence, starts_at, proposed_by_id, notes FROM meetings ORDER BY id",
+    "SELECT round_id, mentee_id, mentor_id, rank FROM mentee_rankings ORDER BY id",
+    "SELECT round_id, mentor_id, mentee_id, kind, reason FROM mentor_marks ORDER BY id",
+    "SELECT round_id, opens_at, closes_at FROM preference_windows ORDER BY id",
+    "SELECT id, preference_max_ranks, preference_rankers_named, preference_unranked_pairs, "
+    "preference_mode FROM programmes ORDER BY id",
 )
 
 
