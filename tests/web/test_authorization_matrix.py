@@ -299,8 +299,17 @@ def _choices_round(app, world: World) -> None:
         windows.set_window(created.id, None, now - timedelta(hours=1), now + timedelta(days=2))
         first = MenteeRanking(round_id=created.id, mentee_id=world.id("mentee1"),
                               mentor_id=world.id("mentor2"), rank=1)  # fmt: skip
-        db.session.add_all([first, MenteeRanking(round_id=created.id, rank=1,
-                            mentee_id=world.id("mentee2"), mentor_id=world.id("mentor1"))])
+        db.session.add_all(
+            [
+                first,
+                MenteeRanking(
+                    round_id=created.id,
+                    rank=1,
+                    mentee_id=world.id("mentee2"),
+                    mentor_id=world.id("mentor1"),
+                ),
+            ]
+        )
         db.session.commit()
         world.extra["choices_round"] = created.id
         world.extra["ranking"] = first.id

@@ -270,3 +270,67 @@ def test_the_table_gives_each_audience_what_the_pages_show(app, world):
         assert not audiences.may_see(held("patel", "mina"), item.CONTACT)
         assert audiences.may_see(held("byrne", "mina"), item.CONTACT)
         assert not audiences.may_see(held("byrne", "mina"), item.UNMATCHED_REASON)
+
+
+# --- stated preferences ---------------------------------------------------------------------
+
+AVOID_REASON = "Avoid: she reported me to the dean once"
+
+
+@pytest.fixture
+def choices_world(app, world):
+    """Omar ranks Dr Lind first and Dr Patel second in a round collecting choices; Dr Lind
+    marks him avoid with a reason, Dr Patel prefer."""
+    from datetime import UTC, datetime, timedelta
+
+    from mentormatch.services.preferences import choices, windows
+    from mentormatch.services.rounds import transitions
+    from mentormatch.services.rounds.settings import parse_settings
+
+    with app.app_context():
+        created = transitions.create_round(parse_settings({"name": "Choices"}), None)
+        round_id = created.id
+        now = datetime.now(UTC)
+        windows.set_window(round_id, None, now - timedelta(hours=1), now + timedelta(days=2))
+        choices.save_ranking(world.id("omar"), round_id, [world.id("lind"), world.id("patel")])
+        for name, kind, reason in (("lind", "avoid", AVOID_REASON), ("patel", "prefer", "")):
+            _, rankers = choices.rankers_of(world.id(name), round_id)
+            choices.set_mark(world.id(name), rankers[0].ranking_id, kind, reason)
+        return round_id
+
+
+def test_a_ranked_mentor_sees_an_anonymous_ranker_and_nothing_of_the_rest_of_the_list(
+    world, choices_world
+):
+    body = page(world, "lind", "/choices/ranked-me").get_data(as_text=True)
+    assert "Mentee 1" in body and AVOID_REASON in body  # her own mark
+    for hidden in ("Omar Haddad", "Dev Patel", "first choice", "Prefer</span>"):
+        assert hidden not in body, hidden
+    other = page(world, "patel", "/choices/ranked-me").get_data(as_text=True)
+    assert AVOID_REASON not in other and "Cara Lind" not in other
+    # and no mentor reaches a mentee's list
+    for name in ("lind", "patel", "byrne"):
+        assert page(world, name, f"/choices/rounds/{choices_world}").status_code == 403
+        assert page(world, name, "/choices/").status_code == 403
+
+
+def test_the_mentee_never_sees_a_mentors_mark(world, choices_world):
+    for path in ("/choices/", f"/choices/rounds/{choices_world}", "/mentee/",
+                 "/account/export.json"):  # fmt: skip
+        body = page(world, "omar", path).get_data(as_text=True)
+        assert AVOID_REASON not in body, path
+        assert "avoid" not in body.lower(), path
+        assert "Prefer" not in body, path
+
+
+def test_coordinators_see_the_avoid_reason_and_the_rank_lists(world, choices_world):
+    rules = page(world, "coordinator", "/coordinator/rounds/rules").get_data(as_text=True)
+    assert AVOID_REASON in rules
+    csv_text = page(world, "coordinator", f"/coordinator/rounds/{choices_world}/preferences.csv")
+    assert world.people["omar"].email in csv_text.get_data(as_text=True)
+
+
+def test_the_table_keeps_rank_lists_and_marks_from_the_other_side(app, world):
+    item, a = audiences.Item, audiences.Audience
+    assert audiences.WHO_SEES[item.RANK_LIST] == {a.SUBJECT, a.COORDINATORS}
+    assert audiences.WHO_SEES[item.MENTOR_MARK] == {a.AUTHOR, a.COORDINATORS}
