@@ -5,7 +5,7 @@
 Scores from the synthetic features (specialty, region, research) plus the preference bonus
 (`matching.preferences`, weight 0.5): each mentee ranks ten mentors drawn from their 40 best
 by features, with a skew towards popular mentors (so some are over-requested), and mentors
-mark 1% of pairs "prefer". Prints our solve from the features (the path a round takes),
+mark "prefer" on a tenth of the mentees who ranked them. Prints our solve from the features (the path a round takes),
 check_optimal, the stable mode and scipy's repeated-column solve on the same dense totals in
 the same run, and whether both reach the same optimum.
 """
@@ -65,8 +65,8 @@ def main() -> None:
     base = FeatureScores(mentees, mentors, ScoreWeights())
     ranked = rank_lists(base, args.ranks, seed=1)
     rng = np.random.default_rng(2)
-    k = n * m // 100
-    pref = np.unique(np.stack([rng.integers(0, n, k), rng.integers(0, m, k)], axis=1), axis=0)
+    # mentors mark "prefer" on a tenth of the mentees who ranked them (they see only those)
+    pref = ranked[rng.random(len(ranked)) < 0.1][:, :2]
     bonus = preference_bonus((n, m), ranked, pref, args.ranks)
     capacity = np.full(m, args.seats)
     problem = MatchingProblem(PreferenceScores(base, bonus), capacity)

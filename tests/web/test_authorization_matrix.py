@@ -426,7 +426,7 @@ CASES = [
     Case("choices.save", "POST", _choices, frozenset({"mentee1", "mentee2"}),
          prepare=_choices_round, form=lambda w: {f"rank_{w.id('mentor3')}": "1"}),
     Case("choices.decline", "POST", lambda w: {"mentorship_id": w.proposal},
-         frozenset({"mentee2"}), form=lambda w: {"reason": "I moved to another state"}),
+         frozenset({"mentee2"}), form=lambda w: {"reason": "I moved to another state", "confirm": "yes"}),
     Case("choices.mark", "POST", lambda w: {"ranking_id": w.extra["ranking"]},
          frozenset({"mentor2"}), prepare=_choices_round, form=lambda w: {"kind": "prefer"}),
     Case("coordinator.round_preferences", "GET", _choices, COORDINATORS,

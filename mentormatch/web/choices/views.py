@@ -133,6 +133,9 @@ def save(round_id: int):
 @only(Role.MENTEE)
 def decline(mentorship_id: int):
     _posted_form_ok()
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm that you decline this proposal.", "error")
+        return redirect(url_for("choices.mentee_index")), 303
     try:
         proposals.decline_as_mentee(mentorship_id, current_user.id, request.form.get("reason", ""))
     except NotFound:
