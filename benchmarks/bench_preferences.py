@@ -6,8 +6,8 @@ Scores from the synthetic features (specialty, region, research) plus the prefer
 (`matching.preferences`, weight 0.5): each mentee ranks ten mentors drawn from their 40 best
 by features, with a skew towards popular mentors (so some are over-requested), and mentors
 mark "prefer" on a tenth of the mentees who ranked them. Prints our solve from the features
-(the path a round takes), check_optimal, the stable mode and scipy's repeated-column solve on the same dense totals in
-the same run, and whether both reach the same optimum.
+(the path a round takes), check_optimal, the stable mode and scipy's repeated-column solve
+on the same dense totals in the same run, and whether both reach the same optimum.
 """
 
 from __future__ import annotations
