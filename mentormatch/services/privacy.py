@@ -138,6 +138,7 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
         "mentorships": [_mentorship(m, user, partners) for m in mentorships],
         "meetings": meetings.export_for(user_id),
         "pair_rules": _pair_rules(user, partners),
+        "choices": _choices(user_id),
         "mails": [
             _columns(message, leave_out=("id", "attempts", "last_error", "next_attempt_at"))
             for message in mails
@@ -151,6 +152,37 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
                 "details": entry.details,
             }
             for entry in audit.entries_about(user_id)
+        ],
+    }
+
+
+def _choices(user_id: int) -> dict[str, list]:
+    """The person's own rank lists (a mentee) and marks (a mentor): a mark names the mentee
+    only where the programme shows mentors who ranked them by name."""
+    from mentormatch.models import MatchingRound, MenteeRanking, MentorMark
+
+    ranks = db.session.execute(
+        select(MatchingRound.name, MenteeRanking.rank, User.full_name)
+        .join(MatchingRound, MatchingRound.id == MenteeRanking.round_id)
+        .join(User, User.id == MenteeRanking.mentor_id)
+        .where(MenteeRanking.mentee_id == user_id)
+        .order_by(MenteeRanking.round_id, MenteeRanking.rank)
+    ).all()
+    marks = db.session.scalars(
+        select(MentorMark).where(MentorMark.mentor_id == user_id).order_by(MentorMark.id)
+    )
+    return {
+        "rankings": [{"round": r, "rank": k, "mentor": name} for r, k, name in ranks],
+        "marks": [
+            {
+                "round_id": mark.round_id,
+                "kind": mark.kind,
+                "reason": mark.reason,
+                "mentee": mark.mentee.full_name
+                if db.session.get(MatchingRound, mark.round_id).programme.preference_rankers_named
+                else None,
+            }
+            for mark in marks
         ],
     }
 

@@ -334,3 +334,14 @@ def test_the_table_keeps_rank_lists_and_marks_from_the_other_side(app, world):
     item, a = audiences.Item, audiences.Audience
     assert audiences.WHO_SEES[item.RANK_LIST] == {a.SUBJECT, a.COORDINATORS}
     assert audiences.WHO_SEES[item.MENTOR_MARK] == {a.AUTHOR, a.COORDINATORS}
+
+
+def test_the_exports_hold_ones_own_list_and_marks_and_no_anonymous_name(world, choices_world):
+    omar = export_of(world, "omar")["choices"]
+    assert [(r["rank"], r["mentor"]) for r in omar["rankings"]] == [(1, "Cara Lind"),
+                                                                    (2, "Dev Patel")]  # fmt: skip
+    assert omar["marks"] == []
+    lind = export_of(world, "lind")["choices"]
+    assert lind["marks"] == [{"round_id": choices_world, "kind": "avoid",
+                              "reason": AVOID_REASON, "mentee": None}]  # fmt: skip
+    assert lind["rankings"] == []
