@@ -196,3 +196,30 @@ def test_after_publishing_a_mentee_sees_which_choice_they_got_and_may_decline(ap
         assert (declined.status, declined.response_reason) == ("declined", "I moved to Texas")
         rule = db.session.scalar(select(PairRule).where(PairRule.mentee_id == p["ana"]))
         assert rule.source == "mentee-no"
+
+
+def test_a_stable_programme_proposes_the_stable_matching_and_keeps_the_optimum_beside(app, people):
+    with app.app_context():
+        p = people
+        db.session.get(Programme, general_programme_id()).preference_mode = "stable"
+        db.session.commit()
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"], p["dr_b"]])
+        choices.save_ranking(p["ben"], round_id, [p["dr_a"], p["dr_c"]])
+        transitions.start_round(round_id)
+        summary = db.session.get(MatchingRound, round_id).summary
+        assert summary["certified"] is False  # a stable matching, not the certified optimum
+        figures = summary["preferences"]
+        assert figures["mode"] == "stable" and figures["blocking_pairs"] == 0
+        assert figures["other_mode"]["mode"] == "optimal"
+        # dr_a holds the mentee it ranks higher (equal scores: the lower index, ana)
+        got = pairs_of(round_id)
+        assert got[p["ana"]] == p["dr_a"] and got[p["ben"]] == p["dr_c"]
+
+
+def test_a_round_without_choices_is_the_round_it_was(app, people):
+    with app.app_context():
+        round_id = draft_round(open_window=False)
+        transitions.start_round(round_id)
+        summary = db.session.get(MatchingRound, round_id).summary
+        assert "preferences" not in summary and summary["certified"] is True
