@@ -192,10 +192,15 @@ def _mentorship(
 ) -> dict[str, Any]:
     as_mentee = mentorship.mentee_id == user.id
     other = mentorship.mentor if as_mentee else mentorship.mentee
-    # Any reason on it was written by its mentor: the mentor is its author, the mentee not.
-    held = audiences.from_relation(
-        user, other.id, partners.get(other.id, ()), author_id=mentorship.mentor_id
+    # A reason on it was written by its mentor, or by its mentee when she declined the
+    # proposal herself (services.proposals.decline_as_mentee): the author may read it.
+    author_id = (
+        mentorship.mentee_id
+        if mentorship.status == MentorshipStatus.DECLINED
+        and mentorship.ended_by_id == mentorship.mentee_id
+        else mentorship.mentor_id
     )
+    held = audiences.from_relation(user, other.id, partners.get(other.id, ()), author_id=author_id)
     item = {
         "id": mentorship.id,
         "as": Role.MENTEE.value if as_mentee else Role.MENTOR.value,

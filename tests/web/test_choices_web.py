@@ -110,6 +110,13 @@ def test_a_mentee_declines_a_proposal_only_with_a_reason_and_the_box_ticked(app,
     with app.app_context():
         declined = db.session.get(Mentorship, proposal)
         assert (declined.status, declined.response_reason) == ("declined", "Moved")
+    assert "You declined" in get(client, "/mentee/")
+    auth.logout()
+    auth.login(im.email)
+    mentor_home = get(client, "/mentor/")
+    assert "The mentee declined the proposal" in mentor_home and "Moved" not in mentor_home
+    export = client.get("/account/export.json").get_data(as_text=True)
+    assert "Moved" not in export  # her reason is hers and the coordinators'
 
 
 def test_the_coordinator_sets_the_window_in_their_time_zone(app, client, auth, world):
