@@ -208,3 +208,22 @@ def test_blocking_pairs_name_a_mentee_who_lost_their_first_choice_to_a_lower_one
         (0, 0)
     ]
     assert stated_blocking_pairs(problem, np.array([0, -1]), [(0, 0, 1)], [(0, 0)]).count == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 12),
+    m=st.integers(1, 5),
+    seed=st.integers(0, 2**31),
+    objective=st.sampled_from(["coverage", "score"]),
+)
+def test_a_bonus_over_a_dense_matrix_is_solved_and_certified_too(n, m, seed, objective):
+    rng = np.random.default_rng(seed)
+    scores = rng.choice([0.0, 0.25, 0.5, 1.0], size=(n, m))
+    bonus = preference_bonus((n, m), _rank_lists(rng, n, m, 3), _preferred(rng, n, m, 0.2), 3)
+    capacity = rng.integers(0, 3, size=m)
+    problem = MatchingProblem(PreferenceScores(scores, bonus), capacity, objective=objective)
+    result = solve(problem)
+    assert check_optimal(problem, result).ok
+    plain = MatchingProblem(problem.source.rows(np.arange(n)), capacity, objective=objective)
+    assert result.total_score == pytest.approx(oracle(plain)[1], abs=1e-9)

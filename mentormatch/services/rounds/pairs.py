@@ -59,9 +59,12 @@ class Answer:
     responded_at: datetime | None
     ended_at: datetime | None
     reason: str | None
+    by_mentee: bool = False  # the mentee declined it herself (her reason, then)
 
     @property
     def label(self) -> str:
+        if self.by_mentee:
+            return "declined by the mentee"
         return ANSWER_LABELS[self.status]
 
     @property
@@ -84,6 +87,8 @@ class Answer:
             responded_at=mentorship.responded_at,
             ended_at=mentorship.ended_at,
             reason=mentorship.response_reason,
+            by_mentee=mentorship.status == MentorshipStatus.DECLINED
+            and mentorship.ended_by_id == mentorship.mentee_id,
         )
 
 
