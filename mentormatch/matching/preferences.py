@@ -261,10 +261,19 @@ def stable_on_preferences(problem: MatchingProblem, ranked, preferred) -> np.nda
     prefs: dict[int, list[int]] = {}
     scores: dict[int, np.ndarray] = {}
     # every free mentee's list and scores, a block of rows at a time
+    seats_left = problem.residual_capacity > 0
     for idx, block in problem.row_blocks(problem.free_mentees):
+        usable = problem.allowed_mask(idx, block) & seats_left[None, :]
+        order = np.argsort(-block, axis=1, kind="stable")  # best first, ties: lower index
         for k, i in enumerate(idx.tolist()):
             scores[i] = block[k].copy()
-            prefs[i] = lists.mentee_list(i, scores[i])
+            ok = usable[k]
+            ranked = sorted((r, j) for j, r in lists.by_mentee.get(i, {}).items() if ok[j])
+            head = [j for _, j in ranked]
+            rest = order[k][ok[order[k]]]
+            if head:
+                rest = rest[~np.isin(rest, head)]
+            prefs[i] = head + rest.tolist()
     nxt = np.zeros(n, np.int64)
     while pending:
         i = pending.pop()
