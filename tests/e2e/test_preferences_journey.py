@@ -95,6 +95,12 @@ def test_a_mentee_ranks_three_mentors_and_sees_which_choice_she_got(
     expect(phone.locator(".mentor-card").first).to_contain_text("Kemi Cole")
     expect(phone.locator(".mentor-card").first).to_contain_text("Your 1")
 
+    desk = pages.open("mentee on a desktop")
+    sign_in(desk, _email("Asha Rao"))
+    desk.goto(f"/choices/rounds/{choosing_round}?q=berg")
+    expect(desk.locator(".mentor-card")).to_have_count(3)  # Jon Berg, and her two others
+    shot(desk, "browse-filtered-1280")
+
     # Kemi Cole sees two anonymous rankers, and none of their other choices
     mentor = pages.open("mentor", PHONE)
     sign_in(mentor, _email("Kemi Cole"))
