@@ -258,30 +258,45 @@ def stable_on_preferences(problem: MatchingProblem, ranked, preferred) -> np.nda
     seats = problem.residual_capacity.astype(np.int64)
     held: list[list] = [[] for _ in range(problem.n_mentors)]  # min-heaps of (key, mentee)
     pending = [int(i) for i in problem.free_mentees[::-1]]  # a stack: lowest index first
-    prefs: dict[int, list[int]] = {}
-    scores: dict[int, np.ndarray] = {}
-    # every free mentee's list and scores, a block of rows at a time
+    # each free mentee's ranked mentors now; the rest of the list (every other usable mentor
+    # by score) only when the ranked ones are used up, which few are
     seats_left = problem.residual_capacity > 0
+    blocks: list[tuple[np.ndarray, np.ndarray]] = []
+    where: dict[int, tuple[int, int]] = {}
+    prefs: dict[int, list[int]] = {}
     for idx, block in problem.row_blocks(problem.free_mentees):
         usable = problem.allowed_mask(idx, block) & seats_left[None, :]
-        order = np.argsort(-block, axis=1, kind="stable")  # best first, ties: lower index
+        blocks.append((block, usable))
         for k, i in enumerate(idx.tolist()):
-            scores[i] = block[k].copy()
+            where[i] = (len(blocks) - 1, k)
             ok = usable[k]
-            ranked = sorted((r, j) for j, r in lists.by_mentee.get(i, {}).items() if ok[j])
-            head = [j for _, j in ranked]
-            rest = order[k][ok[order[k]]]
-            if head:
-                rest = rest[~np.isin(rest, head)]
-            prefs[i] = head + rest.tolist()
+            ranked_here = sorted((r, j) for j, r in lists.by_mentee.get(i, {}).items() if ok[j])
+            prefs[i] = [j for _, j in ranked_here]
+    completed: set[int] = set()
+
+    def complete(i: int) -> None:
+        b, k = where[i]
+        row, ok = blocks[b][0][k], blocks[b][1][k].copy()
+        ok[prefs[i]] = False
+        rest = np.flatnonzero(ok)
+        prefs[i].extend(rest[np.argsort(-row[rest], kind="stable")].tolist())
+        completed.add(i)
+
     nxt = np.zeros(n, np.int64)
     while pending:
         i = pending.pop()
         plist = prefs[i]
-        while nxt[i] < len(plist):
+        b, k = where[i]
+        scores = blocks[b][0][k]
+        while True:
+            if nxt[i] >= len(plist):
+                if i in completed:
+                    break
+                complete(i)
+                continue
             j = plist[nxt[i]]
             nxt[i] += 1
-            key = lists.mentor_key(i, j, float(scores[i][j]))
+            key = lists.mentor_key(i, j, float(scores[j]))
             if len(held[j]) < seats[j]:
                 heapq.heappush(held[j], (key, i))
                 mentor_of[i] = j
