@@ -52,17 +52,17 @@ def mentee_index():
         m for m in proposals.for_mentee(current_user.id)["current"]
         if m.status == MentorshipStatus.PROPOSED
     ]  # fmt: skip
+    rounds = windows.open_rounds_for(current_user.id)
     return render_template(
         "choices/mentee_index.html",
-        rounds=windows.open_rounds_for(current_user.id),
+        rounds=rounds,
         window_state=windows.state,
         aware=windows.aware,
         ordinal=windows.ordinal,
         outcomes=choices.outcomes_for(current_user.id),
         proposals=current,
-        rankings={r.id: choices.ranking_of(current_user.id, r.id) for r, _ in
-                  windows.open_rounds_for(current_user.id)},
-    )  # fmt: skip
+        rankings={r.id: choices.ranking_of(current_user.id, r.id) for r, _ in rounds},
+    )
 
 
 def _browse(round_id: int, error: ValidationError | None = None, status: int = 200):
