@@ -19,6 +19,9 @@ from mentormatch.extensions import db
 from mentormatch.models import (
     OPEN_MENTORSHIP_STATUSES,
     Agreement,
+    MatchingRound,
+    MenteeRanking,
+    MentorMark,
     Mentorship,
     MentorshipStatus,
     Message,
@@ -159,8 +162,6 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
 def _choices(user_id: int) -> dict[str, list]:
     """The person's own rank lists (a mentee) and marks (a mentor): a mark names the mentee
     only where the programme shows mentors who ranked them by name."""
-    from mentormatch.models import MatchingRound, MenteeRanking, MentorMark
-
     ranks = db.session.execute(
         select(MatchingRound.name, MenteeRanking.rank, User.full_name)
         .join(MatchingRound, MatchingRound.id == MenteeRanking.round_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from mentormatch.extensions import db
 from mentormatch.matching import ScoreWeights, encode_mentees, pair_components
@@ -28,6 +28,7 @@ from mentormatch.models import (
     PairRuleKind,
     PairRuleSource,
     ProgrammeMember,
+    RoundPair,
     RoundStatus,
     User,
 )
@@ -267,8 +268,6 @@ def rankers_of(mentor_id: int, round_id: int) -> tuple[MatchingRound, list[Ranke
 
 def rounds_ranking_mentor(mentor_id: int) -> list[tuple[MatchingRound, int]]:
     """Draft rounds in which some mentee ranked this mentor, with how many did."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(MatchingRound, func.count(MenteeRanking.id))
         .join(MenteeRanking, MenteeRanking.round_id == MatchingRound.id)
@@ -360,8 +359,6 @@ class ChoiceOutcome:
 
 
 def outcomes_for(mentee_id: int) -> list[ChoiceOutcome]:
-    from mentormatch.models import RoundPair
-
     rounds = db.session.scalars(
         select(MatchingRound)
         .where(

@@ -16,6 +16,7 @@ import numpy as np
 
 from mentormatch.matching import MatchingProblem
 from mentormatch.matching.preferences import stated_blocking_pairs
+from mentormatch.services.rounds.lookup import persons_by_id
 
 OVER_REQUESTED_SHOWN = 20
 FULL_SHOWN = 50
@@ -114,8 +115,6 @@ def preference_figures(
 def review(summary: dict) -> dict | None:
     """The preference figures of a round's summary with the people named (None: the round
     had no stated preferences)."""
-    from mentormatch.services.rounds.lookup import persons_by_id
-
     figures = (summary or {}).get("preferences")
     if not figures:
         return None

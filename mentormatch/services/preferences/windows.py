@@ -4,21 +4,24 @@ the opening, a reminder before the close, and at the close (an idempotent cron c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, select, update
 
 from mentormatch.extensions import db
 from mentormatch.models import (
+    MatchingMode,
     MatchingRound,
     MembershipStatus,
     MenteeRanking,
     PreferenceWindow,
+    Programme,
     ProgrammeMember,
     Role,
     RoundStatus,
     User,
 )
+from mentormatch.models.preferences import MAX_RANKS_LIMIT
 from mentormatch.models.times import utcnow
 from mentormatch.services import audit, mail, mail_messages
 from mentormatch.services.errors import NotFound, ValidationError
@@ -33,8 +36,6 @@ def window_of(round_id: int) -> PreferenceWindow | None:
 
 def aware(moment: datetime) -> datetime:
     """SQLite gives back naive UTC datetimes; compare everything as aware UTC."""
-    from datetime import UTC
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -206,9 +207,6 @@ def update_programme_settings(
     mode: str,
 ) -> None:  # fmt: skip
     """The programme's four preference settings, validated."""
-    from mentormatch.models import MatchingMode, Programme
-    from mentormatch.models.preferences import MAX_RANKS_LIMIT
-
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         raise NotFound(f"No programme {programme_id}.")

@@ -14,6 +14,7 @@ from mentormatch.services import proposals
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.preferences import choices, windows
 from mentormatch.web.errors import render_error
+from mentormatch.web.forms import EmptyForm
 from mentormatch.web.guards import require_role
 
 bp = Blueprint("choices", __name__, url_prefix="/choices")
@@ -36,8 +37,6 @@ def only(role: Role):
 
 
 def _posted_form_ok() -> None:
-    from mentormatch.web.forms import EmptyForm
-
     if not EmptyForm().validate_on_submit():
         abort(400)
 
