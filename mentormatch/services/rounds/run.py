@@ -310,8 +310,9 @@ def _execute(round_id: int) -> None:
             stable_mode = True
         else:
             chosen, other = result.mentor_of, stable_of
+        # a stable programme's round too large for the stable view is solved for the optimum
         extra["preferences"] = preference_figures(
-            problem, inputs, chosen, other, inputs.preference_mode
+            problem, inputs, chosen, other, "stable" if stable_mode else "optimal"
         )
         timings["preferences"] = time.perf_counter() - t0
     t0 = time.perf_counter()
