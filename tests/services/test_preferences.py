@@ -223,3 +223,29 @@ def test_a_round_without_choices_is_the_round_it_was(app, people):
         transitions.start_round(round_id)
         summary = db.session.get(MatchingRound, round_id).summary
         assert "preferences" not in summary and summary["certified"] is True
+
+
+def test_a_stable_round_says_why_a_mentee_is_left_out(app, people):
+    from mentormatch.models import RoundUnmatched
+    from mentormatch.services.rounds.unmatched import unmatched_groups
+
+    with app.app_context():
+        p = people
+        programme = db.session.get(Programme, general_programme_id())
+        programme.preference_mode, programme.preference_unranked_pairs = "stable", False
+        db.session.commit()
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        choices.save_ranking(p["ben"], round_id, [p["dr_a"], p["dr_b"]])
+        ben_first = choices.ranking_of(p["ben"], round_id)[0]  # dr_a
+        choices.set_mark(p["dr_a"], ben_first.id, "prefer")
+        transitions.start_round(round_id)
+        # stable: dr_a keeps ben, whom it prefers; the optimum would place ana there and ben
+        # with dr_b. cho ranked nobody, and only ranked pairs may be made.
+        assert pairs_of(round_id) == {p["ben"]: p["dr_a"]}
+        left = dict(
+            db.session.execute(select(RoundUnmatched.mentee_id, RoundUnmatched.reason)).all()
+        )
+        assert left == {p["ana"]: "stable_full", p["cho"]: "no_allowed_mentor"}
+        texts = " ".join(g.explanation for g in unmatched_groups(round_id))
+        assert "stable on the mentees' choices" in texts

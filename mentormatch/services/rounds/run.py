@@ -316,7 +316,7 @@ def _execute(round_id: int) -> None:
         )
         timings["preferences"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    reasons = _reasons(problem, result, stable_mode)
+    reasons = _reasons(problem, result, optimum)
     details = option_details(problem, inputs, settings, result.mentor_of, reasons)
     timings["explain"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -347,19 +347,20 @@ def _stable_result(problem: MatchingProblem, optimum, mentor_of: np.ndarray):
     )
 
 
-def _reasons(problem: MatchingProblem, result, stable_mode: bool):
-    """Why each unmatched mentee is unmatched: the engine's reasons on a certified optimum;
-    on a stable matching, for each mentee it left unmatched, that every mentor on their list
-    held mentees they put first."""
-    if not stable_mode:
-        return explain_unmatched(problem, result)
+def _reasons(problem: MatchingProblem, result, optimum):
+    """Why each unmatched mentee is unmatched: the engine's reasons on the certified optimum;
+    a stable matching (result is not the optimum) leaves some mentees out whom the optimum
+    places: for them, that every mentor on their list kept mentees they put first."""
+    engine = explain_unmatched(problem, optimum)
+    if result is optimum:
+        return engine
+    by_mentee = {reason.mentee: reason for reason in engine}
     return [
-        UnmatchedReason(
-            mentee=int(i),
-            code="stable_full",
+        by_mentee.get(int(i))
+        or UnmatchedReason(
+            mentee=int(i), code="stable_full",
             message="Every mentor on this mentee's list held mentees they put ahead of them.",
-            mentors=np.zeros(0, np.int64),
-            mentees=np.zeros(0, np.int64),
+            mentors=np.zeros(0, np.int64), mentees=np.zeros(0, np.int64),
         )  # fmt: skip
         for i in np.flatnonzero(result.mentor_of < 0)
     ]

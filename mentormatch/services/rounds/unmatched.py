@@ -37,6 +37,9 @@ REASON_TEXT = {
     "(objective 'score'). The 'coverage' objective would match them.",
     "only_negative_scores": "Every allowed mentor scores below zero for them under the "
     "'score' objective.",
+    "stable_full": "The programme asks for a matching stable on the mentees' choices: every "
+    "mentor on their list kept mentees the mentor puts ahead of them. The optimal mode "
+    "(preference settings) may match them.",
 }
 OTHER_REASON = "The engine found no mentor for them."
 
