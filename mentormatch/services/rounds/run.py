@@ -358,9 +358,11 @@ def _reasons(problem: MatchingProblem, result, optimum):
     return [
         by_mentee.get(int(i))
         or UnmatchedReason(
-            mentee=int(i), code="stable_full",
+            mentee=int(i),
+            code="stable_full",
             message="Every mentor on this mentee's list held mentees they put ahead of them.",
-            mentors=np.zeros(0, np.int64), mentees=np.zeros(0, np.int64),
+            mentors=np.zeros(0, np.int64),
+            mentees=np.zeros(0, np.int64),
         )  # fmt: skip
         for i in np.flatnonzero(result.mentor_of < 0)
     ]
