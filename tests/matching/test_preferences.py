@@ -227,3 +227,39 @@ def test_a_bonus_over_a_dense_matrix_is_solved_and_certified_too(n, m, seed, obj
     assert check_optimal(problem, result).ok
     plain = MatchingProblem(problem.source.rows(np.arange(n)), capacity, objective=objective)
     assert result.total_score == pytest.approx(oracle(plain)[1], abs=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 15),
+    m=st.integers(1, 6),
+    seed=st.integers(0, 2**31),
+    with_locks=st.booleans(),
+)
+def test_blocking_pairs_on_stated_lists_match_their_definition(n, m, seed, with_locks):
+    problem, ranked = _problem(n, m, seed, 0.5, "coverage", 0.3, 1, with_locks)
+    rng = np.random.default_rng(seed + 2)
+    preferred = _preferred(rng, n, m, 0.3)
+    mentor_of = solve(problem).mentor_of
+    lists = stated_lists(problem, ranked, preferred)
+    dense = problem.source.rows(np.arange(n))
+    mask = problem.allowed_mask(np.arange(n), dense)
+    free = problem.locked_mentor_of < 0
+
+    def key(i, j):
+        return lists.mentor_key(i, j, float(dense[i, j]))
+
+    expected = 0
+    for i, j, r in ranked.tolist():
+        if not free[i] or mentor_of[i] == j or not mask[i, j]:
+            continue
+        if problem.residual_capacity[j] <= 0:
+            continue
+        got = lists.rank.get((i, int(mentor_of[i]))) if mentor_of[i] >= 0 else None
+        if got is not None and got <= r:
+            continue
+        held = [k for k in range(n) if mentor_of[k] == j and free[k]]
+        room = len(held) < problem.residual_capacity[j]
+        if room or any(key(k, j) < key(i, j) for k in held):
+            expected += 1
+    assert stated_blocking_pairs(problem, mentor_of, ranked, preferred).count == expected
