@@ -249,3 +249,12 @@ def test_a_stable_round_says_why_a_mentee_is_left_out(app, people):
         assert left == {p["ana"]: "stable_full", p["cho"]: "no_allowed_mentor"}
         texts = " ".join(g.explanation for g in unmatched_groups(round_id))
         assert "stable on the mentees' choices" in texts
+
+
+def test_the_choices_weight_is_a_round_setting_kept_with_the_round():
+    settings = parse_settings({"name": "R", "preference_weight": "2"})
+    assert settings.preference_weight == 2.0
+    assert settings.from_json(settings.as_json()).preference_weight == 2.0
+    assert parse_settings({"name": "R"}).preference_weight == 0.5
+    with pytest.raises(ValidationError, match="between 0 and 10"):
+        parse_settings({"name": "R", "preference_weight": "11"})
