@@ -128,6 +128,8 @@ def _render(summary: page.Summary, status: int = 200, **forms):
         confidentiality=agreement.CONFIDENTIALITY,
         goal_labels=plan_templates.GOALS,
         message_max=current_app.config["MESSAGE_MAX_CHARS"],
+        check_ins=checkins.waiting_for(current_user.id, mentorship.id),
+        check_in_titles=checkins.TITLES,
         next_meeting=meetings.next_meeting(mentorship.id),
         **defaults,
     ), status
