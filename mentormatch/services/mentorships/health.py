@@ -152,7 +152,8 @@ def meeting_state(now: datetime, facts: Facts) -> tuple[HealthState, str, dateti
     elif facts.last_held_at is not None:
         reason = f"Meeting {cadence}; last met {_days(waited)} ago."
     else:
-        reason = f"Accepted {_days(waited)} ago; no meeting held yet."
+        when = "today" if waited.days <= 0 else f"{_days(waited)} ago"
+        reason = f"Accepted {when}; no meeting held yet."
     return HealthState.ON_TRACK, reason, now
 
 
