@@ -113,7 +113,7 @@ def fits(page) -> bool:
 def test_the_queue_nudges_and_re_pairs_on_a_phone(pages, live_server, cohort, tmp_path):
     page = pages.open("coordinator phone", PHONE)
     sign_in(page, COORDINATOR, "Quinn Coordinator")
-    page.goto("/coordinator/health")
+    page.get_by_role("link", name="Work queue: pairs that need you").tap()
     items = page.locator("li.queue-item")
     expect(items).to_have_count(2)  # Cho's pair is on track
     first, second = items.nth(0), items.nth(1)
@@ -129,7 +129,15 @@ def test_the_queue_nudges_and_re_pairs_on_a_phone(pages, live_server, cohort, tm
     expect(flash(page, "Ana Sharma and Irene Mehta were reminded to meet.")).to_be_visible()
     assert any("Time to meet" in m for m in live_server.mails_to("mentee0@example.org"))
 
-    page.locator("li.queue-item").first.get_by_role("link", name="Re-pair Ben Okafor").tap()
+    page.locator("li.queue-item").first.get_by_role("link", name="Notes & answers").tap()
+    expect(page.locator(".check-in-answers")).to_contain_text("“We never connect.”")
+    page.get_by_label("New note").fill("Called Ben: he would like someone else.")
+    page.get_by_role("button", name="Save the note").tap()
+    expect(flash(page, "Note saved.")).to_be_visible()
+    expect(page.locator(".note")).to_contain_text("he would like someone else")
+    assert fits(page)
+    page.screenshot(path=str(tmp_path / "notes-phone.png"), full_page=True)
+    page.get_by_role("link", name="Find Ben Okafor a new mentor").tap()
     expect(page.get_by_role("heading", name="A new mentor for Ben Okafor")).to_be_visible()
     best = page.locator(".repair-options li").first
     expect(best).to_contain_text("Nora Free")
