@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -250,7 +250,7 @@ def answer_rates(coordinator: User, programme_id: int | None = None) -> list[Ans
             CheckIn.kind,
             func.count(CheckIn.id),
             func.count(CheckIn.answered_at),
-            func.sum(CheckIn.score <= POOR_FIT),
+            func.sum(case((CheckIn.score <= POOR_FIT, 1), else_=0)),
             func.avg(CheckIn.score),
         )
         .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
@@ -263,7 +263,7 @@ def answer_rates(coordinator: User, programme_id: int | None = None) -> list[Ans
         ids = access.programme_ids_for(coordinator)
         if ids is not None:
             statement = statement.where(Mentorship.programme_id.in_(ids))
-    found = {kind: (asked, answered, int(poor or 0), mean)
+    found = {kind: (asked, answered, int(poor or 0), float(mean) if mean is not None else None)
              for kind, asked, answered, poor, mean in db.session.execute(statement)}  # fmt: skip
     return [AnswerRate(kind, *found.get(kind.value, (0, 0, 0, None))) for kind in CheckInKind]
 
