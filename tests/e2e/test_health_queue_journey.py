@@ -6,6 +6,7 @@ accepts on a desktop, as with any proposal; the queue no longer lists the old pa
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -178,4 +179,32 @@ def test_the_queue_nudges_and_re_pairs_on_a_phone(pages, live_server, cohort, tm
         re.compile("On track")
     )
     desktop.screenshot(path=str(tmp_path / "queue-desktop.png"), full_page=True)
+
+    # the ended pair's close-out survey: Ben answers it from the mail, on his phone
+    with live_server.app.app_context():
+        assert checkins.send_due().closeout == 1
+        survey = db.session.scalar(
+            select(CheckIn.id).where(
+                CheckIn.user_id == cohort["mentees"][1], CheckIn.kind == "closeout"
+            )
+        )
+    old = cohort["ids"][1]
+    link = f"/mentorships/{old}/check-ins/{survey}"
+    deadline = time.monotonic() + 10  # mail goes out from a background thread
+    while not any(link in m for m in live_server.mails_to("mentee1@example.org")):
+        assert time.monotonic() < deadline, "the close-out survey was not mailed"
+        time.sleep(0.05)
+    ben = pages.open("ben phone", PHONE)
+    sign_in(ben, "mentee1@example.org", "Ben Okafor")
+    ben.goto(link)
+    expect(ben.get_by_role("heading", name="Close-out survey")).to_be_visible()
+    expect(ben.locator(".lead")).to_contain_text("Your mentorship with Paul Reyes has ended.")
+    ben.get_by_label("4", exact=True).check()
+    ben.get_by_label("Comment (optional)").fill("Paul helped with my CV all the same.")
+    assert fits(ben)
+    ben.screenshot(path=str(tmp_path / "check-in-phone.png"), full_page=True)
+    ben.get_by_role("button", name="Send my answer").tap()
+    expect(
+        flash(ben, "Thank you: your answer went to the programme's coordinators.")
+    ).to_be_visible()
     pages.assert_no_console_errors()

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from mentormatch.extensions import db
 from mentormatch.models import CheckIn, Mentorship, OutboxMessage
 from mentormatch.models.times import utcnow
-from mentormatch.services.mentorships import checkins
+from mentormatch.services.mentorships import checkins, messages
 from tests.helpers import TEST_PASSWORD
 from tests.programme_helpers import new_programme, programme_coordinator
 from tests.proposal_helpers import person
@@ -160,3 +160,16 @@ def test_the_cron_commands_are_idempotent(app, runner, pair):
     assert "0 pairs reminded" in second.output and "1 nudged earlier this period" in second.output
     asked = runner.invoke(args=["mentorships", "check-ins"])
     assert asked.output.startswith("Check-ins asked: 0 fit checks")
+
+
+def test_a_reported_problem_puts_the_pair_at_risk(app, client, auth, pair):
+    with app.app_context():
+        message = messages.send(pair.mentorship_id, pair.mentor.id, "Let us talk on Friday")
+        messages.report_problem(
+            pair.mentorship_id, pair.mentee.id, [message.id], "He cancels every time"
+        )
+    auth.login(pair.coordinator.email)
+    queue = client.get("/coordinator/health").get_data(as_text=True)
+    row = queue.split(f'id="pair-{pair.mentorship_id}"')[1].split("</li>")[0]
+    assert "At risk" in row and "One of the two reported a problem." in row
+    assert "He cancels every time" not in queue  # the report's text stays in its mail
