@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-down_revision = "0012_meetings"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
