@@ -51,7 +51,8 @@ def _programme_filter() -> int | None:
 def health_queue():
     programme_id = _programme_filter()
     everyone = request.args.get("all") == "1"
-    rows = health.work_queue(current_user, programme_id, include_on_track=everyone)
+    every_pair = health.work_queue(current_user, programme_id, include_on_track=True)
+    rows = [r for r in every_pair if everyone or r.health.state != health.HealthState.ON_TRACK]
     programmes = [
         p
         for p in catalogue.listed(ids=access.programme_ids_for(current_user))
@@ -61,7 +62,7 @@ def health_queue():
     return render_template(
         "coordinator/health_queue.html",
         rows=rows,
-        counts=health.counts(health.work_queue(current_user, programme_id, include_on_track=True)),
+        counts=health.counts(every_pair),
         rates=checkins.answer_rates(current_user, programme_id),
         programmes=programmes,
         all_programmes=catalogue.listed(ids=access.programme_ids_for(current_user)),
