@@ -1,6 +1,7 @@
 """SQLAlchemy models. Importing this package registers every table on ``db.metadata``."""
 
 from mentormatch.models.audit import AuditEntry
+from mentormatch.models.health import CheckIn, PairNote
 from mentormatch.models.login_session import LoginSession
 from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.meetings import Meeting
@@ -14,6 +15,7 @@ from mentormatch.models.statuses import (
     OPEN_MENTORSHIP_STATUSES,
     ROUND_IN_PROGRESS,
     AgreementChannel,
+    CheckInKind,
     EndReason,
     GoalStatus,
     MeetingCadence,
@@ -38,6 +40,8 @@ __all__ = [
     "OPEN_MENTORSHIP_STATUSES",
     "ROUND_IN_PROGRESS",
     "AgreementChannel",
+    "CheckIn",
+    "CheckInKind",
     "EndReason",
     "GoalStatus",
     "MeetingCadence",
@@ -57,6 +61,7 @@ __all__ = [
     "LoginSession",
     "MatchingRound",
     "Meeting",
+    "PairNote",
     "MenteeProfile",
     "MentorProfile",
     "Mentorship",

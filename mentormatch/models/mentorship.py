@@ -80,6 +80,9 @@ class Mentorship(db.Model):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     mentee_rating: Mapped[int | None]
     mentor_rating: Mapped[int | None]
+    # the last nudge about meetings (services.mentorships.nudges): at most one per cadence
+    # period, claimed with a conditional UPDATE
+    nudged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     programme: Mapped[Programme] = relationship()
     mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])

@@ -149,6 +149,16 @@ class MeetingChannel(enum.StrEnum):
     IN_PERSON = "in-person"
 
 
+class CheckInKind(enum.StrEnum):
+    """A short survey of one side of a mentorship, private to coordinators: the fit check
+    after the first logged meeting, a pulse every CHECK_IN_PULSE_DAYS, the close-out survey
+    after it ended."""
+
+    FIT = "fit"
+    PULSE = "pulse"
+    CLOSEOUT = "closeout"
+
+
 def sql_in(values, column: str = "status") -> str:
     """``status IN ('a', 'b')`` for CHECK constraints and partial indexes."""
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"

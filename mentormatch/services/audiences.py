@@ -51,6 +51,11 @@ class Item(enum.StrEnum):
     MENTORSHIP_WORK = "mentorship-work"
     # its dates, counts (goals done, messages), statuses, end reason and ratings
     MENTORSHIP_FIGURES = "mentorship-figures"
+    # a check-in answer (fit check, pulse, close-out survey: a score and a comment): its
+    # author and coordinators; never the other side of the pair
+    CHECK_IN_ANSWER = "check-in-answer"
+    # a coordinator's note on a pair, and the pair's health state and reason
+    PAIR_NOTE = "pair-note"
 
 
 A = Audience
@@ -68,6 +73,8 @@ WHO_SEES: dict[Item, frozenset[Audience]] = {
     Item.MAIL: frozenset({A.SUBJECT}),
     Item.MENTORSHIP_WORK: frozenset({A.SUBJECT}),
     Item.MENTORSHIP_FIGURES: frozenset({A.SUBJECT, A.COORDINATORS}),
+    Item.CHECK_IN_ANSWER: frozenset({A.COORDINATORS, A.AUTHOR}),
+    Item.PAIR_NOTE: frozenset({A.COORDINATORS}),
 }
 
 # Mentee profile fields that are not ordinary profile data, and what they count as.

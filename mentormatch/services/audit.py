@@ -50,6 +50,9 @@ MEMBER_DECLINED = "member.declined"
 MEMBER_REMOVED = "member.removed"
 MEMBER_SEATS = "member.seats"
 COORDINATOR_ASSIGNED = "coordinator.assigned"
+MENTORSHIP_NUDGED = "mentorship.nudged"
+PAIR_NOTE_ADDED = "mentorship.note-added"
+REPAIR_PROPOSED = "mentorship.re-pair-proposed"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -80,6 +83,9 @@ ACTIONS = {
     MEMBER_REMOVED: "Removed someone from a programme",
     MEMBER_SEATS: "Set a mentor's seats in a programme",
     COORDINATOR_ASSIGNED: "Made someone a programme coordinator",
+    MENTORSHIP_NUDGED: "Nudged a pair about meeting",
+    PAIR_NOTE_ADDED: "Wrote a note on a pair",
+    REPAIR_PROPOSED: "Proposed a new mentor to a mentee",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.

@@ -43,6 +43,7 @@ from mentormatch.services import (
     sessions,
 )
 from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.mentorships import checkins
 from mentormatch.services.passwords import verify_password
 
 DELETED_NAME = "Deleted user"
@@ -137,6 +138,7 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
         ],
         "mentorships": [_mentorship(m, user, partners) for m in mentorships],
         "meetings": meetings.export_for(user_id),
+        "check_ins": checkins.export_for(user_id),  # their own answers only
         "pair_rules": _pair_rules(user, partners),
         "mails": [
             _columns(message, leave_out=("id", "attempts", "last_error", "next_attempt_at"))

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db
-from mentormatch.models import User
+from mentormatch.models import CheckIn, User
 from mentormatch.services import meetings, proposals
 from mentormatch.services.mentorships import closeout, messages, plan
 from tests.helpers import TEST_PASSWORD, csrf_token_from, general_programme_id, make_user
@@ -278,6 +278,23 @@ def _programme(app, world: World) -> None:
             text("SELECT id FROM programmes WHERE slug = 'general'")).scalar_one()  # fmt: skip
 
 
+def _fit_check_asked(app, world: World) -> None:
+    """mentee1's fit check of the accepted mentorship, waiting for her answer."""
+    with app.app_context():
+        check_in = CheckIn(mentorship_id=world.accepted, user_id=world.id("mentee1"), kind="fit")
+        db.session.add(check_in)
+        db.session.commit()
+        world.extra["check_in"] = check_in.id
+
+
+def _check_in(world: World) -> dict:
+    return {"mentorship_id": world.accepted, "check_in_id": world.extra["check_in"]}
+
+
+def _repair_mentee2(world: World) -> dict:
+    return {"programme_id": world.programme_a, "mentee_id": world.id("mentee2")}
+
+
 AGREEMENT = {"cadence": "monthly", "channel": "video", "confidentiality": "y"}
 
 PAIR = frozenset({"mentee1", "mentor1"})  # the people of the accepted mentorship
@@ -379,6 +396,25 @@ CASES = [
          prepare=_meeting_by("mentee1")),
     Case("meetings.log", "POST", _meeting, PAIR, form=lambda w: {"notes": "Went well"},
          prepare=_meeting_by("mentor1", accepted=True, past=True)),
+    # pair health: the work queue's actions on programme A's pairs are its coordinators';
+    # a check-in is its own author's only (not the other side of the pair, not coordinators)
+    Case("coordinator.nudge_pair", "POST", _mentorship, COORDINATORS),
+    Case("coordinator.pair_notes", "GET", _mentorship, COORDINATORS),
+    Case("coordinator.pair_notes", "POST", _mentorship, COORDINATORS,
+         form=lambda w: {"body": "Called both; all fine"}),
+    Case("coordinator.end_pair", "POST", _mentorship, COORDINATORS,
+         form=lambda w: {"reason": "no-time", **CONFIRMED}),
+    Case("coordinator.repair_options", "GET", _repair_mentee2, COORDINATORS,
+         prepare=_mentor2_declines),
+    Case("coordinator.repair_options", "POST", _repair_mentee2, COORDINATORS,
+         prepare=_mentor2_declines,
+         form=lambda w: {"mentor_id": w.id("mentor3"), **CONFIRMED}),
+    Case("coordinator.programme_top_up", "POST", lambda w: {"programme_id": w.programme_a},
+         COORDINATORS, prepare=_mentor2_declines, form=lambda w: CONFIRMED),
+    Case("mentorships.check_in", "GET", _check_in, frozenset({"mentee1"}),
+         prepare=_fit_check_asked),
+    Case("mentorships.check_in", "POST", _check_in, frozenset({"mentee1"}),
+         prepare=_fit_check_asked, form=lambda w: {"score": "4", "comment": "Good start"}),
 ]  # fmt: skip
 
 
@@ -420,6 +456,9 @@ SNAPSHOT_QUERIES = (
     "SELECT id, body, read_at FROM messages ORDER BY id",
     "SELECT id, plan_templates FROM programmes ORDER BY id",
     "SELECT id, status, sequence, starts_at, proposed_by_id, notes FROM meetings ORDER BY id",
+    "SELECT id, nudged_at FROM mentorships ORDER BY id",
+    "SELECT id, answered_at, score, comment FROM check_ins ORDER BY id",
+    "SELECT id, body FROM pair_notes ORDER BY id",
 )
 
 

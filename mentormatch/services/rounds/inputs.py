@@ -155,13 +155,15 @@ def load_unavailable_mentors(programme_id: int) -> UnavailableMentors:
     )
 
 
-def load_inputs(settings: RoundSettings) -> RoundInputs:
-    """Participants, their features, free seats, locks and forbids for ``settings``."""
+def load_inputs(settings: RoundSettings, include_matched: bool = False) -> RoundInputs:
+    """Participants, their features, free seats, locks and forbids for ``settings``.
+    ``include_matched``: keep chosen mentees who hold a mentorship now (re-pairing one whose
+    mentorship is about to be replaced)."""
     mentees, excluded = [], []
     for row in _mentee_rows(settings):
         if not row.active:
             excluded.append((row.id, "account deactivated"))
-        elif row.has_open:
+        elif row.has_open and not include_matched:
             excluded.append((row.id, "already has a mentor or a pending proposal"))
         elif not row.ready:
             excluded.append((row.id, "profile not ready for matching"))
