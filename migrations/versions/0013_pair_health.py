@@ -1,7 +1,7 @@
 """pair health: check-ins, coordinators' notes on pairs, and the last nudge of a mentorship
 
-Revision ID: 0014
-Revises: 0012
+Revision ID: 0013_pair_health
+Revises: 0012_meetings
 Create Date: 2026-12-01 10:00:00.000000
 
 New tables ``check_ins`` (a fit check, pulses and a close-out survey per side, answered with
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0014"
-down_revision = "0012"
+revision = "0013_pair_health"
+down_revision = "0012_meetings"
 branch_labels = None
 depends_on = None
 
