@@ -16,7 +16,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 
-
 # OWASP's minimum for Argon2id: m = 19 MiB (in KiB), t = 2, p = 1.
 OWASP_TIME_COST = 2
 OWASP_MEMORY_COST_KIB = 19 * 1024
