@@ -50,6 +50,9 @@ MEMBER_DECLINED = "member.declined"
 MEMBER_REMOVED = "member.removed"
 MEMBER_SEATS = "member.seats"
 COORDINATOR_ASSIGNED = "coordinator.assigned"
+OUTCOME_RECORDED = "outcome.recorded"
+OUTCOME_VERIFIED = "outcome.verified"
+OUTCOME_REMOVED = "outcome.removed"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -80,6 +83,9 @@ ACTIONS = {
     MEMBER_REMOVED: "Removed someone from a programme",
     MEMBER_SEATS: "Set a mentor's seats in a programme",
     COORDINATOR_ASSIGNED: "Made someone a programme coordinator",
+    OUTCOME_RECORDED: "Recorded a mentee's outcome",
+    OUTCOME_VERIFIED: "Verified a mentee's outcome",
+    OUTCOME_REMOVED: "Removed a mentee's outcome",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.
