@@ -295,6 +295,19 @@ def of_mentee(mentee_id: int) -> list[Outcome]:
     )
 
 
+def of_mentee_one_any(outcome_id: int) -> Outcome:
+    """An outcome by id (the caller checks who may act on it)."""
+    return _outcome(outcome_id)
+
+
+def of_mentee_one(mentee_id: int, outcome_id: int) -> Outcome:
+    """One of her outcomes; NotFound for anyone else's."""
+    outcome = db.session.get(Outcome, outcome_id)
+    if outcome is None or outcome.mentee_id != mentee_id:
+        raise NotFound("There is no such outcome among yours.")
+    return outcome
+
+
 def visible_to(viewer: User, mentee_id: int) -> list[Outcome] | None:
     """Her outcomes if ``viewer`` may see them (services.audiences), else None. Coordinators
     only see the people of their programmes."""
