@@ -119,9 +119,13 @@ def test_a_coordinator_records_and_verifies_and_the_audit_log_says_so(app):
                                 follow_redirects=True)  # fmt: skip
     assert "verified by a coordinator" in verified.get_data(as_text=True)
     with app.app_context():
-        actions = db.session.execute(
-            text("SELECT action FROM audit_entries WHERE action LIKE 'outcome.%' ORDER BY id")
-        ).scalars().all()
+        actions = (
+            db.session.execute(
+                text("SELECT action FROM audit_entries WHERE action LIKE 'outcome.%' ORDER BY id")
+            )
+            .scalars()
+            .all()
+        )
     assert actions == ["outcome.recorded", "outcome.verified"]
     # the mentee sees it as verified
     mentee_page = sign_in(app, pair.mentee.email).get("/mentee/outcomes").get_data(as_text=True)
