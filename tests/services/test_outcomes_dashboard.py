@@ -12,7 +12,7 @@ import statistics
 from datetime import UTC, date, datetime, timedelta
 
 from mentormatch import codes
-from mentormatch.countries import world_region
+from mentormatch.countries import WORLD_REGION_LABELS, world_region
 from mentormatch.extensions import db
 from mentormatch.models import Meeting, Mentorship, ProgrammeMember, User
 from mentormatch.services import accounts
@@ -155,7 +155,7 @@ def test_match_rates_equal_those_counted_by_hand(app):
         # by home region
         regions = by_key(board, "outcomes", "by-home-region")
         for country in COUNTRIES:
-            name = codes.label(world_region(country))
+            name = WORLD_REGION_LABELS[world_region(country)]
             members = [i for i in answered if spec(i)["country"] == country]
             won = [i for i in members if i in matched]
             assert (regions[name].count, regions[name].group) == (len(won), len(members))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mentormatch import codes
-from mentormatch.countries import world_region
+from mentormatch.countries import WORLD_REGION_LABELS, world_region
 from mentormatch.models import MATCHED_RESULTS, Programme
 from mentormatch.services.dashboard import cohort
 from mentormatch.services.dashboard.cohort import MenteeRow, Scope
@@ -136,6 +136,13 @@ def _label(code: str | None) -> str:
     return codes.label(code) if code else NOT_STATED
 
 
+def _home_region(mentee: MenteeRow) -> str:
+    if not mentee.home_country:
+        return NOT_STATED
+    region = world_region(mentee.home_country)
+    return WORLD_REGION_LABELS.get(region, codes.label(region))
+
+
 def _months_between(start: date, end: date) -> float:
     return (end - start).days / (365.25 / 12)
 
@@ -157,8 +164,7 @@ def outcomes_section(scope: Scope, mentees: list[MenteeRow]) -> Section:
         _breakdown("by-cohort", "Match rate by cohort (the year they joined)", answered,
                    lambda m: f"Joined in {m.joined_at.year}"),
         _breakdown("by-home-region", "Match rate by home region", answered,
-                   lambda m: _label(world_region(m.home_country)) if m.home_country
-                   else NOT_STATED),
+                   _home_region),
         _breakdown("by-visa-need", "Match rate by visa needed for training", answered,
                    lambda m: _label(m.visa_needed)),
         _breakdown("by-specialty", "Match rate by first-choice specialty", answered,

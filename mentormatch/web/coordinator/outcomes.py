@@ -89,7 +89,10 @@ def remove_outcome(outcome_id: int):
 
 
 def _chart(table) -> object:
+    """The table's SVG chart; None when every figure is suppressed (nothing to draw)."""
     rows = [(row.label, row.figure.fraction, row.figure.text) for row in table.rows]
+    if all(value is None for _, value, _ in rows):
+        return None
     if table.chart == "months":
         return charts.month_columns(table.title, rows)
     if table.chart == "values":
