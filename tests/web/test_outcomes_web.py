@@ -144,7 +144,7 @@ def _results(app, programme_id, how_many, result="matched"):
 
 def test_the_dashboard_its_csv_and_the_programme_scope(app):
     general = general_id(app)
-    research = new_programme(app, "research-b", "Research B")
+    research = new_programme(app, "research-b", "=Research B")
     _results(app, general, 5)
     _results(app, general, 1, "not-matched")
     _results(app, research, 2)
@@ -164,6 +164,7 @@ def test_the_dashboard_its_csv_and_the_programme_scope(app):
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
     [rate] = [row for row in rows if row[:3] == ["Outcomes", "headline", "Match rate"]]
     assert rate[4:] == ["fewer than 5", "fewer than 5"]
+    assert rows[0] == ["programmes", "'=Research B"]  # never run as a spreadsheet formula
     # a coordinator of programme B only: B's dashboard, never general's
     b_email = "coord-b@example.org"
     programme_coordinator(app, b_email, research)
@@ -171,7 +172,7 @@ def test_the_dashboard_its_csv_and_the_programme_scope(app):
     assert b.get(f"/coordinator/programmes/{general}/dashboard").status_code == 404
     assert b.get(f"/coordinator/programmes/{general}/dashboard.csv").status_code == 404
     rolled = b.get("/coordinator/dashboard").get_data(as_text=True)
-    assert "Research B" in rolled and "General" not in re.sub(r"<nav.*?</nav>", "", rolled,
+    assert "=Research B" in rolled and "General" not in re.sub(r"<nav.*?</nav>", "", rolled,
                                                               flags=re.S)  # fmt: skip
     assert "83%" not in rolled
     assert "Programmes compared" not in rolled  # one programme: no comparison
