@@ -105,9 +105,12 @@ def test_a_match_result_recorded_verified_and_on_the_dashboard(pages, live_serve
     coordinator.get_by_role("button", name="Verify").click()
     expect(coordinator.locator(".flash").filter(has_text="Outcome verified.")).to_be_visible()
     expect(coordinator.locator(".outcome").first).to_contain_text("verified by a coordinator")
+    assert fits_the_screen(coordinator)
+    shot(coordinator, shots, "mentee-outcomes-coordinator-1280")
 
     # the dashboard now counts five verified results: 4 of 5 matched
-    coordinator.get_by_role("link", name="Dashboard").click()
+    coordinator.get_by_role("link", name="Programmes").first.click()  # the coordinator's home
+    coordinator.get_by_role("link", name="Dashboard: engagement and outcomes").click()
     expect(
         coordinator.get_by_role("heading", name="Dashboard: all your programmes")
     ).to_be_visible()
