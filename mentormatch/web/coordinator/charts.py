@@ -192,7 +192,7 @@ def figure_bars(
     for k, (name, value, shown) in enumerate(rows):
         y = k * row
         parts.append(f"{name}: {shown}")
-        short = name if len(name) <= 24 else name[:23] + "…"
+        short = name if len(name) <= 21 else name[:20] + "…"  # the table has it whole
         body.append(
             Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(y + 16, short)
         )
