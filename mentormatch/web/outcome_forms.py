@@ -4,12 +4,15 @@ wrong; each field's hint says which kinds of outcome use it."""
 
 from __future__ import annotations
 
+from flask import request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
 from mentormatch import codes
+from mentormatch.models import Outcome
 from mentormatch.models.outcomes import OUTCOME_EXAMS
 from mentormatch.services.outcomes import records
+from mentormatch.web.coordinator.confirm import Confirmation
 
 
 def _select(label: str, choices, blank: str = "Choose…") -> SelectField:
@@ -38,3 +41,22 @@ class OutcomeForm(FlaskForm):
 
 class SharingForm(FlaskForm):
     shared = BooleanField("Share my outcomes with my mentor")
+
+
+def removal(outcome: Outcome, back_url: str, back_text: str) -> Confirmation:
+    """The confirmation before an outcome goes: it cannot be taken back."""
+    what = f"{records.KIND_LABELS[outcome.kind]} of {outcome.achieved_on.strftime('%d %b %Y')}"
+    lines = [f"{what}: {records.summary(outcome)}." if records.summary(outcome) else f"{what}."]
+    lines.append(
+        "Removing it cannot be undone: to have it back, record it again"
+        + (", and a coordinator verifies it again." if outcome.verified else ".")
+    )
+    return Confirmation(
+        title="Remove this outcome?",
+        lines=lines,
+        action=url_for(request.endpoint, outcome_id=outcome.id),
+        button="Remove it",
+        back_url=back_url,
+        back_text=back_text,
+        danger=True,
+    )

@@ -396,7 +396,7 @@ CASES = [
          prepare=_meeting_by("mentor1", accepted=True, past=True)),
     # outcomes: the mentee's own; coordinators of her programmes record and verify them
     Case("mentee.remove_outcome", "POST", _outcome, frozenset({"mentee1"}),
-         prepare=_outcome_recorded),
+         prepare=_outcome_recorded, form=lambda w: CONFIRMED),
     Case("coordinator.mentee_outcomes", "GET", lambda w: {"user_id": w.id("mentee1")},
          COORDINATORS, prepare=_outcome_recorded),
     Case("coordinator.mentee_outcomes", "POST", lambda w: {"user_id": w.id("mentee1")},
@@ -406,7 +406,7 @@ CASES = [
     Case("coordinator.verify_outcome", "POST", _outcome, COORDINATORS,
          prepare=_outcome_recorded),
     Case("coordinator.remove_outcome", "POST", _outcome, COORDINATORS,
-         prepare=_outcome_recorded),
+         prepare=_outcome_recorded, form=lambda w: CONFIRMED),
     # the dashboard of programme B, and its CSV: B's coordinators only
     Case("coordinator.programme_dashboard", "GET", _b, COORDINATORS_B),
     Case("coordinator.programme_dashboard_csv", "GET", _b, COORDINATORS_B),

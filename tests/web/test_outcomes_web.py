@@ -65,7 +65,13 @@ def test_a_mentee_records_shares_and_removes_an_outcome(app):
         f"/people/{pair.mentee.id}").get_data(as_text=True)  # fmt: skip
     with app.app_context():
         outcome_id = db.session.scalar(select(Outcome.id))
-    assert mentee.post(f"/mentee/outcomes/{outcome_id}/remove").status_code == 302
+    # removing asks first, and says it cannot be undone
+    asked = mentee.post(f"/mentee/outcomes/{outcome_id}/remove")
+    assert asked.status_code == 200 and "Removing it cannot be undone" in asked.get_data(
+        as_text=True)  # fmt: skip
+    assert outcome_count(app) == 1
+    removed = mentee.post(f"/mentee/outcomes/{outcome_id}/remove", data={"confirm": "yes"})
+    assert removed.status_code == 302
     assert outcome_count(app) == 0
 
 
@@ -127,6 +133,10 @@ def test_a_coordinator_records_and_verifies_and_the_audit_log_says_so(app):
             .all()
         )
     assert actions == ["outcome.recorded", "outcome.verified"]
+    asked = coordinator.post(f"/coordinator/outcomes/{outcome_id}/remove")
+    text_asked = asked.get_data(as_text=True)
+    assert "Remove this outcome?" in text_asked and "a coordinator verifies it again" in text_asked
+    assert outcome_count(app) == 1
     # the mentee sees it as verified
     mentee_page = sign_in(app, pair.mentee.email).get("/mentee/outcomes").get_data(as_text=True)
     assert "ECFMG certified" in mentee_page and "verified by a coordinator" in mentee_page

@@ -15,8 +15,9 @@ from mentormatch.services.outcomes import records
 from mentormatch.services.programmes import access, catalogue
 from mentormatch.web.coordinator import charts
 from mentormatch.web.coordinator.blueprint import bp
+from mentormatch.web.coordinator.confirm import confirmed, render_confirmation
 from mentormatch.web.forms import EmptyForm, apply_errors
-from mentormatch.web.outcome_forms import OutcomeForm
+from mentormatch.web.outcome_forms import OutcomeForm, removal
 
 
 def _mentee(user_id: int) -> User:
@@ -80,6 +81,11 @@ def remove_outcome(outcome_id: int):
         abort(400)
     outcome = _outcome_of_mine(outcome_id)
     mentee_id = outcome.mentee_id
+    if not confirmed():
+        back = url_for("coordinator.mentee_outcomes", user_id=mentee_id)
+        return render_confirmation(
+            removal(outcome, back, f"Outcomes of {outcome.mentee.full_name}")
+        )
     records.remove(outcome_id, current_user)
     flash("Outcome removed.", "success")
     return redirect(url_for("coordinator.mentee_outcomes", user_id=mentee_id))

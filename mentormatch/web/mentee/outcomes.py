@@ -10,9 +10,10 @@ from mentormatch.models.times import utcnow
 from mentormatch.services import profiles
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.outcomes import records
+from mentormatch.web.coordinator.confirm import confirmed, render_confirmation
 from mentormatch.web.forms import EmptyForm, apply_errors
 from mentormatch.web.mentee.views import bp
-from mentormatch.web.outcome_forms import OutcomeForm, SharingForm
+from mentormatch.web.outcome_forms import OutcomeForm, SharingForm, removal
 
 
 @bp.route("/outcomes", methods=["GET", "POST"])
@@ -64,8 +65,10 @@ def remove_outcome(outcome_id: int):
         abort(400)
     try:
         outcome = records.of_mentee_one(current_user.id, outcome_id)
-        records.remove(outcome.id, current_user)
     except NotFound:
         abort(404)
+    if not confirmed():
+        return render_confirmation(removal(outcome, url_for("mentee.outcomes"), "Your outcomes"))
+    records.remove(outcome.id, current_user)
     flash("Outcome removed.", "success")
     return redirect(url_for("mentee.outcomes"))
