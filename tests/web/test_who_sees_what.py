@@ -5,7 +5,8 @@ the mentor who accepted her, another mentee, another mentor, and a coordinator.
 Mina Rao (failed Step 1 once, J-1 visa) was proposed to Dr Dev Patel, who declined with a
 reason, then to Dr Ada Byrne, who accepted. A coordinator then forbade Mina with Dr Cara Lind
 and locked Omar Haddad with Dr Patel (neither pair was ever proposed), and replaced the
-Mina-Dr Patel rule with one of their own; every rule has a private note.
+Mina-Dr Patel rule with one of their own; every rule has a private note. Mina recorded a
+publication among her outcomes, which Dr Byrne sees only while she shares them.
 """
 
 from __future__ import annotations
