@@ -186,3 +186,28 @@ def test_the_dashboard_its_csv_and_the_programme_scope(app):
                                                               flags=re.S)  # fmt: skip
     assert "83%" not in rolled
     assert "Programmes compared" not in rolled  # one programme: no comparison
+
+
+def test_outcomes_to_verify_lists_only_the_coordinators_programmes(app):
+    general = general_id(app)
+    research = new_programme(app, "research-b", "Research B")
+    _results(app, general, 1)
+    _results(app, research, 1)
+    b_email = "coord-b@example.org"
+    programme_coordinator(app, b_email, research)
+    with app.app_context():
+        names = dict(db.session.execute(
+            text("SELECT o.id, u.full_name FROM outcomes o JOIN users u ON u.id = o.mentee_id"
+                 " ORDER BY o.id")).all())  # fmt: skip
+    [(general_outcome, general_name), (research_outcome, research_name)] = names.items()
+    b = sign_in(app, b_email)
+    page = b.get("/coordinator/outcomes").get_data(as_text=True)
+    assert research_name in page and general_name not in page
+    assert b.post(f"/coordinator/outcomes/{general_outcome}/verify").status_code == 404
+    verified = b.post(f"/coordinator/outcomes/{research_outcome}/verify", data={"back": "list"},
+                      follow_redirects=True)  # fmt: skip
+    body = verified.get_data(as_text=True)
+    assert "Outcome verified." in body and "Nothing to verify" in body
+    _, org_email = make_user(app, "coordinator")
+    everything = sign_in(app, org_email).get("/coordinator/outcomes").get_data(as_text=True)
+    assert general_name in everything and research_name not in everything  # verified now

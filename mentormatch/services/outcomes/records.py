@@ -17,11 +17,13 @@ from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from mentormatch import codes
 from mentormatch.extensions import db
 from mentormatch.models import (
     MatchResult,
+    MembershipStatus,
     MenteeProfile,
     Outcome,
     OutcomeKind,
@@ -317,6 +319,24 @@ def visible_to(viewer: User, mentee_id: int) -> list[Outcome] | None:
     if not audiences.may_see(held, audiences.Item.OUTCOMES):
         return None
     return of_mentee(mentee_id)
+
+
+def awaiting_verification(coordinator: User, limit: int = 200) -> list[Outcome]:
+    """Outcomes not verified yet of the mentees of ``coordinator``'s programmes (members now,
+    or who applied or left), the most recently recorded first."""
+    ids = access.programme_ids_for(coordinator)
+    query = (
+        select(Outcome)
+        .join(User, User.id == Outcome.mentee_id)
+        .where(Outcome.verified_at.is_(None), User.active.is_(True))
+        .options(selectinload(Outcome.mentee))
+        .order_by(Outcome.recorded_at.desc(), Outcome.id.desc())
+        .limit(limit)
+    )
+    clause = access.member_clause(Outcome.mentee_id, ids, statuses=tuple(MembershipStatus))
+    if clause is not None:
+        query = query.where(clause)
+    return list(db.session.scalars(query))
 
 
 def set_sharing(mentee_id: int, shared: bool) -> None:

@@ -59,6 +59,15 @@ def mentee_outcomes(user_id: int):
     ), status
 
 
+@bp.route("/outcomes")
+def outcomes_to_verify():
+    return render_template(
+        "coordinator/outcomes_to_verify.html",
+        outcomes=records.awaiting_verification(current_user),
+        button_form=EmptyForm(),
+    )
+
+
 def _outcome_of_mine(outcome_id: int):
     outcome = records.of_mentee_one_any(outcome_id)
     _mentee(outcome.mentee_id)
@@ -72,6 +81,8 @@ def verify_outcome(outcome_id: int):
     outcome = _outcome_of_mine(outcome_id)
     records.verify(outcome_id, current_user)
     flash("Outcome verified.", "success")
+    if request.form.get("back") == "list":
+        return redirect(url_for("coordinator.outcomes_to_verify"))
     return redirect(url_for("coordinator.mentee_outcomes", user_id=outcome.mentee_id))
 
 
