@@ -6,24 +6,28 @@ from mentormatch.models.login_session import LoginSession
 from mentormatch.models.mail import OutboxMessage
 from mentormatch.models.meetings import Meeting
 from mentormatch.models.mentorship import Mentorship
+from mentormatch.models.outcomes import Outcome, OutcomeSurvey
 from mentormatch.models.profiles import MenteeProfile, MentorProfile
 from mentormatch.models.programmes import Programme, ProgrammeCoordinator, ProgrammeMember
 from mentormatch.models.rounds import MatchingRound, PairRule, RoundPair, RoundUnmatched
 from mentormatch.models.statuses import (
     ENDINGS_TOLD_TO_COORDINATORS,
     LIVE_MEETING_STATUSES,
+    MATCHED_RESULTS,
     OPEN_MENTORSHIP_STATUSES,
     ROUND_IN_PROGRESS,
     AgreementChannel,
     CheckInKind,
     EndReason,
     GoalStatus,
+    MatchResult,
     MeetingCadence,
     MeetingChannel,
     MeetingStatus,
     MembershipStatus,
     MentorshipStatus,
     OutboxStatus,
+    OutcomeKind,
     PairRuleKind,
     PairRuleSource,
     ProgrammeKind,
@@ -37,6 +41,7 @@ from mentormatch.models.workspace import Agreement, Message, PlanGoal
 __all__ = [
     "ENDINGS_TOLD_TO_COORDINATORS",
     "LIVE_MEETING_STATUSES",
+    "MATCHED_RESULTS",
     "OPEN_MENTORSHIP_STATUSES",
     "ROUND_IN_PROGRESS",
     "AgreementChannel",
@@ -44,12 +49,14 @@ __all__ = [
     "CheckInKind",
     "EndReason",
     "GoalStatus",
+    "MatchResult",
     "MeetingCadence",
     "MeetingChannel",
     "MeetingStatus",
     "MembershipStatus",
     "MentorshipStatus",
     "OutboxStatus",
+    "OutcomeKind",
     "PairRuleKind",
     "PairRuleSource",
     "ProgrammeKind",
@@ -67,6 +74,8 @@ __all__ = [
     "Mentorship",
     "Message",
     "OutboxMessage",
+    "Outcome",
+    "OutcomeSurvey",
     "PairRule",
     "PlanGoal",
     "Programme",

@@ -53,6 +53,9 @@ COORDINATOR_ASSIGNED = "coordinator.assigned"
 MENTORSHIP_NUDGED = "mentorship.nudged"
 PAIR_NOTE_ADDED = "mentorship.note-added"
 REPAIR_PROPOSED = "mentorship.re-pair-proposed"
+OUTCOME_RECORDED = "outcome.recorded"
+OUTCOME_VERIFIED = "outcome.verified"
+OUTCOME_REMOVED = "outcome.removed"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -86,6 +89,9 @@ ACTIONS = {
     MENTORSHIP_NUDGED: "Nudged a pair about meeting",
     PAIR_NOTE_ADDED: "Wrote a note on a pair",
     REPAIR_PROPOSED: "Proposed a new mentor to a mentee",
+    OUTCOME_RECORDED: "Recorded a mentee's outcome",
+    OUTCOME_VERIFIED: "Verified a mentee's outcome",
+    OUTCOME_REMOVED: "Removed a mentee's outcome",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.

@@ -6,6 +6,7 @@ from mentormatch.web.coordinator import (  # noqa: F401 - each module adds its r
     directory,
     home,
     imports,
+    outcomes,
     pair_health,
     pair_rules,
     programmes,
