@@ -32,6 +32,7 @@ from mentormatch.models import (
     SignupMode,
 )
 from mentormatch.services.accounts import load_user_from_session
+from mentormatch.services.outcomes import records as outcome_records
 from mentormatch.services.profiles import completeness
 from mentormatch.services.proposals import deadline_passed
 from mentormatch.services.time_zones import local as local_time
@@ -150,6 +151,9 @@ def register_template_context(app: Flask) -> None:
             "PairRuleSource": PairRuleSource,
             "MembershipStatus": MembershipStatus,
             "SignupMode": SignupMode,
+            # a mentee's outcomes, in words (templates/_outcomes.html)
+            "kind_labels": outcome_records.KIND_LABELS,
+            "outcome_summary": outcome_records.summary,
         }
 
     app.add_template_filter(codes.label, "label_of")

@@ -115,6 +115,12 @@ DEFAULTS: dict[str, Any] = {
     "MEETING_MINUTES_MAX": 240,
     "MEETING_MAX_DAYS_AHEAD": 366,
     "MEETING_REMIND_HOURS_BEFORE": 24,
+    # The outcome survey (`mentormatch outcomes survey`): mailed after Match Day to mentees
+    # whose Match year it is, reminded every REMINDER_DAYS at most REMINDERS times until the
+    # Match result is recorded; nothing is mailed later than WINDOW_DAYS after Match Day.
+    "OUTCOME_SURVEY_REMINDER_DAYS": 14,
+    "OUTCOME_SURVEY_REMINDERS": 2,
+    "OUTCOME_SURVEY_WINDOW_DAYS": 120,
 }
 
 

@@ -1,5 +1,5 @@
 """Scheduled work of accepted mentorships: mentorships remind, mentorships digest,
-mentorships complete.
+mentorships complete, mentorships nudge, mentorships check-ins.
 
 Each is idempotent, so cron may run it at any frequency, even two at once: every reminder,
 digest and completion is claimed with a conditional update and happens once.
@@ -11,7 +11,7 @@ import click
 from flask.cli import with_appcontext
 
 from mentormatch.codes import plural
-from mentormatch.services.mentorships import agreement, closeout, messages
+from mentormatch.services.mentorships import agreement, checkins, closeout, messages, nudges
 
 
 @click.group("mentorships")
@@ -51,6 +51,30 @@ def complete_command() -> None:
     """Complete mentorships that reached their end date (unless both extended them)."""
     report = closeout.complete_due()
     click.echo(f"Completion: {plural(report.done, 'mentorship')} completed.")
+
+
+@mentorships_group.command("nudge")
+@with_appcontext
+def nudge_command() -> None:
+    """Remind pairs whose meeting is due (and their coordinators when overdue), at most once
+    per pair per cadence period."""
+    report = nudges.nudge_due()
+    click.echo(
+        f"Nudges: {plural(report.pairs, 'pair')} reminded to meet; coordinators told of "
+        f"{plural(report.coordinators_told, 'overdue pair')}"
+        f"{f'; {report.already_done} nudged earlier this period' if report.already_done else ''}."
+    )
+
+
+@mentorships_group.command("check-ins")
+@with_appcontext
+def check_ins_command() -> None:
+    """Ask the fit checks, pulses and close-out surveys that are due (each once)."""
+    report = checkins.send_due()
+    click.echo(
+        f"Check-ins asked: {plural(report.fit, 'fit check')}, {plural(report.pulse, 'pulse')}, "
+        f"{plural(report.closeout, 'close-out survey')} (each to both sides)."
+    )
 
 
 COMMANDS = (mentorships_group,)

@@ -39,6 +39,10 @@ class Mentorship(db.Model):
             sqlite_where=text(sql_in(OPEN_MENTORSHIP_STATUSES)),
             postgresql_where=text(sql_in(OPEN_MENTORSHIP_STATUSES)),
         ),
+        # "Has this mentee a mentorship (in some statuses) in this programme?", correlated per
+        # member: with the statuses as bound parameters SQLite cannot use the partial index
+        # above and, without this one, scanned every mentorship of the programme per member.
+        Index("ix_mentorships_mentee_programme", "mentee_id", "programme_id"),
         CheckConstraint(
             "end_reason IS NULL OR " + sql_in(EndReason, "end_reason"), name="end_reason_known"
         ),
@@ -80,6 +84,9 @@ class Mentorship(db.Model):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     mentee_rating: Mapped[int | None]
     mentor_rating: Mapped[int | None]
+    # the last nudge about meetings (services.mentorships.nudges): at most one per cadence
+    # period, claimed with a conditional UPDATE
+    nudged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     programme: Mapped[Programme] = relationship()
     mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])

@@ -72,6 +72,8 @@ class MenteeProfile(db.Model):
     prefers_img_mentor: Mapped[bool] = mapped_column(default=False)
     hours_per_month: Mapped[int | None]
     about: Mapped[str | None] = mapped_column(Text)
+    # the mentee's switch: her mentor (an accepted mentorship) sees her outcomes too
+    outcomes_shared: Mapped[bool] = mapped_column(default=False, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

@@ -151,6 +151,45 @@ class MeetingChannel(enum.StrEnum):
     IN_PERSON = "in-person"
 
 
+class CheckInKind(enum.StrEnum):
+    """A short survey of one side of a mentorship, private to coordinators: the fit check
+    after the first logged meeting, a pulse every CHECK_IN_PULSE_DAYS, the close-out survey
+    after it ended."""
+
+    FIT = "fit"
+    PULSE = "pulse"
+    CLOSEOUT = "closeout"
+
+
+class OutcomeKind(enum.StrEnum):
+    """A milestone on a mentee's way to US training (services.outcomes)."""
+
+    EXAM_PASSED = "exam-passed"
+    ECFMG_CERTIFIED = "ecfmg-certified"
+    USCE = "usce"  # US clinical experience gained
+    US_LETTER = "us-letter"  # a US letter of recommendation received
+    ABSTRACT = "abstract"
+    PUBLICATION = "publication"
+    RESEARCH_POSITION = "research-position"
+    APPLICATIONS = "applications"  # applications submitted (specialty, number of programmes)
+    INTERVIEWS = "interviews"
+    MATCH_RESULT = "match-result"
+    VISA_OBTAINED = "visa-obtained"
+
+
+class MatchResult(enum.StrEnum):
+    """The Match result an outcome records: matched in the Main Residency Match, matched
+    through SOAP (the week's Supplemental Offer and Acceptance Program), or not matched."""
+
+    MATCHED = "matched"
+    SOAP = "soap"
+    NOT_MATCHED = "not-matched"
+
+
+# Results that are a residency position.
+MATCHED_RESULTS = (MatchResult.MATCHED, MatchResult.SOAP)
+
+
 def sql_in(values, column: str = "status") -> str:
     """``status IN ('a', 'b')`` for CHECK constraints and partial indexes."""
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"

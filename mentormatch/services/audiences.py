@@ -15,7 +15,14 @@ from collections.abc import Iterable
 from sqlalchemy import and_, or_, select
 
 from mentormatch.extensions import db
-from mentormatch.models import OPEN_MENTORSHIP_STATUSES, Mentorship, MentorshipStatus, Role, User
+from mentormatch.models import (
+    OPEN_MENTORSHIP_STATUSES,
+    MenteeProfile,
+    Mentorship,
+    MentorshipStatus,
+    Role,
+    User,
+)
 
 
 class Audience(enum.StrEnum):
@@ -30,6 +37,9 @@ class Audience(enum.StrEnum):
     OPEN_PARTNER = "open-partner"
     # anyone the person was ever proposed to or with, whatever came of it
     PROPOSED_PARTNER = "proposed-partner"
+    # the other side of an accepted mentorship, while the mentee shares her outcomes with
+    # her mentor (MenteeProfile.outcomes_shared)
+    SHARING_PARTNER = "sharing-partner"
 
 
 class Item(enum.StrEnum):
@@ -57,6 +67,13 @@ class Item(enum.StrEnum):
     RANK_LIST = "rank-list"
     # a mentor's prefer / avoid mark on a mentee who ranked them, and an avoid's reason
     MENTOR_MARK = "mentor-mark"
+    # a check-in answer (fit check, pulse, close-out survey: a score and a comment): its
+    # author and coordinators; never the other side of the pair
+    CHECK_IN_ANSWER = "check-in-answer"
+    # a coordinator's note on a pair, and the pair's health state and reason
+    PAIR_NOTE = "pair-note"
+    # a mentee's outcomes: exams passed, letters, publications, the Match result, a visa
+    OUTCOMES = "outcomes"
 
 
 A = Audience
@@ -76,6 +93,9 @@ WHO_SEES: dict[Item, frozenset[Audience]] = {
     Item.MENTORSHIP_FIGURES: frozenset({A.SUBJECT, A.COORDINATORS}),
     Item.RANK_LIST: frozenset({A.SUBJECT, A.COORDINATORS}),
     Item.MENTOR_MARK: frozenset({A.AUTHOR, A.COORDINATORS}),
+    Item.CHECK_IN_ANSWER: frozenset({A.COORDINATORS, A.AUTHOR}),
+    Item.PAIR_NOTE: frozenset({A.COORDINATORS}),
+    Item.OUTCOMES: frozenset({A.SUBJECT, A.COORDINATORS, A.SHARING_PARTNER}),
 }
 
 # Mentee profile fields that are not ordinary profile data, and what they count as.
@@ -99,9 +119,11 @@ def from_relation(
     subject_id: int,
     statuses: Iterable[str] = (),
     author_id: int | None = None,
+    shares_outcomes: bool = False,
 ) -> frozenset[Audience]:
     """The viewer's audiences for data about ``subject_id``, given the statuses of every
-    mentorship (proposals included) between the two."""
+    mentorship (proposals included) between the two, and whether the subject shares her
+    outcomes with her mentor."""
     held = set()
     if viewer.id == subject_id:
         held.add(A.SUBJECT)
@@ -116,6 +138,8 @@ def from_relation(
         held.add(A.OPEN_PARTNER)
     if MentorshipStatus.ACCEPTED in statuses:
         held.add(A.ACCEPTED_PARTNER)
+        if shares_outcomes:
+            held.add(A.SHARING_PARTNER)
     return frozenset(held)
 
 
@@ -140,9 +164,20 @@ def mentorship_statuses(user_id: int, others: Iterable[int] | None = None) -> di
     return found
 
 
+def shares_outcomes(mentee_id: int) -> bool:
+    """The mentee's switch: does she share her outcomes with her mentor?"""
+    return bool(
+        db.session.scalar(
+            select(MenteeProfile.outcomes_shared).where(MenteeProfile.user_id == mentee_id)
+        )
+    )
+
+
 def audiences(viewer: User, subject_id: int, author_id: int | None = None) -> frozenset[Audience]:
-    """The viewer's audiences for data about ``subject_id`` (one query at most)."""
+    """The viewer's audiences for data about ``subject_id`` (two queries at most)."""
     statuses: Iterable[str] = ()
+    shared = False
     if viewer.id != subject_id:
         statuses = mentorship_statuses(viewer.id, [subject_id]).get(subject_id, ())
-    return from_relation(viewer, subject_id, statuses, author_id)
+        shared = MentorshipStatus.ACCEPTED in statuses and shares_outcomes(subject_id)
+    return from_relation(viewer, subject_id, statuses, author_id, shared)

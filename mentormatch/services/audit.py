@@ -53,6 +53,12 @@ COORDINATOR_ASSIGNED = "coordinator.assigned"
 PREFERENCE_WINDOW_SET = "preferences.window-set"
 PREFERENCES_IMPORTED = "preferences.imported"
 MENTEE_DECLINED_PROPOSAL = "proposal.declined-by-mentee"
+MENTORSHIP_NUDGED = "mentorship.nudged"
+PAIR_NOTE_ADDED = "mentorship.note-added"
+REPAIR_PROPOSED = "mentorship.re-pair-proposed"
+OUTCOME_RECORDED = "outcome.recorded"
+OUTCOME_VERIFIED = "outcome.verified"
+OUTCOME_REMOVED = "outcome.removed"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -86,6 +92,12 @@ ACTIONS = {
     PREFERENCE_WINDOW_SET: "Set a round's preference window",
     PREFERENCES_IMPORTED: "Imported rank lists",
     MENTEE_DECLINED_PROPOSAL: "Declined a proposal (as the mentee)",
+    MENTORSHIP_NUDGED: "Nudged a pair about meeting",
+    PAIR_NOTE_ADDED: "Wrote a note on a pair",
+    REPAIR_PROPOSED: "Proposed a new mentor to a mentee",
+    OUTCOME_RECORDED: "Recorded a mentee's outcome",
+    OUTCOME_VERIFIED: "Verified a mentee's outcome",
+    OUTCOME_REMOVED: "Removed a mentee's outcome",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.

@@ -26,6 +26,8 @@ from mentormatch.models import (
     MentorshipStatus,
     Message,
     OutboxMessage,
+    Outcome,
+    OutcomeSurvey,
     PairRule,
     PlanGoal,
     ProgrammeMember,
@@ -46,6 +48,8 @@ from mentormatch.services import (
     sessions,
 )
 from mentormatch.services.errors import NotFound, ValidationError
+from mentormatch.services.mentorships import checkins
+from mentormatch.services.outcomes import records as outcomes
 from mentormatch.services.passwords import verify_password
 
 DELETED_NAME = "Deleted user"
@@ -140,6 +144,9 @@ def export_personal_data(user_id: int) -> dict[str, Any]:
         ],
         "mentorships": [_mentorship(m, user, partners) for m in mentorships],
         "meetings": meetings.export_for(user_id),
+        "check_ins": checkins.export_for(user_id),  # their own answers only
+        # her own milestones (audiences.Item.OUTCOMES: she is their subject)
+        "outcomes": outcomes.export_for(user_id) if user.role == Role.MENTEE.value else [],
         "pair_rules": _pair_rules(user, partners),
         "choices": _choices(user_id),
         "mails": [
@@ -420,6 +427,10 @@ def _forget(user: User, old_email: str, old_name: str) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
+    # her outcomes and survey rounds describe her: they go (the programme reports count
+    # the people who are still here)
+    db.session.execute(delete(Outcome).where(Outcome.mentee_id == user.id))
+    db.session.execute(delete(OutcomeSurvey).where(OutcomeSurvey.mentee_id == user.id))
     _forget_workspace_text(user)
     # Unmatched reasons name the mentors who were full; the counts and codes stay.
     if user.role == Role.MENTOR.value and old_name:

@@ -1,16 +1,22 @@
 """The mentorship after acceptance, in headless chromium against a real server whose mail goes
-to a real SMTP server: the mentor accepts, both confirm the agreement, the mentee's plan shows
-the dates of the next Match cycle, messages are exchanged with one batched notification, and
-the mentorship is completed with a rating.
+to a real SMTP server (issue 14's whole "done when"): the mentor accepts, both confirm the
+agreement, the mentee's plan shows the dates of the next Match cycle, a meeting is proposed,
+moved once and accepted, the invitation attached to the mails parses back with the right UTC
+time and the same UID across the move, the meeting is logged, messages are exchanged with one
+batched notification, and the mentorship is completed with a rating. Bad input on the way (a
+goal dated before the mentorship, a meeting in the past, an empty and a 100 KB message) is
+refused with a message and saves nothing.
 
-Meetings are the meetings feature's journey (tests/e2e of branch p14-meet)."""
+tests/e2e/test_meetings_journey.py walks the meetings alone in more detail (time zones on
+the account page, a time the clocks skip, cancelling)."""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -25,6 +31,7 @@ from mentormatch.services.mentorships import calendar, messages
 from tests import databases
 from tests.e2e.conftest import PHONE, LiveServer, _MailLog
 from tests.helpers import TEST_PASSWORD
+from tests.meeting_helpers import a_day_ahead, event_of
 from tests.proposal_helpers import person, publish, run_round
 from tests.smtp_server import SMTPSink
 
@@ -156,12 +163,21 @@ def test_from_acceptance_to_a_completed_mentorship(pages, live_server, smtp):
     expect(phone.locator(".error-summary")).to_contain_text("before the mentorship began")
     refused_form_answers(pages)
 
-    # messages: three from her, one batched mail to him; an empty one is refused
     url = f"/mentorships/{messages_thread_id(app)}"
+    meet_and_log(pages, phone, desk, url, smtp, mentee, mentor, app)
+
+    # messages: three from her, one batched mail to him; an empty one is refused
     phone.goto(url + "#messages")
     phone.get_by_role("button", name="Send").tap()
     expect(phone.locator(".error-summary")).to_contain_text("Write a message before sending it")
     refused_form_answers(pages)
+    # so is one of 100 KB from a client that ignores the field's limit; nothing is saved
+    phone.locator("#body").evaluate("field => field.removeAttribute('maxlength')")
+    phone.get_by_label("Message", exact=True).fill("x" * 100_000)
+    phone.get_by_role("button", name="Send").tap()
+    expect(phone.locator(".error-summary")).to_contain_text("at most 10,000 characters")
+    refused_form_answers(pages)
+    assert message_count(app) == 0
     for body in ("Hello Irene!", "My Step 2 CK is booked for June.", "Could you read my CV?"):
         phone.get_by_label("Message", exact=True).fill(body)
         phone.get_by_role("button", name="Send").tap()
@@ -209,6 +225,90 @@ def refused_form_answers(pages) -> None:
     expected = [e for e in pages.console_errors if "status of 400 (BAD REQUEST)" in e]
     assert len(expected) == 1, pages.console_errors
     pages.console_errors.remove(expected[0])
+
+
+def meet_and_log(pages, phone, desk, url, smtp, mentee, mentor, app) -> None:
+    """She proposes a meeting (after one in the past is refused), he moves it once, she
+    accepts; every change mails both of them the invitation, and she logs it afterwards."""
+    first_day, second_day = a_day_ahead(20), a_day_ahead(21)
+    phone.goto(url)
+    phone.get_by_role("link", name="Propose a meeting").tap()
+    expect(phone.get_by_text("No meeting planned")).to_be_visible()
+    phone.get_by_label("Time zone").select_option("Asia/Kolkata")
+    phone.get_by_label("Day").fill((utcnow().date() - timedelta(days=1)).isoformat())
+    phone.get_by_label("Starts at").fill("19:30")
+    phone.get_by_label("Agenda").fill("US letters; my list of programmes")
+    phone.get_by_role("button", name="Propose this meeting").tap()
+    expect(phone.locator("#date-error")).to_contain_text("already passed")
+    refused_form_answers(pages)
+    assert meeting_count(app) == 0
+    phone.get_by_label("Day").fill(first_day.isoformat())
+    phone.get_by_role("button", name="Propose this meeting").tap()
+    expect(flash(phone, "Meeting proposed")).to_be_visible()
+    expect(phone.get_by_text("19:30 IST")).to_be_visible()
+    assert fits_the_screen(phone)
+
+    # he moves it to 08:00 the next day in New York
+    desk.goto(url)
+    desk.get_by_role("link", name="All meetings and their notes").click()
+    waiting = desk.locator(".meeting-list li").filter(has_text="Waiting for you")
+    waiting.get_by_role("link").first.click()
+    desk.locator("summary", has_text="Propose another time").click()
+    desk.get_by_label("Day").fill(second_day.isoformat())
+    desk.get_by_label("Starts at").fill("08:00")
+    desk.get_by_label("Time zone").select_option("America/New_York")
+    desk.get_by_role("button", name="Propose this time").click()
+    expect(flash(desk, "New time proposed")).to_be_visible()
+
+    # she accepts the new time
+    phone.reload()
+    expect(phone.get_by_text("moved 1 time")).to_be_visible()
+    phone.get_by_role("button", name="Accept this time").tap()
+    expect(flash(phone, "Meeting accepted")).to_be_visible()
+
+    # the invitations, as the SMTP server received them: proposed, moved, accepted
+    new_york = datetime.combine(second_day, datetime.min.time()).replace(hour=8)
+    expected_start = new_york.replace(tzinfo=ZoneInfo("America/New_York")).astimezone(UTC)
+    for address in (mentee.email, mentor.email):
+        deadline = utcnow().timestamp() + 10
+        while len(invitations := [m for m in mails_to(smtp, address, "") if m.attachments()]) < 3:
+            assert utcnow().timestamp() < deadline, [m.subject for m in smtp.received]
+            threading.Event().wait(0.05)
+        events = []
+        for mail in invitations:
+            [attachment] = mail.attachments()
+            assert attachment.get_content_type() == "text/calendar"
+            events.append(event_of(attachment.get_content()))
+        assert [method for method, _ in events] == ["REQUEST"] * 3
+        assert len({str(event["UID"]) for _, event in events}) == 1
+        assert [int(event["SEQUENCE"]) for _, event in events] == [0, 1, 1]
+        assert events[-1][1].decoded("DTSTART") == expected_start
+        assert str(events[-1][1]["STATUS"]) == "CONFIRMED"
+
+    # the meeting took place (two hours ago); she logs it, and he reads her log
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE meetings SET starts_at = :t"),
+            {"t": datetime.now(UTC) - timedelta(hours=2)},
+        )
+        db.session.commit()
+    phone.reload()
+    phone.get_by_label("Notes").fill("Went through the programme list together.")
+    phone.get_by_label("Next steps").fill("Ana asks two US attendings for letters.")
+    phone.get_by_role("button", name="Save the log").tap()
+    expect(flash(phone, "Meeting logged")).to_be_visible()
+    desk.reload()
+    expect(desk.locator("dd", has_text="Ana asks two US attendings for letters.")).to_be_visible()
+
+
+def meeting_count(app) -> int:
+    with app.app_context():
+        return db.session.execute(text("SELECT count(*) FROM meetings")).scalar_one()
+
+
+def message_count(app) -> int:
+    with app.app_context():
+        return db.session.execute(text("SELECT count(*) FROM messages")).scalar_one()
 
 
 def messages_thread_id(app) -> int:

@@ -22,9 +22,10 @@ from sqlalchemy import text
 
 from mentormatch.app import create_app
 from mentormatch.extensions import db
-from mentormatch.models import User
+from mentormatch.models import CheckIn, User
 from mentormatch.services import meetings, proposals
 from mentormatch.services.mentorships import closeout, messages, plan
+from mentormatch.services.outcomes import records as outcome_records
 from tests.helpers import TEST_PASSWORD, csrf_token_from, general_programme_id, make_user
 from tests.meeting_helpers import a_day_ahead
 from tests.programme_helpers import (
@@ -278,6 +279,37 @@ def _programme(app, world: World) -> None:
             text("SELECT id FROM programmes WHERE slug = 'general'")).scalar_one()  # fmt: skip
 
 
+def _fit_check_asked(app, world: World) -> None:
+    """mentee1's fit check of the accepted mentorship, waiting for her answer."""
+    with app.app_context():
+        check_in = CheckIn(mentorship_id=world.accepted, user_id=world.id("mentee1"), kind="fit")
+        db.session.add(check_in)
+        db.session.commit()
+        world.extra["check_in"] = check_in.id
+
+
+def _check_in(world: World) -> dict:
+    return {"mentorship_id": world.accepted, "check_in_id": world.extra["check_in"]}
+
+
+def _repair_mentee2(world: World) -> dict:
+    return {"programme_id": world.programme_a, "mentee_id": world.id("mentee2")}
+
+
+def _outcome_recorded(app, world: World) -> None:
+    """mentee1 recorded her Match result."""
+    with app.app_context():
+        mentee = db.session.get(User, world.id("mentee1"))
+        raw = {"kind": "match-result", "achieved_on": "2026-03-20", "match_result": "matched",
+               "match_year": "2026", "specialty": "internal-medicine"}  # fmt: skip
+        values = outcome_records.parse(raw, datetime.now(UTC).date())
+        world.extra["outcome"] = outcome_records.record(mentee.id, mentee, values).id
+
+
+def _outcome(world: World) -> dict:
+    return {"outcome_id": world.extra["outcome"]}
+
+
 AGREEMENT = {"cadence": "monthly", "channel": "video", "confidentiality": "y"}
 
 PAIR = frozenset({"mentee1", "mentor1"})  # the people of the accepted mentorship
@@ -438,6 +470,41 @@ CASES = [
          prepare=_choices_round, form=_window_form),
     Case("coordinator.set_preference_settings", "POST", _choices, COORDINATORS,
          prepare=_choices_round, form=lambda w: {"max_ranks": "5", "mode": "stable"}),
+    # pair health: the work queue's actions on programme A's pairs are its coordinators';
+    # a check-in is its own author's only (not the other side of the pair, not coordinators)
+    Case("coordinator.nudge_pair", "POST", _mentorship, COORDINATORS),
+    Case("coordinator.pair_notes", "GET", _mentorship, COORDINATORS),
+    Case("coordinator.pair_notes", "POST", _mentorship, COORDINATORS,
+         form=lambda w: {"body": "Called both; all fine"}),
+    Case("coordinator.end_pair", "POST", _mentorship, COORDINATORS,
+         form=lambda w: {"reason": "no-time", **CONFIRMED}),
+    Case("coordinator.repair_options", "GET", _repair_mentee2, COORDINATORS,
+         prepare=_mentor2_declines),
+    Case("coordinator.repair_options", "POST", _repair_mentee2, COORDINATORS,
+         prepare=_mentor2_declines,
+         form=lambda w: {"mentor_id": w.id("mentor3"), **CONFIRMED}),
+    Case("coordinator.programme_top_up", "POST", lambda w: {"programme_id": w.programme_a},
+         COORDINATORS, prepare=_mentor2_declines, form=lambda w: CONFIRMED),
+    Case("mentorships.check_in", "GET", _check_in, frozenset({"mentee1"}),
+         prepare=_fit_check_asked),
+    Case("mentorships.check_in", "POST", _check_in, frozenset({"mentee1"}),
+         prepare=_fit_check_asked, form=lambda w: {"score": "4", "comment": "Good start"}),
+    # outcomes: the mentee's own; coordinators of her programmes record and verify them
+    Case("mentee.remove_outcome", "POST", _outcome, frozenset({"mentee1"}),
+         prepare=_outcome_recorded, form=lambda w: CONFIRMED),
+    Case("coordinator.mentee_outcomes", "GET", lambda w: {"user_id": w.id("mentee1")},
+         COORDINATORS, prepare=_outcome_recorded),
+    Case("coordinator.mentee_outcomes", "POST", lambda w: {"user_id": w.id("mentee1")},
+         COORDINATORS, form=lambda w: {"kind": "ecfmg-certified", "achieved_on": "2025-06-01"}),
+    Case("coordinator.mentee_outcomes", "GET", lambda w: {"user_id": w.id("mentee_b")},
+         COORDINATORS_B, label="of a mentee of programme B only"),
+    Case("coordinator.verify_outcome", "POST", _outcome, COORDINATORS,
+         prepare=_outcome_recorded),
+    Case("coordinator.remove_outcome", "POST", _outcome, COORDINATORS,
+         prepare=_outcome_recorded, form=lambda w: CONFIRMED),
+    # the dashboard of programme B, and its CSV: B's coordinators only
+    Case("coordinator.programme_dashboard", "GET", _b, COORDINATORS_B),
+    Case("coordinator.programme_dashboard_csv", "GET", _b, COORDINATORS_B),
 ]  # fmt: skip
 
 
@@ -484,6 +551,11 @@ SNAPSHOT_QUERIES = (
     "SELECT round_id, opens_at, closes_at FROM preference_windows ORDER BY id",
     "SELECT id, preference_max_ranks, preference_rankers_named, preference_unranked_pairs, "
     "preference_mode FROM programmes ORDER BY id",
+    "SELECT id, nudged_at FROM mentorships ORDER BY id",
+    "SELECT id, answered_at, score, comment FROM check_ins ORDER BY id",
+    "SELECT id, body FROM pair_notes ORDER BY id",
+    "SELECT id, mentee_id, kind, verified_at, verified_by_id FROM outcomes ORDER BY id",
+    "SELECT user_id, outcomes_shared FROM mentee_profiles ORDER BY user_id",
 )
 
 

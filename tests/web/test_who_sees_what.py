@@ -5,7 +5,8 @@ the mentor who accepted her, another mentee, another mentor, and a coordinator.
 Mina Rao (failed Step 1 once, J-1 visa) was proposed to Dr Dev Patel, who declined with a
 reason, then to Dr Ada Byrne, who accepted. A coordinator then forbade Mina with Dr Cara Lind
 and locked Omar Haddad with Dr Patel (neither pair was ever proposed), and replaced the
-Mina-Dr Patel rule with one of their own; every rule has a private note.
+Mina-Dr Patel rule with one of their own; every rule has a private note. Mina recorded a
+publication among her outcomes, which Dr Byrne sees only while she shares them.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, User
-from mentormatch.services import audiences, proposals
+from mentormatch.services import audiences, privacy, proposals
+from mentormatch.services.outcomes import records
 from mentormatch.services.rounds import pair_rules
 from tests.helpers import TEST_PASSWORD, make_user
 from tests.proposal_helpers import Person, person, proposal_id, publish, run_round
@@ -29,6 +32,8 @@ NOTES = ("Note A: Mina asked", "Note B: the dean asked", "Note C: keep apart")
 # How the profile page and mails would show Mina's exam and visa details.
 SENSITIVE = ("Passed after a failed attempt", "J-1", "Outside the US")
 AUDIENCES = ("mina", "patel", "byrne", "omar", "lind", "coordinator")
+# Mina's outcome: hers, the coordinators', and her mentor's only while she shares it.
+OUTCOME_TITLE = "Visa barriers of IMGs: a scoping review"
 
 
 @dataclass
@@ -60,6 +65,11 @@ def world(app) -> World:
         pair_rules.set_pair_rule(mina.id, lind.id, "forbid", coordinator_id, NOTES[0])
         pair_rules.set_pair_rule(omar.id, patel.id, "lock", coordinator_id, NOTES[1])
         pair_rules.set_pair_rule(mina.id, patel.id, "forbid", coordinator_id, NOTES[2])
+    with app.app_context():
+        raw = {"kind": "publication", "achieved_on": "2026-02-02", "description": OUTCOME_TITLE,
+               "pmid": "31452104"}  # fmt: skip
+        mentee = db.session.get(User, mina.id)
+        records.record(mina.id, mentee, records.parse(raw, date(2026, 12, 1)))
     people = {
         "mina": mina, "patel": patel, "byrne": byrne, "omar": omar, "lind": lind,
         "coordinator": Person(coordinator_id, coordinator_email, "Test Coordinator"),
@@ -345,3 +355,66 @@ def test_the_exports_hold_ones_own_list_and_marks_and_no_anonymous_name(world, c
     assert lind["marks"] == [{"round_id": choices_world, "kind": "avoid",
                               "reason": AVOID_REASON, "mentee": None}]  # fmt: skip
     assert lind["rankings"] == []
+
+
+# --- outcomes --------------------------------------------------------------------------------
+
+
+def share(app, world: World, shared: bool) -> None:
+    with app.app_context():
+        records.set_sharing(world.id("mina"), shared)
+
+
+def test_outcomes_are_hers_and_the_coordinators_and_her_mentors_only_while_shared(app, world):
+    item = audiences.Item.OUTCOMES
+    with app.app_context():
+
+        def who_may() -> dict[str, bool]:
+            return {
+                name: audiences.may_see(
+                    audiences.audiences(db.session.get(User, world.id(name)), world.id("mina")),
+                    item,
+                )
+                for name in AUDIENCES
+            }
+
+        private = {"mina": True, "patel": False, "byrne": False, "omar": False, "lind": False,
+                   "coordinator": True}  # fmt: skip
+        assert who_may() == private
+    share(app, world, True)
+    with app.app_context():
+        assert who_may() == {**private, "byrne": True}  # the accepted mentor; not Dr Patel
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_the_profile_page_shows_outcomes_to_their_audience(app, world, shared):
+    share(app, world, shared)
+    for name in AUDIENCES:
+        response = page(world, name, f"/people/{world.id('mina')}")
+        text = response.get_data(as_text=True)
+        expected = name in ("mina", "coordinator") or (shared and name == "byrne")
+        assert (OUTCOME_TITLE in text) is expected, name
+        assert ("31452104" in text) is expected, name
+    # her outcomes page is hers; a mentor never reaches it
+    assert OUTCOME_TITLE in page(world, "mina", "/mentee/outcomes").get_data(as_text=True)
+    assert page(world, "byrne", "/mentee/outcomes").status_code == 403
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_only_her_export_holds_her_outcomes(world, app, shared):
+    share(app, world, shared)
+    for name in AUDIENCES:
+        exported = export_of(world, name)
+        assert (OUTCOME_TITLE in json.dumps(exported)) is (name == "mina"), name
+    [outcome] = export_of(world, "mina")["outcomes"]
+    assert outcome["kind"] == "publication" and outcome["pmid"] == "31452104"
+    assert outcome["recorded_by"] == "you" and outcome["verified_at"] is None
+
+
+def test_deleting_her_account_deletes_her_outcomes(app, world):
+    with app.app_context():
+        privacy.delete_account(world.id("mina"), None)
+    response = page(world, "coordinator", f"/people/{world.id('mina')}")
+    assert OUTCOME_TITLE not in response.get_data(as_text=True)
+    with app.app_context():
+        assert records.of_mentee(world.id("mina")) == []

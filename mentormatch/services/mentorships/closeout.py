@@ -25,7 +25,7 @@ from mentormatch.models import (
 )
 from mentormatch.models.times import as_utc, utcnow
 from mentormatch.services import audit, mail, mail_messages, meetings, proposals, seats
-from mentormatch.services.errors import ServiceError, ValidationError
+from mentormatch.services.errors import NotFound, ServiceError, ValidationError
 from mentormatch.services.mentorships.calendar import add_months
 from mentormatch.services.mentorships.pair import load_active, load_for
 from mentormatch.services.programmes import access
@@ -103,6 +103,48 @@ def end(mentorship_id: int, user_id: int, reason: str | None, rating: str | int 
     db.session.commit()
     db.session.refresh(mentorship)
     return mentorship
+
+
+def end_by_coordinator(
+    mentorship_id: int, coordinator: User, reason: str | None, now: datetime | None = None
+) -> Mentorship:
+    """A coordinator of its programme ends an active mentorship (from the work queue): the
+    same close-out (seat freed, pair forbidden, meetings ahead cancelled), both sides told."""
+    mentorship = db.session.get(Mentorship, mentorship_id)
+    if mentorship is None or not access.coordinates(coordinator, mentorship.programme_id):
+        raise NotFound(f"No mentorship {mentorship_id}.")
+    if reason not in set(EndReason) or reason == EndReason.COMPLETED:
+        raise ValidationError.single("reason", "Choose why the mentorship ends.")
+    if not close_for_repair(mentorship, coordinator, reason, now or utcnow()):
+        raise AlreadyDone("This mentorship has ended already.")
+    db.session.commit()
+    db.session.refresh(mentorship)
+    return mentorship
+
+
+def close_for_repair(
+    mentorship: Mentorship, coordinator: User, reason: str, now: datetime
+) -> bool:
+    """End an active mentorship for its coordinator, telling both sides, in the caller's
+    transaction (the caller commits; False, rolled back: it was no longer active)."""
+    if not _close(
+        mentorship, now, coordinator, end_reason=str(reason), ended_by_id=coordinator.id
+    ):
+        return False
+    audit.record(coordinator, audit.MENTORSHIP_ENDED, mentorship, reason=str(reason))
+    link = mail.absolute_url("mentorships.show", mentorship_id=mentorship.id)
+    for person in (mentorship.mentee, mentorship.mentor):
+        mail_messages.queue(
+            person.email,
+            "mentorship_ended_by_coordinator",
+            MentorshipStatus.ENDED,
+            person=person,
+            other=mentorship.other(person.id),
+            mentorship=mentorship,
+            reason=REASON_LABELS[EndReason(reason)].lower(),
+            link=link,
+        )
+    return True
 
 
 def _close(mentorship: Mentorship, now: datetime, actor: User | None = None, **values) -> bool:

@@ -1,5 +1,7 @@
 """After publishing: how the mentors answered, and a top-up round for the mentees whose mentor
-declined or let the proposal expire. (Extending deadlines and reminding mentors now are
+declined or let the proposal expire; and a programme's top-up round for everyone there who
+needs a new mentor (declined or expired, or a mentorship ended early: not a good fit, no time,
+no response, other). (Extending deadlines and reminding mentors now are
 ``services.proposals``.)
 
 Reads never write; ``start_top_up`` makes one new round.
@@ -15,15 +17,19 @@ from sqlalchemy.orm import aliased
 from mentormatch.extensions import db
 from mentormatch.models import (
     OPEN_MENTORSHIP_STATUSES,
+    EndReason,
     MatchingRound,
+    MembershipStatus,
     MenteeProfile,
     Mentorship,
     MentorshipStatus,
+    ProgrammeMember,
     RoundStatus,
     User,
 )
 from mentormatch.models.times import utcnow
 from mentormatch.services.errors import ValidationError
+from mentormatch.services.programmes import catalogue
 from mentormatch.services.rounds import transitions
 from mentormatch.services.rounds.lookup import get_round
 from mentormatch.services.rounds.settings import NAME_MAX, RoundSettings
@@ -136,3 +142,65 @@ def start_top_up(round_id: int, actor_id: int | None = None) -> MatchingRound:
         programme_id=matching_round.programme_id,
     )
     return transitions.create_and_start(settings, actor_id, top_up_of_id=round_id)
+
+
+# --- a programme's top-up: everyone who needs a new mentor ------------------------------------
+
+
+def needing_new_mentor(programme_id: int) -> list[int]:
+    """Active mentees of the programme, without a mentor or a pending proposal there, whose
+    latest mentorship there was declined, expired or ended early (any reason but completed),
+    by id. A mentee whose fit is poor joins them once her mentorship is ended."""
+    latest = (
+        select(Mentorship.mentee_id, func.max(Mentorship.id).label("last_id"))
+        .where(Mentorship.programme_id == programme_id)
+        .group_by(Mentorship.mentee_id)
+        .subquery()
+    )
+    ended_early = (Mentorship.status == MentorshipStatus.ENDED) & (
+        Mentorship.end_reason != EndReason.COMPLETED.value
+    )
+    return list(
+        db.session.scalars(
+            select(Mentorship.mentee_id)
+            .join(latest, latest.c.last_id == Mentorship.id)
+            .join(User, User.id == Mentorship.mentee_id)
+            .join(
+                ProgrammeMember,
+                (ProgrammeMember.user_id == User.id)
+                & (ProgrammeMember.programme_id == programme_id),
+            )
+            .where(
+                Mentorship.status.in_(REMATCHABLE) | ended_early,
+                User.active.is_(True),
+                ProgrammeMember.status == MembershipStatus.ACTIVE.value,
+            )
+            .order_by(Mentorship.mentee_id)
+        )
+    )
+
+
+def start_programme_top_up(programme_id: int, actor_id: int | None = None) -> MatchingRound:
+    """A round of just the programme's mentees who need a new mentor, with the programme's
+    default round settings; past answers and endings forbid their old mentors. Queued to run
+    like any round (reviewed and published like one)."""
+    programme = catalogue.get(programme_id)
+    mentee_ids = needing_new_mentor(programme_id)
+    if not mentee_ids:
+        raise ValidationError.single(
+            "programme",
+            f"Nobody in {programme.name} is waiting for a new mentor: no decline, expiry or "
+            "early ending without a new mentor since.",
+        )
+    defaults = programme.round_defaults or {}
+    base = RoundSettings(name="top-up")
+    name = f"{programme.name}"[: NAME_MAX - len(TOP_UP_SUFFIX) - 11]
+    settings = RoundSettings(
+        name=f"{name} {utcnow():%Y-%m-%d}{TOP_UP_SUFFIX}",
+        weights={**base.weights, **(defaults.get("weights") or {})},
+        objective=defaults.get("objective") or base.objective,
+        min_score=defaults.get("min_score"),
+        mentee_ids=tuple(mentee_ids),
+        programme_id=programme_id,
+    )
+    return transitions.create_and_start(settings, actor_id)

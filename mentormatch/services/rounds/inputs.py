@@ -198,14 +198,17 @@ def _preferences(round_id, mentee_index, mentor_index) -> tuple[np.ndarray, np.n
     )
 
 
-def load_inputs(settings: RoundSettings, round_id: int | None = None) -> RoundInputs:
+def load_inputs(
+    settings: RoundSettings, round_id: int | None = None, include_matched: bool = False
+) -> RoundInputs:
     """Participants, their features, free seats, locks and forbids for ``settings`` (and the
-    stated preferences of round ``round_id``)."""
+    stated preferences of round ``round_id``). ``include_matched``: keep chosen mentees who
+    hold a mentorship now (re-pairing one whose mentorship is about to be replaced)."""
     mentees, excluded = [], []
     for row in _mentee_rows(settings):
         if not row.active:
             excluded.append((row.id, "account deactivated"))
-        elif row.has_open:
+        elif row.has_open and not include_matched:
             excluded.append((row.id, "already has a mentor or a pending proposal"))
         elif not row.ready:
             excluded.append((row.id, "profile not ready for matching"))

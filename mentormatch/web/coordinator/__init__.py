@@ -6,6 +6,8 @@ from mentormatch.web.coordinator import (  # noqa: F401 - each module adds its r
     directory,
     home,
     imports,
+    outcomes,
+    pair_health,
     pair_rules,
     preferences,
     programmes,

@@ -178,3 +178,90 @@ def grouped_counts(
         y += gap
     desc = "; ".join(parts) + "."
     return _svg(title, desc, max(row, y - gap), body, "chart-grouped", width)
+
+
+def figure_bars(
+    title: str, rows: Sequence[tuple[str, float | None, str]], scale: float = 1.0
+) -> Markup:
+    """Labelled horizontal bars of dashboard figures: (label, value or None, text). A
+    suppressed figure (None) has no bar, only its text ("fewer than 5"). Bars run from 0 to
+    ``scale`` (1 for rates)."""
+    width, row, label_width = 360, 24, 150
+    span = width - label_width - 92
+    body, parts = [], []
+    for k, (name, value, shown) in enumerate(rows):
+        y = k * row
+        parts.append(f"{name}: {shown}")
+        short = name if len(name) <= 21 else name[:20] + "…"  # the table has it whole
+        body.append(
+            Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(y + 16, short)
+        )
+        body.append(
+            Markup(
+                '<rect class="chart-track" x="{}" y="{}" width="{}" height="14" rx="3"/>'
+            ).format(label_width, y + 4, span)
+        )
+        if value is not None and scale:
+            body.append(
+                Markup(
+                    '<rect class="chart-fill" x="{}" y="{}" width="{}" height="14" rx="3"/>'
+                ).format(label_width, y + 4, round(span * max(0.0, min(1.0, value / scale)), 1))
+            )
+        body.append(
+            Markup('<text class="chart-value" x="{}" y="{}" text-anchor="end">{}</text>').format(
+                width, y + 16, shown
+            )
+        )
+    desc = "; ".join(parts) + "." if parts else "No figures."
+    return _svg(title, desc, max(row, row * len(rows)), body, "chart-figures", width)
+
+
+def month_columns(title: str, rows: Sequence[tuple[str, float | None, str]]) -> Markup:
+    """A column per month of a dashboard figure (meetings per pair); a suppressed month has no
+    column and a dash above its label."""
+    width, left, plot_top, plot_bottom = 360, 4, 16, 130
+    slot = (width - left) / (len(rows) or 1)
+    top = max((value for _, value, _ in rows if value is not None), default=0) or 1
+    body = [
+        Markup('<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
+            left, plot_bottom, width, plot_bottom
+        )
+    ]
+    parts = []
+    for k, (name, value, shown) in enumerate(rows):
+        parts.append(f"{name}: {shown}")
+        x = round(left + k * slot + 2, 1)
+        middle = round(x + (slot - 4) / 2, 1)
+        if value is not None:
+            height = round((plot_bottom - plot_top) * value / top, 1)
+            body.append(
+                Markup(
+                    '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{}</title></rect>"
+                ).format(
+                    x,
+                    round(plot_bottom - height, 1),
+                    round(slot - 4, 1),
+                    height,
+                    f"{name}: {shown}",
+                )
+            )
+            body.append(
+                Markup(
+                    '<text class="chart-value" x="{}" y="{}" text-anchor="middle">{}</text>'
+                ).format(middle, round(plot_bottom - height - 3, 1), f"{value:.1f}")
+            )
+        else:
+            body.append(
+                Markup(
+                    '<text class="chart-value" x="{}" y="{}" text-anchor="middle">–</text>'
+                ).format(middle, plot_bottom - 4)
+            )
+        body.append(
+            Markup(
+                '<text class="chart-label chart-small" x="{}" y="{}" text-anchor="middle">'
+                "{}</text>"
+            ).format(middle, plot_bottom + 14, name.split(" ")[0])
+        )
+    desc = "; ".join(parts) + "."
+    return _svg(title, desc, plot_bottom + 20, body, "chart-months", width)

@@ -91,3 +91,10 @@ class RateForm(FlaskForm):
     rating = RadioField(
         "Your rating", choices=[(str(n), str(n)) for n in closeout.RATINGS], validate_choice=False
     )
+
+
+class CheckInForm(FlaskForm):
+    score = RadioField(
+        "Your answer", choices=[(str(n), str(n)) for n in (1, 2, 3, 4, 5)], validate_choice=False
+    )
+    comment = TextAreaField("Comment (optional)")

@@ -22,6 +22,7 @@ from mentormatch.services import meetings
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.mentorships import (
     agreement,
+    checkins,
     closeout,
     messages,
     page,
@@ -34,6 +35,7 @@ from mentormatch.web.forms import EmptyForm, apply_errors
 from mentormatch.web.guards import require_sign_in
 from mentormatch.web.mentorships.forms import (
     AgreementForm,
+    CheckInForm,
     CommentForm,
     CreatePlanForm,
     EndForm,
@@ -126,6 +128,8 @@ def _render(summary: page.Summary, status: int = 200, **forms):
         confidentiality=agreement.CONFIDENTIALITY,
         goal_labels=plan_templates.GOALS,
         message_max=current_app.config["MESSAGE_MAX_CHARS"],
+        check_ins=checkins.waiting_for(current_user.id, mentorship.id),
+        check_in_titles=checkins.TITLES,
         next_meeting=meetings.next_meeting(mentorship.id),
         **defaults,
     ), status
@@ -321,3 +325,34 @@ def extend(mentorship_id: int):
     else:
         done = f"Extended: the mentorship now runs until {mentorship.ends_on:%d %B %Y}."
     return _back(mentorship_id, "close", done)
+
+
+@bp.route("/<int:mentorship_id>/check-ins/<int:check_in_id>", methods=["GET", "POST"])
+def check_in(mentorship_id: int, check_in_id: int):
+    """The person's own check-in (fit, pulse or close-out): a score and a comment that only
+    coordinators read. Anyone else, the other side included, gets 404."""
+    item = checkins.get_for(check_in_id, mentorship_id, current_user.id)
+    form = CheckInForm()
+    status = 200
+    if request.method == "POST":
+        _checked(form)
+        try:
+            checkins.answer(
+                check_in_id, mentorship_id, current_user.id, form.score.data, form.comment.data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 400
+        except checkins.AlreadyAnswered as error:
+            flash(str(error), "info")
+            return redirect(url_for("mentorships.show", mentorship_id=mentorship_id))
+        else:
+            flash("Thank you: your answer went to the programme's coordinators.", "success")
+            return redirect(url_for("mentorships.show", mentorship_id=mentorship_id))
+    return render_template(
+        "mentorships/check_in.html",
+        form=form,
+        check_in=item,
+        title=checkins.TITLES[item.kind],
+        question=checkins.question(item),
+    ), status

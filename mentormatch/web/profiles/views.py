@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from mentormatch.models import Role
 from mentormatch.services import profiles
 from mentormatch.services.errors import NotFound
+from mentormatch.services.outcomes import records
 from mentormatch.web.forms import EmptyForm
 from mentormatch.web.guards import require_sign_in
 
@@ -21,4 +23,10 @@ def show(user_id: int):
         view = profiles.profile_for_viewer(current_user, user_id)
     except NotFound:
         abort(404)
-    return render_template("profiles/show.html", view=view, active_form=EmptyForm())
+    # her outcomes, when the viewer is among their audience (None: not shown at all)
+    outcomes = (
+        records.visible_to(current_user, user_id) if view.person.role == Role.MENTEE else None
+    )
+    return render_template(
+        "profiles/show.html", view=view, active_form=EmptyForm(), outcomes=outcomes
+    )

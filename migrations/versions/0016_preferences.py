@@ -1,7 +1,7 @@
 """preferences: a round's preference window, mentees' rank lists, mentors' marks
 
-Revision ID: 0013
-Revises: 0012_meetings
+Revision ID: 0016_preferences
+Revises: 0015_mentorship_lookup_index
 Create Date: 2026-12-01 10:00:00.000000
 
 New tables ``preference_windows`` (one per round), ``mentee_rankings`` (rank 1..50 of a
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0013"
-down_revision = "0012_meetings"
+revision = "0016_preferences"
+down_revision = "0015_mentorship_lookup_index"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,62 @@
+"""The outcome form, shared by the mentee's outcomes page and a coordinator's page of one
+mentee. The fields accept any text: services.outcomes.records checks them and says what is
+wrong; each field's hint says which kinds of outcome use it."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+
+from mentormatch import codes
+from mentormatch.models import Outcome
+from mentormatch.models.outcomes import OUTCOME_EXAMS
+from mentormatch.services.outcomes import records
+from mentormatch.web.coordinator.confirm import Confirmation
+
+
+def _select(label: str, choices, blank: str = "Choose…") -> SelectField:
+    return SelectField(label, choices=[("", blank), *choices], validate_choice=False, default="")
+
+
+class OutcomeForm(FlaskForm):
+    kind = _select(
+        "What you achieved", [(k.value, text) for k, text in records.KIND_LABELS.items()]
+    )
+    achieved_on = StringField("Date", render_kw={"type": "date", "autocomplete": "off"})
+    exam = _select("Exam", [(e, records.EXAM_LABELS[e]) for e in OUTCOME_EXAMS])
+    match_result = _select(
+        "Match result", [(r.value, text) for r, text in records.RESULT_LABELS.items()]
+    )
+    match_year = StringField("Match year", render_kw={"inputmode": "numeric", "maxlength": 4})
+    specialty = _select("Specialty", [(s, codes.label(s)) for s in codes.SPECIALTY_CODES])
+    number = StringField("How many", render_kw={"inputmode": "numeric", "maxlength": 3})
+    description = StringField("Title or description (optional)", render_kw={"maxlength": 300})
+    doi = StringField("DOI (optional)", render_kw={"placeholder": "10.1000/xyz123"})
+    pmid = StringField("PMID (optional)", render_kw={"inputmode": "numeric", "maxlength": 8})
+
+    def values(self) -> dict[str, str]:
+        return {name: field.data or "" for name, field in self._fields.items()}
+
+
+class SharingForm(FlaskForm):
+    shared = BooleanField("Share my outcomes with my mentor")
+
+
+def removal(outcome: Outcome, back_url: str, back_text: str) -> Confirmation:
+    """The confirmation before an outcome goes: it cannot be taken back."""
+    what = f"{records.KIND_LABELS[outcome.kind]} of {outcome.achieved_on.strftime('%d %b %Y')}"
+    lines = [f"{what}: {records.summary(outcome)}." if records.summary(outcome) else f"{what}."]
+    lines.append(
+        "Removing it cannot be undone: to have it back, record it again"
+        + (", and a coordinator verifies it again." if outcome.verified else ".")
+    )
+    return Confirmation(
+        title="Remove this outcome?",
+        lines=lines,
+        action=url_for(request.endpoint, outcome_id=outcome.id),
+        button="Remove it",
+        back_url=back_url,
+        back_text=back_text,
+        danger=True,
+    )
