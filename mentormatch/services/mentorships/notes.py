@@ -42,7 +42,10 @@ def add(
     if len(text) > NOTE_MAX:
         raise ValidationError.single("body", f"Keep the note under {NOTE_MAX} characters.")
     note = PairNote(
-        mentorship_id=mentorship.id, author_id=coordinator.id, body=text, created_at=now or utcnow()
+        mentorship_id=mentorship.id,
+        author_id=coordinator.id,
+        body=text,
+        created_at=now or utcnow(),
     )
     db.session.add(note)
     audit.record(coordinator, audit.PAIR_NOTE_ADDED, mentorship)
