@@ -70,29 +70,31 @@ class PairHistory:
         cadence = self.programme_cadence
         if self.agreement is not None and self.agreement[0] <= moment:
             cadence = self.agreement[1]
-        ahead = [
-            starts
-            for booked, starts, cancelled in self.bookings
-            if booked <= moment < starts and (cancelled is None or cancelled > moment)
-        ]
-        noted = _latest(self.notes, moment)
-
-        def unhandled(moments: list[datetime]) -> datetime | None:
-            at = _latest(moments, moment)
-            return None if at is None or (noted is not None and noted >= at) else at
-
+        ahead = None
+        for booked, starts, cancelled in self.bookings:
+            if booked <= moment < starts and (cancelled is None or cancelled > moment):
+                ahead = starts if ahead is None else min(ahead, starts)
+        poor_fit = _latest(self.poor_fits, moment)
+        problem = _latest(self.problems, moment)
+        if poor_fit is not None or problem is not None:
+            noted = _latest(self.notes, moment)
+            if noted is not None:  # a note written after a sign handles it
+                poor_fit = None if poor_fit is not None and noted >= poor_fit else poor_fit
+                problem = None if problem is not None and noted >= problem else problem
         return health.Facts(
             accepted_at=self.accepted_at,
             cadence=cadence,
             last_held_at=_latest(self.held, moment),
-            next_meeting_at=min(ahead, default=None),
-            poor_fit_at=unhandled(self.poor_fits),
-            problem_at=unhandled(self.problems),
+            next_meeting_at=ahead,
+            poor_fit_at=poor_fit,
+            problem_at=problem,
         )
 
 
 def _latest(moments: list[datetime], moment: datetime) -> datetime | None:
     """The latest of sorted ``moments`` at or before ``moment``."""
+    if not moments:
+        return None
     k = bisect_right(moments, moment)
     return moments[k - 1] if k else None
 
