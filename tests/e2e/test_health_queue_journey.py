@@ -275,4 +275,10 @@ def test_the_dashboard_shows_health_over_time_and_check_in_scores(
         page.screenshot(path=str(tmp_path / f"dashboard-{name}.png"), full_page=True)
         health.screenshot(path=str(tmp_path / f"dashboard-health-{name}.png"))
         scores.screenshot(path=str(tmp_path / f"dashboard-check-ins-{name}.png"))
+    # printed for a funder: both sections, their charts, no buttons
+    page.emulate_media(media="print")
+    expect(health.locator("svg.chart-stacked")).to_be_visible()
+    expect(scores.locator("svg.chart-figures").first).to_be_visible()
+    expect(page.locator(".report-tools")).to_be_hidden()
+    page.screenshot(path=str(tmp_path / "dashboard-print.png"), full_page=True)
     pages.assert_no_console_errors()
