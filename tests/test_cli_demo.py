@@ -9,12 +9,18 @@ from sqlalchemy import func, select
 from mentormatch.demo.seeding import DEMO_LOGINS, DEMO_PASSWORD
 from mentormatch.extensions import db
 from mentormatch.models import (
+    CheckIn,
+    Meeting,
     MentorProfile,
+    Mentorship,
+    Outcome,
     Programme,
     ProgrammeCoordinator,
     ProgrammeMember,
     User,
 )
+from mentormatch.models.times import utcnow
+from mentormatch.services.dashboard import report
 
 
 def _count(model) -> int:
@@ -116,3 +122,28 @@ def test_the_demo_has_two_programmes_and_everyone_seeded_belongs_to_one(app, run
         ran = runner.invoke(args=["round", "run", "--programme", slug])
         assert ran.exit_code == 0, ran.output
         assert re.match(r"Round \d+ proposed: [1-9]\d* of", ran.output), ran.output
+
+
+def test_the_demo_gives_the_dashboard_a_year_of_mentoring_to_show(app, runner):
+    """Meetings, check-in answers and Match results in the main programme: its dashboard
+    shows pair health at last month's end, check-in scores and a match rate rather than
+    "fewer than 5"; a rerun adds no history twice."""
+    args = ["seed-demo", "--mentees", "120", "--mentors", "40", "--seed", "4"]
+    assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():
+        counts = {model: _count(model) for model in (Mentorship, Meeting, CheckIn, Outcome)}
+        assert all(counts.values()), counts
+        general = db.session.scalar(select(Programme.id).where(Programme.slug == "general"))
+        board = report.dashboard(frozenset({general}), utcnow().date())
+        sections = {s.key: s for s in board.sections}
+        [health] = sections["health"].tables
+        last_month = health.stacks()[-1][1]
+        assert not last_month[0].figure.suppressed
+        assert sum(row.figure.count for row in last_month) == last_month[0].figure.group
+        headlines = {row.label: row.figure for row in sections["check-ins"].headlines}
+        assert not headlines["Mean score (1 to 5)"].suppressed
+        outcomes = {row.label: row.figure for row in sections["outcomes"].headlines}
+        assert not outcomes["Match rate"].suppressed
+    assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():
+        assert {model: _count(model) for model in counts} == counts

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table, insert, select
 
-from mentormatch.demo import generator
+from mentormatch.demo import generator, history
 from mentormatch.demo.generator import GeneratedPerson
 from mentormatch.extensions import db
 from mentormatch.models import (
@@ -415,6 +415,7 @@ def seed_demo(
             now,
             programmes,
         )
+        history.seed_history(list(programmes.values()), programmes[MAIN_PROGRAMME], seed, now)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -14,13 +14,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select, text
 
 from mentormatch.extensions import db
-from mentormatch.models import CheckIn, Mentorship, User
+from mentormatch.models import CheckIn, Meeting, Mentorship, User
 from mentormatch.models.times import utcnow
 from mentormatch.services import accounts, proposals
 from mentormatch.services.mentorships import checkins
 from mentormatch.services.rounds import publishing, transitions
 from mentormatch.services.rounds.settings import parse_settings
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import DESKTOP, PHONE
 
 PASSWORD = "e2e-correct-horse-battery"
 COORDINATOR = "queue.coordinator@example.org"
@@ -207,4 +207,78 @@ def test_the_queue_nudges_and_re_pairs_on_a_phone(pages, live_server, cohort, tm
     expect(
         flash(ben, "Thank you: your answer went to the programme's coordinators.")
     ).to_be_visible()
+    pages.assert_no_console_errors()
+
+
+def _history(app) -> int:
+    """Six more pairs of the programme, accepted 80 days ago, meeting every 25 days, both
+    sides answering the fit check (4s and 5s) and the mentees the 60-day pulse: enough for
+    the dashboard's month ends and check-in figures to show. Returns the programme's id."""
+    with app.app_context():
+        now = utcnow()
+        programme_id = db.session.scalar(select(Mentorship.programme_id).limit(1))
+        for k in range(6):
+            mentee = _person(f"steady{k}@example.org", f"Steady {k}", "mentee", "neurology")
+            mentor = _person(f"guide{k}@example.org", f"Guide {k}", "mentor", "neurology")
+            accepted = now - timedelta(days=80)
+            mentorship = Mentorship(programme_id=programme_id, mentee_id=mentee,
+                                    mentor_id=mentor, status="accepted", responded_at=accepted,
+                                    ends_on=(now + timedelta(days=200)).date())  # fmt: skip
+            db.session.add(mentorship)
+            db.session.flush()
+            for n, days in enumerate((5, 30, 55, 78)):
+                db.session.add(Meeting(
+                    mentorship_id=mentorship.id, starts_at=accepted + timedelta(days=days),
+                    duration_minutes=45, time_zone="UTC", channel="video", agenda="Plan",
+                    status="held", uid=f"e2e-steady-{k}-{n}", created_at=accepted,
+                    proposed_at=accepted,
+                ))  # fmt: skip
+            for who, kind, number, score, day in (
+                (mentee, "fit", 0, 4 + k % 2, 6), (mentor, "fit", 0, 5, 7),
+                (mentee, "pulse", 1, 4, 61),
+            ):  # fmt: skip
+                db.session.add(CheckIn(
+                    mentorship_id=mentorship.id, user_id=who, kind=kind, number=number,
+                    created_at=accepted + timedelta(days=day - 1),
+                    answered_at=accepted + timedelta(days=day), score=score,
+                ))  # fmt: skip
+        db.session.commit()
+        return programme_id
+
+
+@pytest.mark.slow
+def test_the_dashboard_shows_health_over_time_and_check_in_scores(
+    pages, live_server, cohort, tmp_path
+):
+    programme_id = _history(live_server.app)
+    for label, device, name in (("phone", PHONE, "390"), ("desktop", DESKTOP, "1280")):
+        page = pages.open(f"coordinator dashboard {label}", device)
+        sign_in(page, COORDINATOR, "Quinn Coordinator")
+        page.goto(f"/coordinator/programmes/{programme_id}/dashboard")
+        health = page.locator("section:has(#section-health)")
+        expect(health.get_by_role("heading", name="Pair health over time")).to_be_visible()
+        chart = health.locator("svg.chart-stacked")
+        expect(chart).to_be_visible()
+        expect(chart.locator("rect.series-on-track").first).to_be_visible()
+        # last month's end: the six steady pairs and the first test's pairs ran; the table
+        # gives each state's share of them
+        last = health.locator("tbody tr").last
+        expect(last.locator("td").first).to_contain_text(re.compile(r"\d+% of \d+"))
+        expect(health.locator("tbody tr").first).to_contain_text("fewer than 5 running")
+        scores = page.locator("section:has(#section-check-ins)")
+        expect(scores.get_by_role("heading", name="Check-in scores")).to_be_visible()
+        fit = scores.locator("table").nth(1).locator("tr").filter(has_text="Fit check")
+        expect(fit).to_contain_text(re.compile(r"4\.\d of 5"))
+        expect(scores.locator("svg.chart-figures").first).to_be_visible()
+        expect(page.locator("body")).not_to_contain_text("not recorded yet")
+        assert fits(page)
+        page.screenshot(path=str(tmp_path / f"dashboard-{name}.png"), full_page=True)
+        health.screenshot(path=str(tmp_path / f"dashboard-health-{name}.png"))
+        scores.screenshot(path=str(tmp_path / f"dashboard-check-ins-{name}.png"))
+    # printed for a funder: both sections, their charts, no buttons
+    page.emulate_media(media="print")
+    expect(health.locator("svg.chart-stacked")).to_be_visible()
+    expect(scores.locator("svg.chart-figures").first).to_be_visible()
+    expect(page.locator(".report-tools")).to_be_hidden()
+    page.screenshot(path=str(tmp_path / "dashboard-print.png"), full_page=True)
     pages.assert_no_console_errors()

@@ -28,3 +28,23 @@ def test_month_columns_draw_shown_months_and_a_dash_for_hidden_ones():
     heights = [float(h) for h in re.findall(r'class="chart-bar"[^>]*height="([\d.]+)"', svg)]
     assert heights == [114.0, 57.0]  # scaled to the largest month
     assert "–" in svg and "Jan 2026: fewer than 5" in svg
+
+
+def test_stacked_columns_stack_each_month_to_its_whole_and_hide_small_ones():
+    series = (("on-track", "On track"), ("overdue", "Overdue"), ("at-risk", "At <risk>"))
+    svg = str(charts.stacked_columns("Pair health", series, [
+        ("Jan 2026", [("on-track", None, "fewer than 5"), ("overdue", None, "fewer than 5"),
+                      ("at-risk", None, "fewer than 5")]),
+        ("Feb 2026", [("on-track", 0.75, "75% of 8"), ("overdue", 0.25, "25% of 8"),
+                      ("at-risk", 0.0, "0% of 8")]),
+    ]))  # fmt: skip
+    parts = re.findall(r'class="chart-series series-([a-z-]+)" x="[\d.]+" y="([\d.]+)" '
+                       r'width="[\d.]+" height="([\d.]+)"><title>', svg)  # fmt: skip
+    # February only (January is hidden): three quarters on track at the bottom, a quarter
+    # overdue on top, no rectangle for a zero share; the plot is 122 px high
+    assert [(name, float(y), float(h)) for name, y, h in parts] == [
+        ("on-track", 38.5, 91.5), ("overdue", 8.0, 30.5),
+    ]  # fmt: skip
+    assert "–" in svg and "Jan 2026: fewer than 5" in svg
+    assert "Feb 2026: On track 75% of 8, Overdue 25% of 8, At &lt;risk&gt; 0% of 8" in svg
+    assert svg.count("series-at-risk") == 1  # its legend swatch only

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, true
 
 from mentormatch.extensions import db
 from mentormatch.models import (
+    CheckIn,
     Meeting,
     MeetingStatus,
     MembershipStatus,
@@ -56,6 +57,11 @@ class MenteeRow:
 
 def _in(column, ids: frozenset[int] | None):
     return true() if ids is None else column.in_(ids)
+
+
+def in_scope(column, scope: Scope):
+    """A filter on a programme id column: the scope's programmes."""
+    return _in(column, scope.programme_ids)
 
 
 def _members_query(scope: Scope):
@@ -155,3 +161,29 @@ def pairs(scope: Scope) -> tuple[list[PairSpan], dict[tuple[int, int], int]]:
         moment = as_utc(starts_at)
         held[(moment.year, moment.month)] += 1
     return spans, held
+
+
+@dataclass(frozen=True)
+class CheckInRow:
+    kind: str
+    asked_at: datetime
+    answered_at: datetime | None
+    score: int | None
+
+
+def day_end(today: date) -> datetime:
+    """Midnight UTC after ``today``: what a dashboard as of ``today`` counts up to."""
+    return datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def check_ins(scope: Scope) -> list[CheckInRow]:
+    """Every check-in asked in the scope's mentorships by the end of ``scope.today``."""
+    end = day_end(scope.today)
+    return [
+        CheckInRow(kind, as_utc(asked), as_utc(answered) if answered else None, score)
+        for kind, asked, answered, score in db.session.execute(
+            select(CheckIn.kind, CheckIn.created_at, CheckIn.answered_at, CheckIn.score)
+            .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
+            .where(_in(Mentorship.programme_id, scope.programme_ids), CheckIn.created_at < end)
+        )
+    ]

@@ -28,7 +28,7 @@ def rows(board: Dashboard) -> list[tuple[object, ...]]:
                           row.figure.csv_value, row.figure.csv_group))  # fmt: skip
         for table in section.tables:
             for row in table.rows:
-                lines.append((section.title, table.title, row.label, table.measure,
+                lines.append((section.title, table.title, table.row_label(row), table.measure,
                               row.figure.csv_value, row.figure.csv_group))  # fmt: skip
     return lines
 

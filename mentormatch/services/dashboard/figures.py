@@ -82,6 +82,7 @@ def headcount(people: int) -> Figure:
 class Row:
     label: str
     figure: Figure
+    series: str = ""  # in a stacked table: which part of the group (a key of Table.series)
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,31 @@ class Table:
     title: str
     measure: str
     rows: list[Row]
-    # "rates" (bars in [0, 1]), "values" (bars scaled to the largest), "months" (columns)
+    # "rates" (bars in [0, 1]), "values" (bars scaled to the largest), "scores" (bars from 0
+    # to 5), "months" (columns), "stacked" (a column per group, its parts stacked: rows of
+    # one label share a group and differ in ``series``)
     chart: str = "rates"
     note: str = ""
+    series: tuple[tuple[str, str], ...] = ()  # a stacked table's parts: (key, label), in order
+    counted: str = "mentees"  # what its groups count, for "no group has 5 or more ..."
+
+    def series_label(self, key: str) -> str:
+        return dict(self.series).get(key, key)
+
+    def row_label(self, row: Row) -> str:
+        """The row's label with its part, for one line of the CSV."""
+        return f"{row.label}: {self.series_label(row.series)}" if row.series else row.label
+
+    def stacks(self) -> list[tuple[str, list[Row]]]:
+        """A stacked table's groups in order, each with its rows in ``series`` order."""
+        groups: dict[str, dict[str, Row]] = {}
+        for row in self.rows:
+            groups.setdefault(row.label, {})[row.series] = row
+        order = [key for key, _ in self.series]
+        return [
+            (label, [parts[key] for key in order if key in parts])
+            for label, parts in groups.items()
+        ]
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """The dashboard of one programme, or rolled up across several: a list of sections, each
 built by one function of ``SECTION_BUILDERS`` from the same ``Scope``.
 
-A new part (pair health over time, check-in scores) is a new builder appended to
-``SECTION_BUILDERS``, returning a ``figures.Section``; pages, charts and the CSV show every
-section the same way. Figures follow ``figures``: a group of fewer than five is suppressed.
+A new part is a new builder appended to ``SECTION_BUILDERS``, returning a
+``figures.Section``; pages, charts and the CSV show every section the same way. Figures
+follow ``figures``: a group of fewer than five is suppressed.
 
 Definitions, in words on the page too:
 - meetings per pair per month: logged meetings in the month / mentorships running in it
@@ -15,7 +15,12 @@ Definitions, in words on the page too:
 - time from joining to match: months from joining the programme to Match Day of the result's
   year, for those matched (the median);
 - engagement against outcome: the match rate of mentees with six or more logged meetings
-  against those with fewer.
+  against those with fewer;
+- pair health over time: at each of the last 12 month ends, the share of the mentorships
+  running then in each health state, from ``health.assess`` on the facts of that moment
+  (``health_history``);
+- check-in scores: per kind (fit check, pulse, close-out survey), the share of check-ins asked
+  that were answered and the mean answer (1 to 5); the mean answer by month answered.
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ from datetime import date
 
 from mentormatch import codes
 from mentormatch.countries import WORLD_REGION_LABELS, world_region
-from mentormatch.models import MATCHED_RESULTS, Programme
-from mentormatch.services.dashboard import cohort
+from mentormatch.models import MATCHED_RESULTS, CheckInKind, Programme
+from mentormatch.services.dashboard import cohort, health_history
 from mentormatch.services.dashboard.cohort import MenteeRow, Scope
 from mentormatch.services.dashboard.figures import (
     Figure,
@@ -40,6 +45,7 @@ from mentormatch.services.dashboard.figures import (
     rate,
     suppress_complement,
 )
+from mentormatch.services.mentorships import checkins, health
 from mentormatch.services.mentorships.calendar import add_months, match_day
 from mentormatch.services.programmes import catalogue
 
@@ -109,12 +115,9 @@ def engagement_section(scope: Scope, mentees: list[MenteeRow]) -> Section:
                 "meetings per pair",
                 rows,
                 chart="months",
+                counted="running mentorships",
             ),
         ],  # fmt: skip
-        missing=(
-            "Pair health over time and check-in scores are not recorded yet, so they are not "
-            "shown here."
-        ),
     )
 
 
@@ -242,9 +245,122 @@ def programmes_section(scope: Scope, mentees: list[MenteeRow]) -> Section | None
     )
 
 
+def health_over_time_section(scope: Scope, mentees: list[MenteeRow]) -> Section:
+    rows, last_running = [], 0
+    for month, counts in health_history.states_at_month_ends(scope):
+        running = last_running = sum(counts.values())
+        label = month.strftime("%b %Y")
+        for state in reversed(health.HealthState):  # on track first, at risk last
+            rows.append(Row(label, rate(counts[state], running), series=state.value))
+    last_month = add_months(scope.today.replace(day=1), -1)
+    return Section(
+        key="health",
+        title="Pair health over time",
+        explanation=(
+            "At the end of each of the last 12 months, the mentorships running then (accepted "
+            "and not yet ended), by their health as the work queue would have shown it at "
+            "that moment: on track; meeting due (one agreed period since the last meeting, "
+            "nothing booked); overdue (two periods); never met (no meeting held 3 weeks after "
+            "acceptance); at risk (a check-in scored 2 or lower, or a reported problem, with "
+            "no coordinator's note since). A month end with fewer than 5 running mentorships "
+            "is not shown."
+        ),
+        headlines=[
+            Row(f"Mentorships running at the end of {last_month:%B %Y}", headcount(last_running)),
+        ],  # fmt: skip
+        tables=[
+            Table(
+                "states-by-month",
+                "Mentorships by health at each month end",
+                "share of running mentorships",
+                rows,
+                chart="stacked",
+                series=tuple(
+                    (state.value, health.STATE_LABELS[state])
+                    for state in reversed(health.HealthState)
+                ),
+                counted="running mentorships",
+            )
+        ],
+    )
+
+
+def check_in_scores_section(scope: Scope, mentees: list[MenteeRow]) -> Section:
+    asked = cohort.check_ins(scope)
+    cutoff = cohort.day_end(scope.today)
+    answered = [c for c in asked if c.answered_at is not None and c.answered_at < cutoff]
+    rates, means = [], []
+    for kind in CheckInKind:
+        of_kind = [c for c in asked if c.kind == kind.value]
+        scores = [c.score for c in answered if c.kind == kind.value]
+        rates.append(Row(checkins.TITLES[kind],
+                         rate(len(scores), len(of_kind))))  # fmt: skip
+        means.append(Row(checkins.TITLES[kind], _mean(scores)))
+    by_month = []
+    for month in _months(scope.today):
+        scores = [
+            c.score
+            for c in answered
+            if (c.answered_at.year, c.answered_at.month) == (month.year, month.month)
+        ]
+        by_month.append(Row(month.strftime("%b %Y"), _mean(scores)))
+    all_scores = [c.score for c in answered]
+    return Section(
+        key="check-ins",
+        title="Check-in scores",
+        explanation=(
+            "Each side of a mentorship is asked a fit check after their first logged meeting, "
+            "a pulse every 60 days, and a close-out survey once it ended, each a score from 1 "
+            "(poor) to 5 (very good). Answer rates are of the check-ins asked; mean scores are "
+            "of the answers. A figure about fewer than 5 check-ins or answers is not shown."
+        ),
+        headlines=[
+            Row("Check-ins asked", headcount(len(asked))),
+            Row("Answered", rate(len(answered), len(asked))),
+            Row("Mean score (1 to 5)", _mean(all_scores)),
+            Row(
+                "Answers of 2 or lower (a poor fit)",
+                rate(sum(score <= health.POOR_FIT for score in all_scores), len(all_scores)),
+            ),
+        ],  # fmt: skip
+        tables=[
+            Table(
+                "answer-rates",
+                "Check-ins answered, by kind",
+                "answer rate",
+                rates,
+                counted="check-ins asked",
+            ),
+            Table(
+                "mean-scores",
+                "Mean score by kind (1 to 5)",
+                "mean score",
+                means,
+                chart="scores",
+                counted="answers",
+            ),
+            Table(
+                "scores-by-month",
+                "Mean score by month answered (1 to 5)",
+                "mean score",
+                by_month,
+                chart="months",
+                counted="answers",
+            ),
+        ],  # fmt: skip
+    )
+
+
+def _mean(scores: list[int]) -> Figure:
+    return Figure(group=len(scores), value=statistics.fmean(scores) if scores else None,
+                  unit="of 5")  # fmt: skip
+
+
 SectionBuilder = Callable[[Scope, list[MenteeRow]], Section | None]
 SECTION_BUILDERS: list[SectionBuilder] = [
     engagement_section,
+    health_over_time_section,
+    check_in_scores_section,
     outcomes_section,
     engagement_against_outcome_section,
     programmes_section,

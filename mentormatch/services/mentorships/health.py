@@ -92,7 +92,9 @@ class Facts:
 
     @property
     def period(self) -> timedelta:
-        return timedelta(days=CADENCE_DAYS.get(MeetingCadence(self.cadence), 30))
+        # the codes are the enum's values (a StrEnum): looked up as they are, as the dashboard
+        # asks this for thousands of pairs at each month end
+        return timedelta(days=CADENCE_DAYS.get(self.cadence, 30))
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _days(delta: timedelta) -> str:
 def meeting_state(now: datetime, facts: Facts) -> tuple[HealthState, str, datetime]:
     """The state from meetings alone, its reason in words, and since when."""
     period = facts.period
-    cadence = CADENCE_WORDS.get(MeetingCadence(facts.cadence), facts.cadence)
+    cadence = CADENCE_WORDS.get(facts.cadence, facts.cadence)
     if facts.last_held_at is None:
         waited = now - facts.accepted_at
         if waited >= timedelta(days=NEVER_MET_DAYS):

@@ -5,6 +5,8 @@ pair, not in anyone's "Your data". A note written after a warning sign marks it 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +32,9 @@ def mentorship_for(coordinator: User, mentorship_id: int) -> Mentorship:
     return mentorship
 
 
-def add(mentorship_id: int, coordinator: User, body: str | None) -> PairNote:
+def add(
+    mentorship_id: int, coordinator: User, body: str | None, now: datetime | None = None
+) -> PairNote:
     mentorship = mentorship_for(coordinator, mentorship_id)
     text = (body or "").strip()
     if not text:
@@ -38,7 +42,10 @@ def add(mentorship_id: int, coordinator: User, body: str | None) -> PairNote:
     if len(text) > NOTE_MAX:
         raise ValidationError.single("body", f"Keep the note under {NOTE_MAX} characters.")
     note = PairNote(
-        mentorship_id=mentorship.id, author_id=coordinator.id, body=text, created_at=utcnow()
+        mentorship_id=mentorship.id,
+        author_id=coordinator.id,
+        body=text,
+        created_at=now or utcnow(),
     )
     db.session.add(note)
     audit.record(coordinator, audit.PAIR_NOTE_ADDED, mentorship)

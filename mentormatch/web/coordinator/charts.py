@@ -265,3 +265,81 @@ def month_columns(title: str, rows: Sequence[tuple[str, float | None, str]]) -> 
         )
     desc = "; ".join(parts) + "."
     return _svg(title, desc, plot_bottom + 20, body, "chart-months", width)
+
+
+def stacked_columns(
+    title: str,
+    series: Sequence[tuple[str, str]],
+    columns: Sequence[tuple[str, Sequence[tuple[str, float | None, str]]]],
+) -> Markup:
+    """A column per group (a month end) whose parts (``series``: key, label) stack to 100%:
+    (group label, [(series key, share or None, text)]). A suppressed group has no column,
+    only a dash. A legend of the parts sits under the axis."""
+    width, left, plot_top, plot_bottom = 360, 4, 8, 130
+    slot = (width - left) / (len(columns) or 1)
+    labels = dict(series)
+    body = [
+        Markup('<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
+            left, plot_bottom, width, plot_bottom
+        )
+    ]
+    parts = []
+    for k, (name, shares) in enumerate(columns):
+        x = round(left + k * slot + 2, 1)
+        middle = round(x + (slot - 4) / 2, 1)
+        if all(share is None for _, share, _ in shares):
+            parts.append(f"{name}: {shares[0][2] if shares else 'none'}")
+            body.append(
+                Markup(
+                    '<text class="chart-value" x="{}" y="{}" text-anchor="middle">–</text>'
+                ).format(middle, plot_bottom - 4)
+            )
+        else:
+            parts.append(
+                f"{name}: "
+                + ", ".join(f"{labels.get(key, key)} {text}" for key, _, text in shares)
+            )
+            y = float(plot_bottom)
+            for key, share, text in shares:
+                if not share:
+                    continue
+                height = (plot_bottom - plot_top) * share
+                y -= height
+                body.append(
+                    Markup(
+                        '<rect class="chart-series series-{}" x="{}" y="{}" width="{}" '
+                        'height="{}"><title>{}</title></rect>'
+                    ).format(
+                        key,
+                        x,
+                        round(y, 1),
+                        round(slot - 4, 1),
+                        round(height, 1),
+                        f"{name}: {labels.get(key, key)} {text}",
+                    )
+                )
+        body.append(
+            Markup(
+                '<text class="chart-label chart-small" x="{}" y="{}" text-anchor="middle">'
+                "{}</text>"
+            ).format(middle, plot_bottom + 14, name.split(" ")[0])
+        )
+    per_line = 3
+    legend_top = plot_bottom + 26
+    for k, (key, label) in enumerate(series):
+        lx = left + (k % per_line) * 120
+        ly = legend_top + (k // per_line) * 18
+        body.append(
+            Markup(
+                '<rect class="chart-series series-{}" x="{}" y="{}" width="12" height="12" '
+                'rx="2"/>'
+            ).format(key, lx, ly)
+        )
+        body.append(
+            Markup('<text class="chart-label" x="{}" y="{}">{}</text>').format(
+                lx + 16, ly + 11, label
+            )
+        )
+    rows_of_legend = -(-len(series) // per_line)
+    desc = "; ".join(parts) + "." if parts else "No figures."
+    return _svg(title, desc, legend_top + 18 * rows_of_legend, body, "chart-stacked", width)

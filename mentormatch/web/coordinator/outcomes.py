@@ -110,6 +110,14 @@ def _chart(table) -> object:
     rows = [(row.label, row.figure.fraction, row.figure.text) for row in table.rows]
     if all(value is None for _, value, _ in rows):
         return None
+    if table.chart == "stacked":
+        columns = [
+            (label, [(row.series, row.figure.fraction, row.figure.text) for row in parts])
+            for label, parts in table.stacks()
+        ]
+        return charts.stacked_columns(table.title, table.series, columns)
+    if table.chart == "scores":
+        return charts.figure_bars(table.title, rows, scale=5)
     if table.chart == "months":
         return charts.month_columns(table.title, rows)
     if table.chart == "values":
