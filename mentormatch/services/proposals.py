@@ -159,15 +159,22 @@ def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
     return mentorship
 
 
-def decline_as_mentee(mentorship_id: int, mentee_id: int, reason: str) -> Mentorship:
+def decline_as_mentee(
+    mentorship_id: int, mentee_id: int, reason: str, confirmed: bool = True
+) -> Mentorship:
     """The mentee declines a proposal while the mentor has not answered: the seat is freed,
     the pair forbidden in later rounds (with the mentee's reason, for coordinators), the
-    mentor told, and the mentee back in the pool."""
+    mentor told, and the mentee back in the pool. It cannot be undone: the page asks her to
+    confirm (``confirmed``); a proposal that is not hers is "not found" before anything else."""
     mentorship = _load(mentorship_id)
     if mentorship.mentee_id != mentee_id:
         raise NotFound(f"No proposal {mentorship_id}.")
     if mentorship.status != MentorshipStatus.PROPOSED:
         raise AnswerError(f"This proposal was already {mentorship.status}.")
+    if not confirmed:
+        raise ValidationError.single(
+            "confirm", "Tick the box to confirm that you decline this proposal."
+        )
     reason = " ".join((reason or "").split())[:REASON_MAX]
     if not reason:
         raise ValidationError.single(

@@ -455,7 +455,7 @@ CASES = [
     # list); a ranking's mark is the ranked mentor's; the window and settings coordinators'
     Case("choices.browse", "GET", _choices, frozenset({"mentee1", "mentee2"}),
          prepare=_choices_round),
-    Case("choices.save", "POST", _choices, frozenset({"mentee1", "mentee2"}),
+    Case("choices.browse", "POST", _choices, frozenset({"mentee1", "mentee2"}),
          prepare=_choices_round, form=lambda w: {f"rank_{w.id('mentor3')}": "1"}),
     Case("choices.decline", "POST", lambda w: {"mentorship_id": w.proposal},
          frozenset({"mentee2"}),

@@ -16,6 +16,9 @@ from tests.proposal_helpers import run_round
 TOO_LARGE = (DATABASE_ID_MAX + 1, 2**64, 10**30)
 # The role whose blueprint lets the request reach the view (others are refused before it).
 ROLE_OF_BLUEPRINT = {"mentee": "mentee", "mentor": "mentor"}
+# Blueprints shared by two roles: the role of each view.
+ROLE_OF_ENDPOINT = {"choices.browse": "mentee", "choices.decline": "mentee",
+                    "choices.mark": "mentor"}  # fmt: skip
 INT_ARGUMENT = re.compile(r"<int(?:\([^)]*\))?:\w+>")
 
 
@@ -48,7 +51,8 @@ def test_every_id_route_answers_not_found_for_ids_beyond_the_database(app):
     answers = {}
     for rule, method in routes:
         blueprint = rule.endpoint.split(".")[0]
-        client = clients[ROLE_OF_BLUEPRINT.get(blueprint, "coordinator")]
+        role = ROLE_OF_ENDPOINT.get(rule.endpoint) or ROLE_OF_BLUEPRINT.get(blueprint)
+        client = clients[role or "coordinator"]
         for number in (DATABASE_ID_MAX, *TOO_LARGE):  # the largest is looked up, and absent
             path = INT_ARGUMENT.sub(str(number), rule.rule)
             response = client.open(path, method=method)

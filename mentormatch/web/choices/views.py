@@ -90,15 +90,17 @@ def _browse(round_id: int, error: ValidationError | None = None, status: int = 2
     ), status
 
 
-@bp.route("/rounds/<int:round_id>")
+# One rule for both methods: with a GET rule and a POST rule at one address, Werkzeug answers
+# 405 instead of 404 to a POST whose id is beyond the database (tests/web/test_large_ids.py).
+@bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
 @only(Role.MENTEE)
 def browse(round_id: int):
+    if request.method == "POST":
+        return _save(round_id)
     return _browse(round_id)
 
 
-@bp.route("/rounds/<int:round_id>", methods=["POST"])
-@only(Role.MENTEE)
-def save(round_id: int):
+def _save(round_id: int):
     _posted_form_ok()
     chosen = []
     problems = []
@@ -132,11 +134,13 @@ def save(round_id: int):
 @only(Role.MENTEE)
 def decline(mentorship_id: int):
     _posted_form_ok()
-    if request.form.get("confirm") != "yes":
-        flash("Tick the box to confirm that you decline this proposal.", "error")
-        return redirect(url_for("choices.mentee_index")), 303
     try:
-        proposals.decline_as_mentee(mentorship_id, current_user.id, request.form.get("reason", ""))
+        proposals.decline_as_mentee(
+            mentorship_id,
+            current_user.id,
+            request.form.get("reason", ""),
+            confirmed=request.form.get("confirm") == "yes",
+        )
     except NotFound:
         return render_error(404, "There is no such proposal among yours.")
     except ValidationError as exc:
