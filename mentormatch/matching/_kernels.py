@@ -425,21 +425,40 @@ def _keep_best(keys, cols, size, r, rc, j):
 
 
 @njit(cache=True, inline="always")
-def _emit_sorted(keys, cols, size, out_c, out_k, i):
-    """Write a row's kept arcs to row i of the outputs, in mentor order."""
+def _emit_sorted(keys, cols, size, out_c, out_k, i, start=0, m=0):
+    """Write a row's kept arcs to row i of the outputs, in mentor order (with m > 0, `cols`
+    hold positions t in the row's rotated order: mentor (start + t) % m)."""
     if size > 0:
+        if m > 0:
+            for k in range(size):
+                cols[k] = (start + cols[k]) % m
         order = np.argsort(cols[:size])
         for k in range(size):
             out_c[i, k] = cols[order[k]]
             out_k[i, k] = keys[order[k]]
 
 
+TIE_HASH = 2654435761  # Knuth's multiplicative hash: spreads the rows' tie-break starts
+
+
+@njit(cache=True, inline="always")
+def tie_start(i, m):
+    """Where row i's tie-break order over the mentors starts (see `price_block`)."""
+    return ((i + 1) * TIE_HASH) % m if m > 0 else 0
+
+
 @njit(cache=True, parallel=True)
-def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u, v, mentor_ok, r):
-    """For each row, the r most negative reduced costs u_i + v_j - w_ij < 0 (ties: lower j).
+def price_block(
+    scores, allowed, use_allowed, min_score, unit, factor, offset, u, v, mentor_ok, r, row0
+):
+    """For each row, the r most negative reduced costs u_i + v_j - w_ij < 0.
 
     With u = v = 0 this is "the r heaviest usable arcs" (the initial candidate set); with the
     solver's duals it is the pricing step. Returns (cols, rcs, n_violations); unused slots -1.
+    Ties go to the mentor that comes first in the row's own rotation of the mentors (starting
+    at `tie_start(row0 + i)`), not to the lowest index: on tied scores (all equal, 0/1) every
+    row would otherwise pick the same first mentors, whose few seats cannot place everyone,
+    and each pricing round would add the same mentors again.
     """
     b, m = scores.shape
     out_c = np.full((b, r), -1, np.int64)
@@ -451,7 +470,11 @@ def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u
         size = 0
         ui = u[i]
         c = 0
-        for j in range(m):
+        start = tie_start(row0 + i, m)
+        for t in range(m):
+            j = start + t
+            if j >= m:
+                j -= m
             if not mentor_ok[j]:
                 continue
             s = scores[i, j]
@@ -465,9 +488,9 @@ def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u
             c += 1
             if r == 0:
                 continue
-            size = _keep_best(keys, cols, size, r, rc, j)
+            size = _keep_best(keys, cols, size, r, rc, t)
         count[i] = c
-        _emit_sorted(keys, cols, size, out_c, out_k, i)
+        _emit_sorted(keys, cols, size, out_c, out_k, i, start, m)
     return out_c, out_k, count
 
 
@@ -503,7 +526,11 @@ def price_block_q(q, factor, offset, u, v, mentor_ok, r):
         size = 0
         ui = u[i]
         c = 0
-        for j in range(m):
+        start = tie_start(i, m)
+        for t in range(m):
+            j = start + t
+            if j >= m:
+                j -= m
             qq = q[i, j]
             if qq == Q_SKIP or not mentor_ok[j]:
                 continue
@@ -513,9 +540,9 @@ def price_block_q(q, factor, offset, u, v, mentor_ok, r):
             c += 1
             if r == 0:
                 continue
-            size = _keep_best(keys, cols, size, r, rc, j)
+            size = _keep_best(keys, cols, size, r, rc, t)
         count[i] = c
-        _emit_sorted(keys, cols, size, out_c, out_k, i)
+        _emit_sorted(keys, cols, size, out_c, out_k, i, start, m)
     return out_c, out_k, count
 
 

@@ -170,7 +170,9 @@ def solve(
 
     seat_ptr = np.zeros(m + 1, np.int64)
     np.cumsum(rescap, out=seat_ptr[1:])
-    state = _State(nf, m, seat_ptr)
+    state = _State(nf, m, seat_ptr, scale.factor)
+    if problem.objective == "score" and int(rescap.sum()) >= nf and len(weights):
+        state.bid_offset = 2 * (int(weights.max()) - min(0, int(weights.min()))) + 1
     t_solve = t_price = 0.0
     rounds = 0
     added_total = 0
@@ -263,7 +265,7 @@ def matched_total(problem: MatchingProblem, mentor_of: np.ndarray) -> float:
 class _State:
     """The solver's primal and dual state, kept between pricing rounds (warm start)."""
 
-    def __init__(self, nf: int, m: int, seat_ptr: np.ndarray) -> None:
+    def __init__(self, nf: int, m: int, seat_ptr: np.ndarray, unit: int = 1) -> None:
         self.mentor_of = np.full(nf, _kernels.EXCESS, np.int64)
         self.w_of = np.zeros(nf, np.int64)
         self.load = np.zeros(m, np.int64)
@@ -275,6 +277,17 @@ class _State:
         self.pi_m = np.zeros(m, np.int64)
         self.state = np.array([0, nf, 0], np.int64)  # pi_T, seats owed to T, work counter
         self.floor = -1  # the auction's outside option (see warm_start); -1: none
+        # one step of rounded score in weight units (the "score" objective multiplies by
+        # n + 1): the auction's last eps is a multiple of it, so that both objectives stop
+        # at the same precision relative to the scores (16 units of 1e-6 score)
+        self.unit = unit
+        # Added to every arc while the auction bids (never to the arcs the exact core and the
+        # certificate see): under "score" with at least as many seats as mentees, a mentee
+        # whose arcs are light gives up as soon as prices reach them ("unmatched" is worth 0
+        # to it) and the exact core then places hundreds of them by long paths (2,000 x 500
+        # x 4: 276,000 mentee scans instead of 6,000 under "coverage"). With the offset they
+        # bid on as under "coverage"; the optimum itself is unchanged (set by `solve`).
+        self.bid_offset = 0
 
     def warm_start(self, indptr, indices, weights, cap, augment=None, price0=0):
         """Auction prices and placements (`_auction`).
@@ -378,9 +391,12 @@ class _State:
         check_first=False, floor=-1,
     ):  # fmt: skip
         budget = AUCTION_BUDGET * len(own_seat) + 10_000
+        # see `bid_offset`; warm_state below judges the auction's prices on the true weights
+        bid_weights = weights + self.bid_offset if self.bid_offset else weights
         _auction.auction(
-            indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
-            eps0, min(eps0, AUCTION_EPS_MIN if floor < 0 else RESERVE_EPS_MIN), budget,
+            indptr, indices, bid_weights, self.seat_ptr, seat_price, seat_holder, own_seat,
+            eps0, min(eps0, (AUCTION_EPS_MIN if floor < 0 else RESERVE_EPS_MIN) * self.unit),
+            budget,
             check_first, floor,
         )  # fmt: skip
         for zero_nonfull in (False, True):
@@ -497,6 +513,7 @@ def _scan(problem, scale: IntegerScale, mentor_ok, min_score, u, v, r, q=None, t
             v,
             mentor_ok,
             r,
+            pos,
         )
         out_c[pos : pos + b] = c
         out_k[pos : pos + b] = kk
