@@ -166,6 +166,14 @@ def solve(
     else:
         cols, rcs, _ = _scan(problem, scale, mentor_ok, min_score, zeros_u, zeros_v, k, q)
         indptr, indices, weights = _csr_from_lists(cols, -rcs)
+        if q is not None:
+            # each mentor's best mentees too (see `_kernels.col_best_q`)
+            col_k = np.where(mentor_ok, np.minimum(COL_FACTOR * rescap, COL_MAX), 0)
+            er, ec, erc = _kernels.col_best_q(q, scale.factor, scale.offset, col_k)
+            ok = er >= 0
+            indptr, indices, weights = _add_arcs(
+                indptr, indices, weights, m, er[ok], ec[ok], erc[ok]
+            )
     t_cand = time.perf_counter() - t0
 
     seat_ptr = np.zeros(m + 1, np.int64)
