@@ -628,3 +628,27 @@ def col_best_q(q, factor, offset, kcol):
         for a in range(ptr[j], ptr[j + 1]):
             cols[a] = j
     return out_r, cols, out_k
+
+
+@njit(cache=True)
+def col_hash(q):
+    """A 64-bit hash of every column of q (FNV-1a style, row by row so that q is read in
+    memory order); equal columns hash equal, and `same_cols` rules out collisions."""
+    n, m = q.shape
+    h = np.full(m, np.uint64(14695981039346656037))
+    prime = np.uint64(1099511628211)
+    for i in range(n):
+        for j in range(m):
+            h[j] = (h[j] ^ np.uint64(np.int64(q[i, j]) & 0xFFFFFFFF)) * prime
+    return h
+
+
+@njit(cache=True)
+def same_cols(q, rep):
+    """True when every column j of q equals column rep[j]."""
+    n, m = q.shape
+    for i in range(n):
+        for j in range(m):
+            if q[i, j] != q[i, rep[j]]:
+                return False
+    return True

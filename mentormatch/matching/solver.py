@@ -123,16 +123,27 @@ def solve(
            the same optimum, it only changes the speed.
         max_add: arcs added per mentee per pricing round (default k).
     """
+    return _solve(problem, k, max_add)
+
+
+def _solve(problem, k=None, max_add=None, scale=None, merge=True) -> MatchingResult:
+    """`solve`; `scale` forces the integer scale (a merged problem keeps its parent's)."""
     n_free_idx = problem.free_mentees
     nf = len(n_free_idx)
     m = problem.n_mentors
     rescap = problem.residual_capacity.astype(np.int64)
-    scale = integer_scale(
-        problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
-    )
+    if scale is None:
+        scale = integer_scale(
+            problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
+        )
     if m == 0:
         # No mentor at all: every mentee stays unmatched, and zero prices prove it.
         return _unmatched_result(problem, scale)
+    if merge and nf and problem.scores is not None:
+        q = _q_cache(problem, scale)
+        merged = _merged_mentors(problem, q, rescap) if q is not None else None
+        if merged is not None:
+            return _solve_merged(problem, q, rescap, scale, merged, k, max_add)
     k = default_k(problem) if k is None else max(1, min(int(k), m))
     max_add = k if max_add is None else max(1, int(max_add))
     mentor_ok = rescap > 0
@@ -141,7 +152,8 @@ def solve(
     t0 = time.perf_counter()
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
-    q = _q_cache(problem, scale)
+    if not (merge and nf and problem.scores is not None):
+        q = _q_cache(problem, scale)
     tables = (
         _fused.FeatureTables(problem.source) if isinstance(problem.source, FeatureScores) else None
     )
@@ -250,6 +262,91 @@ def solve(
         duals=Duals(u_full, v, scale),
         stats=stats,
     )
+
+
+MERGE_SHARE = 0.6  # merge identical mentors when that leaves at most this share of columns
+
+
+def _merged_mentors(problem, q, rescap) -> tuple[np.ndarray, np.ndarray] | None:
+    """Mentors whose columns of rounded scores are identical (same score for every free
+    mentee, same unusable pairs), as (class of each mentor, first mentor of each class), or
+    None when merging them would not shrink the problem enough to pay."""
+    usable = np.flatnonzero(rescap > 0)
+    if len(usable) < 2:
+        return None
+    h = _kernels.col_hash(q)
+    h[rescap <= 0] = 0  # a mentor without seats is left out of the merged problem anyway
+    _, first, cls = np.unique(h, return_index=True, return_inverse=True)
+    n_classes = len(first) - (1 if (rescap <= 0).any() else 0)
+    if n_classes > MERGE_SHARE * len(usable):
+        return None
+    rep = first[cls]
+    rep[rescap <= 0] = np.flatnonzero(rescap <= 0)
+    if not _kernels.same_cols(q, rep):
+        return None  # a hash collision: solve unmerged
+    cls = cls.astype(np.int64)
+    cls[rescap <= 0] = -1
+    keep = np.unique(cls[cls >= 0])
+    renumber = np.full(len(first), -1, np.int64)
+    renumber[keep] = np.arange(len(keep))
+    cls = np.where(cls >= 0, renumber[np.maximum(cls, 0)], -1)
+    reps = first[keep]
+    return cls, reps
+
+
+def _solve_merged(problem, q, rescap, scale, merged, k, max_add) -> MatchingResult:
+    """Solve with identical mentors merged into one mentor holding all their seats.
+
+    Ties are the common case in this domain: on scores with few distinct values (one
+    component only, all equal, a specialty-only round) many mentors score every mentee the
+    same. The merged problem is exact (any matching of the merged problem splits into one of
+    the original with the same weight, and back), and its prices are the original's: every
+    mentor of a class gets the class's price v, so u_i + v_j >= w_ij still holds on every
+    pair and the dual total sum(u) + sum(seats x v) is unchanged; a class with a free seat has
+    v = 0. The merged problem keeps the original's integer scale, so the certificate checks
+    the same weights.
+    """
+    cls, reps = merged
+    free = problem.free_mentees
+    cap_c = np.bincount(cls[cls >= 0], weights=rescap[cls >= 0], minlength=len(reps))
+    sub_q = q[:, reps]
+    allowed = sub_q != _kernels.Q_SKIP
+    sub = MatchingProblem(
+        problem.scores[free][:, reps],
+        cap_c.astype(np.int64),
+        allowed=None if allowed.all() else allowed,
+        objective=problem.objective,
+    )
+    res = _solve(sub, k, max_add, scale=scale, merge=False)
+    # split each class's mentees over its mentors, filling them in index order
+    mentor_of = problem.locked_mentor_of.copy()
+    members = np.argsort(cls, kind="stable")
+    members = members[cls[members] >= 0]
+    starts = np.searchsorted(cls[members], np.arange(len(reps) + 1))
+    seat_mentor = np.repeat(members, rescap[members])
+    seat_start = np.concatenate([[0], np.cumsum(rescap[members])])[starts]
+    used = np.zeros(len(reps), np.int64)
+    sub_of = res.mentor_of
+    for i in np.flatnonzero(sub_of >= 0):
+        c = sub_of[i]
+        mentor_of[free[i]] = seat_mentor[seat_start[c] + used[c]]
+        used[c] += 1
+    v = np.zeros(problem.n_mentors, np.int64)
+    v[cls >= 0] = res.duals.mentor[cls[cls >= 0]]
+    return MatchingResult(
+        mentor_of=mentor_of,
+        total_score=matched_total(problem, mentor_of),
+        n_matched=int((mentor_of >= 0).sum()),
+        objective=problem.objective,
+        duals=Duals(_full_u(problem, res), v, scale),
+        stats=res.stats,
+    )
+
+
+def _full_u(problem, res) -> np.ndarray:
+    u = np.zeros(problem.n_mentees, np.int64)
+    u[problem.free_mentees] = res.duals.mentee
+    return u
 
 
 def _unmatched_result(problem: MatchingProblem, scale: IntegerScale) -> MatchingResult:
