@@ -191,8 +191,10 @@ def _solve(problem, k=None, max_add=None, scale=None, merge=True) -> MatchingRes
     seat_ptr = np.zeros(m + 1, np.int64)
     np.cumsum(rescap, out=seat_ptr[1:])
     state = _State(nf, m, seat_ptr, scale.factor)
-    if problem.objective == "score" and int(rescap.sum()) >= nf and len(weights):
-        state.bid_offset = 2 * (int(weights.max()) - min(0, int(weights.min()))) + 1
+    if problem.objective == "score" and len(weights) and weights.min() > 0:
+        state.bid_offset = 2 * int(weights.max()) + 1
+        if int(rescap.sum()) < nf:
+            state.price_shift = state.bid_offset
     t_solve = t_price = 0.0
     rounds = 0
     added_total = 0
@@ -213,8 +215,9 @@ def _solve(problem, k=None, max_add=None, scale=None, merge=True) -> MatchingRes
             return add_r, np.concatenate([c[ok], ec]), np.concatenate([rc[ok], erc])
 
     if nf:
+        price0 = _reserve_price(problem, weights, nf, state.price_shift)
         order, indptr, indices, weights = state.warm_start(
-            indptr, indices, weights, rescap, augment, _reserve_price(problem, weights, nf)
+            indptr, indices, weights, rescap, augment, price0
         )
     else:
         order = np.arange(0)
@@ -393,6 +396,10 @@ class _State:
         # x 4: 276,000 mentee scans instead of 6,000 under "coverage"). With the offset they
         # bid on as under "coverage"; the optimum itself is unchanged (set by `solve`).
         self.bid_offset = 0
+        # Seats scarcer than mentees under "score" (every candidate arc worth > 0): the
+        # auction then runs as under "coverage", from a reserve price, on the offset weights;
+        # its prices carry the offset too and lose it before `warm_state` reads them.
+        self.price_shift = 0
 
     def warm_start(self, indptr, indices, weights, cap, augment=None, price0=0):
         """Auction prices and placements (`_auction`).
@@ -437,8 +444,8 @@ class _State:
             for _ in range(AUGMENT_ROUNDS):
                 budget = max(AUGMENT_BUDGET * n, AUGMENT_MIN_BIDS)
                 bids = _auction.auction(
-                    indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
-                    eps0, eps0, budget, False, floor,
+                    indptr, indices, weights + self.bid_offset, self.seat_ptr, seat_price,
+                    seat_holder, own_seat, eps0, eps0, budget, False, floor,
                 )  # fmt: skip
                 if bids < budget:
                     break
@@ -475,7 +482,7 @@ class _State:
         """
         if len(rows) <= max(REWARM_RELEASE_MAX, len(self.mentor_of) // REWARM_RELEASE_SHARE):
             return self.release(rows, v)
-        seat_price = np.repeat(v, np.diff(self.seat_ptr)).astype(np.int64)
+        seat_price = np.repeat(v, np.diff(self.seat_ptr)).astype(np.int64) + self.price_shift
         seat_holder = self.seats.copy()
         own_seat = np.where(self.mentor_of >= 0, self.seat_pos, _auction.NO_SEAT)
         own_seat[self.mentor_of == _kernels.UNMATCHED] = _auction.UNMATCHED_SEAT
@@ -504,6 +511,8 @@ class _State:
             budget,
             check_first, floor,
         )  # fmt: skip
+        if self.price_shift:
+            np.maximum(seat_price - self.price_shift, 0, out=seat_price)
         for zero_nonfull in (False, True):
             excess = _auction.warm_state(
                 indptr, indices, weights, cap, self.seat_ptr, seat_price, own_seat,
@@ -557,12 +566,13 @@ class _State:
         return rows.astype(np.int64)
 
 
-def _reserve_price(problem, weights: np.ndarray, nf: int) -> int:
-    """The first auction's starting seat price (see `_State.warm_start`)."""
+def _reserve_price(problem, weights: np.ndarray, nf: int, shift: int = 0) -> int:
+    """The first auction's starting seat price (see `_State.warm_start`), in the auction's
+    units (`shift`: the score objective's offset while bidding, see `_State.price_shift`)."""
     seats = int(problem.residual_capacity.sum())
-    if problem.objective != "coverage" or seats >= nf or len(weights) == 0:
+    if (problem.objective != "coverage" and not shift) or seats >= nf or len(weights) == 0:
         return 0
-    return max(0, int(weights.min()) - 1)
+    return max(0, int(weights.min()) + shift - 1)
 
 
 def _q_cache(problem, scale: IntegerScale) -> np.ndarray | None:
