@@ -390,7 +390,7 @@ class _State:
         # at the same precision relative to the scores (16 units of 1e-6 score)
         self.unit = unit
         # Added to every arc while the auction bids (never to the arcs the exact core and the
-        # certificate see): under "score" with at least as many seats as mentees, a mentee
+        # certificate see): under "score" (every candidate arc is then worth > 0), a mentee
         # whose arcs are light gives up as soon as prices reach them ("unmatched" is worth 0
         # to it) and the exact core then places hundreds of them by long paths (2,000 x 500
         # x 4: 276,000 mentee scans instead of 6,000 under "coverage"). With the offset they
