@@ -214,6 +214,27 @@ def _solve(problem, k=None, max_add=None, scale=None, merge=True) -> MatchingRes
             add_r = np.concatenate([np.repeat(rows, ok.sum(axis=1)), rows[er]])
             return add_r, np.concatenate([c[ok], ec]), np.concatenate([rc[ok], erc])
 
+    elif q is not None:
+
+        def augment(rows, free_seats):
+            # the same from the cached rounded scores of a dense problem: when most mentees'
+            # first candidates lie in their own group of mentors (a specialty), a group with
+            # more mentees than seats fights a price war that ends only when its losers get
+            # arcs to other groups (2,000 x 500 x 4 "spread": the whole bid budget, twice)
+            mask = mentor_ok & (free_seats > 0)
+            sub_q = q[rows]
+            c, rc, _ = _kernels.price_block_q(
+                sub_q, scale.factor, scale.offset, zeros_u[: len(rows)], zeros_v, mask,
+                min(AUGMENT_K, m),
+            )  # fmt: skip
+            er, ec, erc = _kernels.col_best_q(
+                sub_q, scale.factor, scale.offset, np.where(mask, AUGMENT_COL * free_seats, 0)
+            )
+            ok = c >= 0
+            eok = er >= 0
+            add_r = np.concatenate([np.repeat(rows, ok.sum(axis=1)), rows[er[eok]]])
+            return add_r, np.concatenate([c[ok], ec[eok]]), np.concatenate([rc[ok], erc[eok]])
+
     if nf:
         price0 = _reserve_price(problem, weights, nf, state.price_shift)
         order, indptr, indices, weights = state.warm_start(
