@@ -20,12 +20,16 @@ guess loses seats and score (engine-notes.md). So:
    verifies the same statement independently).
 
 Locked pairs are fixed first: their mentees leave the problem and their mentors' capacity
-shrinks; the rest is solved on the residual capacity.
+shrinks; the rest is solved on the residual capacity. For a dense score matrix, mentors whose
+scores are identical for every free mentee are merged into one mentor holding all their seats
+(`_solve_merged`; exact, and the prices carry over), which makes one-component and other
+heavily tied rounds small.
 
 Tie-break (documented for coordinators): among matchings with the same objective value the
 one returned is the one the deterministic procedure above finds (auction bids in mentee index
 order, first-best mentor on ties, cheapest seat to the lower seat index; candidate lists in
-mentor-index order; shortest-path ties to the lower node index).
+mentor-index order, chosen among tied scores in each mentee's own rotation of the mentors;
+merged identical mentors filled in index order; shortest-path ties to the lower node index).
 The same input always gives the same result; permuting rows or columns gives the same
 objective values but may choose a different one of several equally good matchings.
 """
