@@ -472,7 +472,7 @@ class _State:
                     indptr, indices, weights + self.bid_offset, self.seat_ptr, seat_price,
                     seat_holder, own_seat, eps0, eps0, budget, False, floor,
                 )  # fmt: skip
-                if bids < budget:
+                if bids < budget and not (own_seat == _auction.UNMATCHED_SEAT).any():
                     break
                 rows = np.flatnonzero(own_seat < 0)
                 free_seats = np.bincount(seat_mentor[seat_holder < 0], minlength=m)
@@ -538,6 +538,11 @@ class _State:
         )  # fmt: skip
         if self.price_shift:
             np.maximum(seat_price - self.price_shift, 0, out=seat_price)
+        elif self.bid_offset and len(seat_price):
+            # With the offset the auction's price level drifts up (every seat taken, each
+            # bid raises one): prices above the true weights make no placement tight. One
+            # constant off every seat keeps every placement's eps-slackness.
+            seat_price -= seat_price.min()
         for zero_nonfull in (False, True):
             excess = _auction.warm_state(
                 indptr, indices, weights, cap, self.seat_ptr, seat_price, own_seat,
