@@ -466,13 +466,17 @@ class _State:
         augmented = 0
         if augment is not None:
             seat_mentor = np.repeat(np.arange(m), np.diff(self.seat_ptr))
+            give_up_counts = bool(self.bid_offset) and not self.price_shift
             for _ in range(AUGMENT_ROUNDS):
                 budget = max(AUGMENT_BUDGET * n, AUGMENT_MIN_BIDS)
                 bids = _auction.auction(
                     indptr, indices, weights + self.bid_offset, self.seat_ptr, seat_price,
                     seat_holder, own_seat, eps0, eps0, budget, False, floor,
                 )  # fmt: skip
-                if bids < budget and not (own_seat == _auction.UNMATCHED_SEAT).any():
+                # under "score" (offset bids, seats enough) a price war ends in mentees
+                # giving up, not in a spent budget: augment for them too
+                gave_up = give_up_counts and (own_seat == _auction.UNMATCHED_SEAT).any()
+                if bids < budget and not gave_up:
                     break
                 rows = np.flatnonzero(own_seat < 0)
                 free_seats = np.bincount(seat_mentor[seat_holder < 0], minlength=m)
