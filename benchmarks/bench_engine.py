@@ -4,6 +4,9 @@
     .venv/bin/python benchmarks/bench_engine.py --quick    # skip 100k, smaller baseline runs
     .venv/bin/python benchmarks/bench_engine.py --structured --no-baseline   # before/after
     .venv/bin/python benchmarks/bench_engine.py --structured --extras   # optional extras on
+    .venv/bin/python benchmarks/bench_engine.py --matrix     # every cohort shape (issue 12)
+    .venv/bin/python benchmarks/bench_engine.py --matrix --sizes 2k --shapes stars,equal \
+        --objectives score                                   # a corner of it
 
 For each instance: our time (median of repeats, after a warm-up call), the baseline's time on
 the same scores in the same run, the ratio, and whether check_optimal certified the result.
@@ -30,6 +33,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mentormatch.matching import (  # noqa: E402
     FeatureScores,
@@ -42,6 +46,8 @@ from mentormatch.matching import (  # noqa: E402
     solve_stable,
 )
 from mentormatch.matching.synthetic import synthetic_features  # noqa: E402
+
+from _shapes import SHAPES, build  # noqa: E402  # isort: skip
 
 # the extras at a weight a coordinator might choose: 0.4 of 1.4 in all
 EXTRAS_WEIGHTS = dict(support=0.1, language=0.1, img_mentor=0.1, visa=0.1)
@@ -186,6 +192,104 @@ def round_instance(n=10_000, m=2_000):
     )
 
 
+# size name: (mentees, mentors, seats per mentor when seats == mentees, timed repeats)
+MATRIX_SIZES = {"2k": (2_000, 500, 4, 3), "10k": (10_000, 2_000, 5, 1)}
+TARGETS = {"2k": (0.1, None), "10k": (1.0, 40.0)}  # seconds, ratio against scipy
+
+
+def scipy_baseline(scores: np.ndarray, capacity: np.ndarray) -> tuple[float, int, float]:
+    """scipy on columns repeated once per seat; rectangular when seats != mentees.
+
+    Its optimum (min(n, seats) pairs of greatest total) is also the optimum of both of our
+    objectives on these shapes (every pair allowed, every score >= 0): coverage fills
+    min(n, seats) places too, and score gains nothing from a pair worth less. So one scipy
+    solve per instance is the baseline of both objectives.
+    """
+    cols = np.repeat(np.arange(scores.shape[1]), capacity)
+    t = time.perf_counter()
+    rows, picked = linear_sum_assignment(scores[:, cols], maximize=True)
+    elapsed = time.perf_counter() - t
+    return elapsed, len(rows), float(scores[rows, cols[picked]].sum())
+
+
+def matrix(shapes, sizes, objectives, run_baseline: bool) -> None:
+    """Every shape x size x objective against scipy in the same run; a table, the worst."""
+    rows = []
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    for size in sizes:
+        n, m, seats, repeats = MATRIX_SIZES[size]
+        limit, min_ratio = TARGETS[size]
+        for shape in shapes:
+            scores, capacity = build(shape, n, m, seats, seed=n + 12)
+            base = None
+            if run_baseline:
+                base = scipy_baseline(scores, capacity)
+            for objective in objectives:
+                problem = MatchingProblem(scores, capacity, objective=objective)
+                if repeats > 1:
+                    solve(problem)  # warm-up: numba loads its kernels, caches warm
+                ours, result = timed_solve(problem, repeats)
+                report = check_optimal(problem, result)
+                tol = 1e-6 * n
+                same = "-"
+                ratio = float("nan")
+                if base is not None:
+                    t_base, count, total = base
+                    ratio = t_base / ours
+                    same_total = abs(total - result.total_score) < tol
+                    same = same_total and (objective == "score" or count == result.n_matched)
+                met = ours <= limit and (min_ratio is None or base is None or ratio >= min_ratio)
+                row = dict(
+                    size=size, shape=shape, objective=objective, ours=ours,
+                    scipy=None if base is None else base[0], ratio=ratio, same=same,
+                    certified=report.ok, met=met, rounds=result.stats.rounds,
+                    matched=result.n_matched, load=os.getloadavg()[0],
+                )  # fmt: skip
+                rows.append(row)
+                print(_matrix_line(row), flush=True)
+    print(
+        "\n| size | shape | objective | ours (s) | scipy (s) | ratio | same optimum | "
+        "certified | target | rounds | load |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['size']} | {row['shape']} | {row['objective']} | {row['ours']:.3f} | "
+            + ("-" if row["scipy"] is None else f"{row['scipy']:.3f}")
+            + f" | {row['ratio']:.1f}x | {row['same']} | {row['certified']} | "
+            f"{'met' if row['met'] else 'MISSED'} | {row['rounds']} | {row['load']:.1f} |"
+        )
+    for size in sizes:
+        of_size = [r for r in rows if r["size"] == size]
+        if not of_size:
+            continue
+        slowest = max(of_size, key=lambda r: r["ours"])
+        print(f"worst at {size} by time: {_matrix_line(slowest)}")
+        with_ratio = [r for r in of_size if r["scipy"] is not None]
+        if with_ratio:
+            lowest = min(with_ratio, key=lambda r: r["ratio"])
+            print(f"worst at {size} by ratio: {_matrix_line(lowest)}")
+    bad = [r for r in rows if not r["certified"] or r["same"] is False]
+    print(f"all certified and equal to scipy: {not bad}")
+
+
+def _matrix_line(row) -> str:
+    base = "" if row["scipy"] is None else f"   scipy {row['scipy']:8.3f} s   {row['ratio']:6.1f}x"
+    return (
+        f"{row['size']:<4} {row['shape']:<15} {row['objective']:<8} ours {row['ours']:8.3f} s"
+        f"{base}   same optimum: {row['same']}   certified: {row['certified']}   "
+        f"rounds {row['rounds']}   matched {row['matched']:,}   load {row['load']:.1f}"
+    )
+
+
+def _csv(value: str, known) -> list[str]:
+    items = [x.strip() for x in value.split(",") if x.strip()]
+    unknown = [x for x in items if x not in known]
+    if unknown:
+        raise SystemExit(f"unknown {', '.join(unknown)}; choose from {', '.join(known)}")
+    return items
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100k instance")
@@ -209,6 +313,10 @@ def main() -> None:
         f"at {', '.join(f'{k}={v}' for k, v in EXTRAS_WEIGHTS.items())}) for the instances "
         "scored from features",
     )
+    parser.add_argument("--matrix", action="store_true", help="every cohort shape (issue 12)")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="matrix: shapes, commas")
+    parser.add_argument("--sizes", default="2k,10k", help="matrix: 2k and/or 10k")
+    parser.add_argument("--objectives", default="coverage,score", help="matrix: objectives")
     args = parser.parse_args()
     global WEIGHTS
     if args.extras:
@@ -225,6 +333,14 @@ def main() -> None:
         f"in mentormatch/matching/__pycache__ is warm): {time.perf_counter() - t:.2f} s",
         flush=True,
     )
+    if args.matrix:
+        matrix(
+            _csv(args.shapes, SHAPES),
+            _csv(args.sizes, MATRIX_SIZES),
+            _csv(args.objectives, ("coverage", "score")),
+            not args.no_baseline,
+        )
+        return
     if args.only_100k:
         feature_instance(100_000, 20_000, 5)
         return

@@ -425,21 +425,40 @@ def _keep_best(keys, cols, size, r, rc, j):
 
 
 @njit(cache=True, inline="always")
-def _emit_sorted(keys, cols, size, out_c, out_k, i):
-    """Write a row's kept arcs to row i of the outputs, in mentor order."""
+def _emit_sorted(keys, cols, size, out_c, out_k, i, start=0, m=0):
+    """Write a row's kept arcs to row i of the outputs, in mentor order (with m > 0, `cols`
+    hold positions t in the row's rotated order: mentor (start + t) % m)."""
     if size > 0:
+        if m > 0:
+            for k in range(size):
+                cols[k] = (start + cols[k]) % m
         order = np.argsort(cols[:size])
         for k in range(size):
             out_c[i, k] = cols[order[k]]
             out_k[i, k] = keys[order[k]]
 
 
+TIE_HASH = 2654435761  # Knuth's multiplicative hash: spreads the rows' tie-break starts
+
+
+@njit(cache=True, inline="always")
+def tie_start(i, m):
+    """Where row i's tie-break order over the mentors starts (see `price_block`)."""
+    return ((i + 1) * TIE_HASH) % m if m > 0 else 0
+
+
 @njit(cache=True, parallel=True)
-def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u, v, mentor_ok, r):
-    """For each row, the r most negative reduced costs u_i + v_j - w_ij < 0 (ties: lower j).
+def price_block(
+    scores, allowed, use_allowed, min_score, unit, factor, offset, u, v, mentor_ok, r, row0
+):
+    """For each row, the r most negative reduced costs u_i + v_j - w_ij < 0.
 
     With u = v = 0 this is "the r heaviest usable arcs" (the initial candidate set); with the
     solver's duals it is the pricing step. Returns (cols, rcs, n_violations); unused slots -1.
+    Ties go to the mentor that comes first in the row's own rotation of the mentors (starting
+    at `tie_start(row0 + i)`), not to the lowest index: on tied scores (all equal, 0/1) every
+    row would otherwise pick the same first mentors, whose few seats cannot place everyone,
+    and each pricing round would add the same mentors again.
     """
     b, m = scores.shape
     out_c = np.full((b, r), -1, np.int64)
@@ -451,7 +470,11 @@ def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u
         size = 0
         ui = u[i]
         c = 0
-        for j in range(m):
+        start = tie_start(row0 + i, m)
+        for t in range(m):
+            j = start + t
+            if j >= m:
+                j -= m
             if not mentor_ok[j]:
                 continue
             s = scores[i, j]
@@ -465,9 +488,9 @@ def price_block(scores, allowed, use_allowed, min_score, unit, factor, offset, u
             c += 1
             if r == 0:
                 continue
-            size = _keep_best(keys, cols, size, r, rc, j)
+            size = _keep_best(keys, cols, size, r, rc, t)
         count[i] = c
-        _emit_sorted(keys, cols, size, out_c, out_k, i)
+        _emit_sorted(keys, cols, size, out_c, out_k, i, start, m)
     return out_c, out_k, count
 
 
@@ -503,7 +526,11 @@ def price_block_q(q, factor, offset, u, v, mentor_ok, r):
         size = 0
         ui = u[i]
         c = 0
-        for j in range(m):
+        start = tie_start(i, m)
+        for t in range(m):
+            j = start + t
+            if j >= m:
+                j -= m
             qq = q[i, j]
             if qq == Q_SKIP or not mentor_ok[j]:
                 continue
@@ -513,9 +540,9 @@ def price_block_q(q, factor, offset, u, v, mentor_ok, r):
             c += 1
             if r == 0:
                 continue
-            size = _keep_best(keys, cols, size, r, rc, j)
+            size = _keep_best(keys, cols, size, r, rc, t)
         count[i] = c
-        _emit_sorted(keys, cols, size, out_c, out_k, i)
+        _emit_sorted(keys, cols, size, out_c, out_k, i, start, m)
     return out_c, out_k, count
 
 
@@ -556,3 +583,72 @@ def merge_rows(indptr, indices, weights, new_cols, new_w, new_indptr):
                 break
             o += 1
     return out_i, out_w
+
+
+@njit(cache=True, parallel=True)
+def col_best_q(q, factor, offset, kcol):
+    """Each mentor j's kcol[j] heaviest usable arcs on cached rounded scores (ties rotated as
+    in `price_block`, per mentor). Returns (rows, cols, rcs) of the kept arcs, rc = -w.
+
+    Dense counterpart of the fused scan's column-side candidates: when most mentees agree
+    which mentors are best (a few stars), every row's top k holds the same popular mentors,
+    and the mentors who end up taking most mentees get no arc until pricing has added them
+    round after round (2,000 x 500 x 4: 6 rounds, 285,000 arcs).
+    """
+    n, m = q.shape
+    ptr = np.zeros(m + 1, np.int64)
+    for j in range(m):
+        ptr[j + 1] = ptr[j] + min(kcol[j], n)
+    out_r = np.full(ptr[m], -1, np.int64)
+    out_k = np.zeros(ptr[m], np.int64)
+    for j in prange(m):
+        r = ptr[j + 1] - ptr[j]
+        if r == 0:
+            continue
+        keys = np.empty(r, np.int64)
+        rows = np.empty(r, np.int64)
+        size = 0
+        start = tie_start(j, n)
+        for t in range(n):
+            i = start + t
+            if i >= n:
+                i -= n
+            qq = q[i, j]
+            if qq == Q_SKIP:
+                continue
+            rc = -(np.int64(qq) * factor + offset)
+            if rc >= 0:
+                continue
+            size = _keep_best(keys, rows, size, r, rc, t)
+        for k in range(size):
+            out_r[ptr[j] + k] = (start + rows[k]) % n
+            out_k[ptr[j] + k] = keys[k]
+    cols = np.empty(ptr[m], np.int64)
+    for j in range(m):
+        for a in range(ptr[j], ptr[j + 1]):
+            cols[a] = j
+    return out_r, cols, out_k
+
+
+@njit(cache=True)
+def col_hash(q):
+    """A 64-bit hash of every column of q (FNV-1a style, row by row so that q is read in
+    memory order); equal columns hash equal, and `same_cols` rules out collisions."""
+    n, m = q.shape
+    h = np.full(m, np.uint64(14695981039346656037))
+    prime = np.uint64(1099511628211)
+    for i in range(n):
+        for j in range(m):
+            h[j] = (h[j] ^ np.uint64(np.int64(q[i, j]) & 0xFFFFFFFF)) * prime
+    return h
+
+
+@njit(cache=True)
+def same_cols(q, rep):
+    """True when every column j of q equals column rep[j]."""
+    n, m = q.shape
+    for i in range(n):
+        for j in range(m):
+            if q[i, j] != q[i, rep[j]]:
+                return False
+    return True

@@ -20,12 +20,16 @@ guess loses seats and score (engine-notes.md). So:
    verifies the same statement independently).
 
 Locked pairs are fixed first: their mentees leave the problem and their mentors' capacity
-shrinks; the rest is solved on the residual capacity.
+shrinks; the rest is solved on the residual capacity. For a dense score matrix, mentors whose
+scores are identical for every free mentee are merged into one mentor holding all their seats
+(`_solve_merged`; exact, and the prices carry over), which makes one-component and other
+heavily tied rounds small.
 
 Tie-break (documented for coordinators): among matchings with the same objective value the
 one returned is the one the deterministic procedure above finds (auction bids in mentee index
 order, first-best mentor on ties, cheapest seat to the lower seat index; candidate lists in
-mentor-index order; shortest-path ties to the lower node index).
+mentor-index order, chosen among tied scores in each mentee's own rotation of the mentors;
+merged identical mentors filled in index order; shortest-path ties to the lower node index).
 The same input always gives the same result; permuting rows or columns gives the same
 objective values but may choose a different one of several equally good matchings.
 """
@@ -123,16 +127,27 @@ def solve(
            the same optimum, it only changes the speed.
         max_add: arcs added per mentee per pricing round (default k).
     """
+    return _solve(problem, k, max_add)
+
+
+def _solve(problem, k=None, max_add=None, scale=None, merge=True) -> MatchingResult:
+    """`solve`; `scale` forces the integer scale (a merged problem keeps its parent's)."""
     n_free_idx = problem.free_mentees
     nf = len(n_free_idx)
     m = problem.n_mentors
     rescap = problem.residual_capacity.astype(np.int64)
-    scale = integer_scale(
-        problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
-    )
+    if scale is None:
+        scale = integer_scale(
+            problem.objective, problem.source.bound(), nf, int(rescap.max()) if m else 0
+        )
     if m == 0:
         # No mentor at all: every mentee stays unmatched, and zero prices prove it.
         return _unmatched_result(problem, scale)
+    if merge and nf and problem.scores is not None:
+        q = _q_cache(problem, scale)
+        merged = _merged_mentors(problem, q, rescap) if q is not None else None
+        if merged is not None:
+            return _solve_merged(problem, q, rescap, scale, merged, k, max_add)
     k = default_k(problem) if k is None else max(1, min(int(k), m))
     max_add = k if max_add is None else max(1, int(max_add))
     mentor_ok = rescap > 0
@@ -141,7 +156,8 @@ def solve(
     t0 = time.perf_counter()
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
-    q = _q_cache(problem, scale)
+    if not (merge and nf and problem.scores is not None):
+        q = _q_cache(problem, scale)
     features = feature_source(problem.source)
     tables = _fused.FeatureTables(features) if features is not None else None
     bonus = bonus_of(problem.source) if tables is not None else None
@@ -166,6 +182,14 @@ def solve(
     else:
         cols, rcs, _ = _scan(problem, scale, mentor_ok, min_score, zeros_u, zeros_v, k, q)
         indptr, indices, weights = _csr_from_lists(cols, -rcs)
+        if q is not None:
+            # each mentor's best mentees too (see `_kernels.col_best_q`)
+            col_k = np.where(mentor_ok, np.minimum(COL_FACTOR * rescap, COL_MAX), 0)
+            er, ec, erc = _kernels.col_best_q(q, scale.factor, scale.offset, col_k)
+            ok = er >= 0
+            indptr, indices, weights = _add_arcs(
+                indptr, indices, weights, m, er[ok], ec[ok], erc[ok]
+            )
     if bonus is not None:
         # the fused scans see the features only: every usable bonus pair is a candidate from
         # the start, at its total weight, and the scans' arcs never replace it
@@ -177,7 +201,11 @@ def solve(
 
     seat_ptr = np.zeros(m + 1, np.int64)
     np.cumsum(rescap, out=seat_ptr[1:])
-    state = _State(nf, m, seat_ptr)
+    state = _State(nf, m, seat_ptr, scale.factor)
+    if problem.objective == "score" and len(weights) and weights.min() > 0:
+        state.bid_offset = 2 * int(weights.max()) + 1
+        if int(rescap.sum()) < nf:
+            state.price_shift = state.bid_offset
     t_solve = t_price = 0.0
     rounds = 0
     added_total = 0
@@ -202,9 +230,31 @@ def solve(
                 add_r, add_c, add_rc = add_r[keep], add_c[keep], add_rc[keep]
             return add_r, add_c, add_rc
 
+    elif q is not None:
+
+        def augment(rows, free_seats):
+            # the same from the cached rounded scores of a dense problem: when most mentees'
+            # first candidates lie in their own group of mentors (a specialty), a group with
+            # more mentees than seats fights a price war that ends only when its losers get
+            # arcs to other groups (2,000 x 500 x 4 "spread": the whole bid budget, twice)
+            mask = mentor_ok & (free_seats > 0)
+            sub_q = q[rows]
+            c, rc, _ = _kernels.price_block_q(
+                sub_q, scale.factor, scale.offset, zeros_u[: len(rows)], zeros_v, mask,
+                min(AUGMENT_K, m),
+            )  # fmt: skip
+            er, ec, erc = _kernels.col_best_q(
+                sub_q, scale.factor, scale.offset, np.where(mask, AUGMENT_COL * free_seats, 0)
+            )
+            ok = c >= 0
+            eok = er >= 0
+            add_r = np.concatenate([np.repeat(rows, ok.sum(axis=1)), rows[er[eok]]])
+            return add_r, np.concatenate([c[ok], ec[eok]]), np.concatenate([rc[ok], erc[eok]])
+
     if nf:
+        price0 = _reserve_price(problem, weights, nf, state.price_shift)
         order, indptr, indices, weights = state.warm_start(
-            indptr, indices, weights, rescap, augment, _reserve_price(problem, weights, nf)
+            indptr, indices, weights, rescap, augment, price0
         )
     else:
         order = np.arange(0)
@@ -262,6 +312,91 @@ def solve(
     )
 
 
+MERGE_SHARE = 0.6  # merge identical mentors when that leaves at most this share of columns
+
+
+def _merged_mentors(problem, q, rescap) -> tuple[np.ndarray, np.ndarray] | None:
+    """Mentors whose columns of rounded scores are identical (same score for every free
+    mentee, same unusable pairs), as (class of each mentor, first mentor of each class), or
+    None when merging them would not shrink the problem enough to pay."""
+    usable = np.flatnonzero(rescap > 0)
+    if len(usable) < 2:
+        return None
+    h = _kernels.col_hash(q)
+    h[rescap <= 0] = 0  # a mentor without seats is left out of the merged problem anyway
+    _, first, cls = np.unique(h, return_index=True, return_inverse=True)
+    n_classes = len(first) - (1 if (rescap <= 0).any() else 0)
+    if n_classes > MERGE_SHARE * len(usable):
+        return None
+    rep = first[cls]
+    rep[rescap <= 0] = np.flatnonzero(rescap <= 0)
+    if not _kernels.same_cols(q, rep):
+        return None  # a hash collision: solve unmerged
+    cls = cls.astype(np.int64)
+    cls[rescap <= 0] = -1
+    keep = np.unique(cls[cls >= 0])
+    renumber = np.full(len(first), -1, np.int64)
+    renumber[keep] = np.arange(len(keep))
+    cls = np.where(cls >= 0, renumber[np.maximum(cls, 0)], -1)
+    reps = first[keep]
+    return cls, reps
+
+
+def _solve_merged(problem, q, rescap, scale, merged, k, max_add) -> MatchingResult:
+    """Solve with identical mentors merged into one mentor holding all their seats.
+
+    Ties are the common case in this domain: on scores with few distinct values (one
+    component only, all equal, a specialty-only round) many mentors score every mentee the
+    same. The merged problem is exact (any matching of the merged problem splits into one of
+    the original with the same weight, and back), and its prices are the original's: every
+    mentor of a class gets the class's price v, so u_i + v_j >= w_ij still holds on every
+    pair and the dual total sum(u) + sum(seats x v) is unchanged; a class with a free seat has
+    v = 0. The merged problem keeps the original's integer scale, so the certificate checks
+    the same weights.
+    """
+    cls, reps = merged
+    free = problem.free_mentees
+    cap_c = np.bincount(cls[cls >= 0], weights=rescap[cls >= 0], minlength=len(reps))
+    sub_q = q[:, reps]
+    allowed = sub_q != _kernels.Q_SKIP
+    sub = MatchingProblem(
+        problem.scores[free][:, reps],
+        cap_c.astype(np.int64),
+        allowed=None if allowed.all() else allowed,
+        objective=problem.objective,
+    )
+    res = _solve(sub, k, max_add, scale=scale, merge=False)
+    # split each class's mentees over its mentors, filling them in index order
+    mentor_of = problem.locked_mentor_of.copy()
+    members = np.argsort(cls, kind="stable")
+    members = members[cls[members] >= 0]
+    starts = np.searchsorted(cls[members], np.arange(len(reps) + 1))
+    seat_mentor = np.repeat(members, rescap[members])
+    seat_start = np.concatenate([[0], np.cumsum(rescap[members])])[starts]
+    used = np.zeros(len(reps), np.int64)
+    sub_of = res.mentor_of
+    for i in np.flatnonzero(sub_of >= 0):
+        c = sub_of[i]
+        mentor_of[free[i]] = seat_mentor[seat_start[c] + used[c]]
+        used[c] += 1
+    v = np.zeros(problem.n_mentors, np.int64)
+    v[cls >= 0] = res.duals.mentor[cls[cls >= 0]]
+    return MatchingResult(
+        mentor_of=mentor_of,
+        total_score=matched_total(problem, mentor_of),
+        n_matched=int((mentor_of >= 0).sum()),
+        objective=problem.objective,
+        duals=Duals(_full_u(problem, res), v, scale),
+        stats=res.stats,
+    )
+
+
+def _full_u(problem, res) -> np.ndarray:
+    u = np.zeros(problem.n_mentees, np.int64)
+    u[problem.free_mentees] = res.duals.mentee
+    return u
+
+
 def _unmatched_result(problem: MatchingProblem, scale: IntegerScale) -> MatchingResult:
     mentor_of = problem.locked_mentor_of.copy()
     return MatchingResult(
@@ -283,7 +418,7 @@ def matched_total(problem: MatchingProblem, mentor_of: np.ndarray) -> float:
 class _State:
     """The solver's primal and dual state, kept between pricing rounds (warm start)."""
 
-    def __init__(self, nf: int, m: int, seat_ptr: np.ndarray) -> None:
+    def __init__(self, nf: int, m: int, seat_ptr: np.ndarray, unit: int = 1) -> None:
         self.mentor_of = np.full(nf, _kernels.EXCESS, np.int64)
         self.w_of = np.zeros(nf, np.int64)
         self.load = np.zeros(m, np.int64)
@@ -295,6 +430,21 @@ class _State:
         self.pi_m = np.zeros(m, np.int64)
         self.state = np.array([0, nf, 0], np.int64)  # pi_T, seats owed to T, work counter
         self.floor = -1  # the auction's outside option (see warm_start); -1: none
+        # one step of rounded score in weight units (the "score" objective multiplies by
+        # n + 1): the auction's last eps is a multiple of it, so that both objectives stop
+        # at the same precision relative to the scores (16 units of 1e-6 score)
+        self.unit = unit
+        # Added to every arc while the auction bids (never to the arcs the exact core and the
+        # certificate see): under "score" (every candidate arc is then worth > 0), a mentee
+        # whose arcs are light gives up as soon as prices reach them ("unmatched" is worth 0
+        # to it) and the exact core then places hundreds of them by long paths (2,000 x 500
+        # x 4: 276,000 mentee scans instead of 6,000 under "coverage"). With the offset they
+        # bid on as under "coverage"; the optimum itself is unchanged (set by `solve`).
+        self.bid_offset = 0
+        # Seats scarcer than mentees under "score" (every candidate arc worth > 0): the
+        # auction then runs as under "coverage", from a reserve price, on the offset weights;
+        # its prices carry the offset too and lose it before `warm_state` reads them.
+        self.price_shift = 0
 
     def warm_start(self, indptr, indices, weights, cap, augment=None, price0=0):
         """Auction prices and placements (`_auction`).
@@ -336,13 +486,17 @@ class _State:
         augmented = 0
         if augment is not None:
             seat_mentor = np.repeat(np.arange(m), np.diff(self.seat_ptr))
+            give_up_counts = bool(self.bid_offset) and not self.price_shift
             for _ in range(AUGMENT_ROUNDS):
                 budget = max(AUGMENT_BUDGET * n, AUGMENT_MIN_BIDS)
                 bids = _auction.auction(
-                    indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
-                    eps0, eps0, budget, False, floor,
+                    indptr, indices, weights + self.bid_offset, self.seat_ptr, seat_price,
+                    seat_holder, own_seat, eps0, eps0, budget, False, floor,
                 )  # fmt: skip
-                if bids < budget:
+                # under "score" (offset bids, seats enough) a price war ends in mentees
+                # giving up, not in a spent budget: augment for them too
+                gave_up = give_up_counts and (own_seat == _auction.UNMATCHED_SEAT).any()
+                if bids < budget and not gave_up:
                     break
                 rows = np.flatnonzero(own_seat < 0)
                 free_seats = np.bincount(seat_mentor[seat_holder < 0], minlength=m)
@@ -377,7 +531,7 @@ class _State:
         """
         if len(rows) <= max(REWARM_RELEASE_MAX, len(self.mentor_of) // REWARM_RELEASE_SHARE):
             return self.release(rows, v)
-        seat_price = np.repeat(v, np.diff(self.seat_ptr)).astype(np.int64)
+        seat_price = np.repeat(v, np.diff(self.seat_ptr)).astype(np.int64) + self.price_shift
         seat_holder = self.seats.copy()
         own_seat = np.where(self.mentor_of >= 0, self.seat_pos, _auction.NO_SEAT)
         own_seat[self.mentor_of == _kernels.UNMATCHED] = _auction.UNMATCHED_SEAT
@@ -398,11 +552,21 @@ class _State:
         check_first=False, floor=-1,
     ):  # fmt: skip
         budget = AUCTION_BUDGET * len(own_seat) + 10_000
+        # see `bid_offset`; warm_state below judges the auction's prices on the true weights
+        bid_weights = weights + self.bid_offset if self.bid_offset else weights
         _auction.auction(
-            indptr, indices, weights, self.seat_ptr, seat_price, seat_holder, own_seat,
-            eps0, min(eps0, AUCTION_EPS_MIN if floor < 0 else RESERVE_EPS_MIN), budget,
+            indptr, indices, bid_weights, self.seat_ptr, seat_price, seat_holder, own_seat,
+            eps0, min(eps0, (AUCTION_EPS_MIN if floor < 0 else RESERVE_EPS_MIN) * self.unit),
+            budget,
             check_first, floor,
         )  # fmt: skip
+        if self.price_shift:
+            np.maximum(seat_price - self.price_shift, 0, out=seat_price)
+        elif self.bid_offset and len(seat_price):
+            # With the offset the auction's price level drifts up (every seat taken, each
+            # bid raises one): prices above the true weights make no placement tight. One
+            # constant off every seat keeps every placement's eps-slackness.
+            seat_price -= seat_price.min()
         for zero_nonfull in (False, True):
             excess = _auction.warm_state(
                 indptr, indices, weights, cap, self.seat_ptr, seat_price, own_seat,
@@ -456,12 +620,13 @@ class _State:
         return rows.astype(np.int64)
 
 
-def _reserve_price(problem, weights: np.ndarray, nf: int) -> int:
-    """The first auction's starting seat price (see `_State.warm_start`)."""
+def _reserve_price(problem, weights: np.ndarray, nf: int, shift: int = 0) -> int:
+    """The first auction's starting seat price (see `_State.warm_start`), in the auction's
+    units (`shift`: the score objective's offset while bidding, see `_State.price_shift`)."""
     seats = int(problem.residual_capacity.sum())
-    if problem.objective != "coverage" or seats >= nf or len(weights) == 0:
+    if (problem.objective != "coverage" and not shift) or seats >= nf or len(weights) == 0:
         return 0
-    return max(0, int(weights.min()) - 1)
+    return max(0, int(weights.min()) + shift - 1)
 
 
 def _q_cache(problem, scale: IntegerScale) -> np.ndarray | None:
@@ -518,6 +683,7 @@ def _scan(problem, scale: IntegerScale, mentor_ok, min_score, u, v, r, q=None, t
             v,
             mentor_ok,
             r,
+            pos,
         )
         out_c[pos : pos + b] = c
         out_k[pos : pos + b] = kk
