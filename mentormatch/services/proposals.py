@@ -129,24 +129,43 @@ def accept(mentorship_id: int, mentor_id: int) -> Mentorship:
     return mentorship
 
 
+def _declined(
+    mentorship: Mentorship,
+    actor_id: int,
+    reason: str | None,
+    source: PairRuleSource,
+    action: str,
+    raced: str,
+    **values,
+) -> None:
+    """A proposal declined (by its mentor or its mentee), in the caller's transaction: the
+    conditional status change (``raced`` is the message when the other side answered first),
+    the seat freed, the pair forbidden in later rounds, the audit entry."""
+    if not _transition(
+        mentorship.id,
+        MentorshipStatus.PROPOSED,
+        status=MentorshipStatus.DECLINED,
+        responded_at=utcnow(),
+        response_reason=reason,
+        **values,
+    ):
+        db.session.rollback()
+        raise AnswerError(raced)
+    seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
+    set_outcome_rule(mentorship, PairRuleKind.FORBID, source)
+    audit.record(actor_id, action, mentorship)
+
+
 def decline(mentorship_id: int, mentor_id: int, reason: str = "") -> Mentorship:
     """The mentor declines: the seat is freed, the pair forbidden in later rounds, and the
     mentee back in the pool."""
     mentorship = _load(mentorship_id)
     _answerable(mentorship, mentor_id)
     reason = (reason or "").strip()[:REASON_MAX] or None
-    if not _transition(
-        mentorship_id,
-        MentorshipStatus.PROPOSED,
-        status=MentorshipStatus.DECLINED,
-        responded_at=utcnow(),
-        response_reason=reason,
-    ):
-        db.session.rollback()
-        raise AnswerError("This proposal was answered a moment ago (in another tab?).")
-    seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
-    set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.DECLINED)
-    audit.record(mentor_id, audit.PROPOSAL_DECLINED, mentorship)
+    _declined(
+        mentorship, mentor_id, reason, PairRuleSource.DECLINED, audit.PROPOSAL_DECLINED,
+        "This proposal was answered a moment ago (in another tab?).",
+    )  # fmt: skip
     mail_messages.queue(
         mentorship.mentee.email,
         "declined_to_mentee",
@@ -180,19 +199,12 @@ def decline_as_mentee(
         raise ValidationError.single(
             "reason", "Say in a few words why (only the programme's coordinators read it)."
         )
-    if not _transition(
-        mentorship_id,
-        MentorshipStatus.PROPOSED,
-        status=MentorshipStatus.DECLINED,
-        responded_at=utcnow(),
-        response_reason=reason,
+    _declined(
+        mentorship, mentee_id, reason, PairRuleSource.MENTEE_DECLINED,
+        audit.MENTEE_DECLINED_PROPOSAL,
+        "The mentor answered this proposal a moment ago; reload the page.",
         ended_by_id=mentee_id,
-    ):
-        db.session.rollback()
-        raise AnswerError("The mentor answered this proposal a moment ago; reload the page.")
-    seats.release_seat(mentorship.mentor_id, mentorship.programme_id)
-    set_outcome_rule(mentorship, PairRuleKind.FORBID, PairRuleSource.MENTEE_DECLINED)
-    audit.record(mentee_id, audit.MENTEE_DECLINED_PROPOSAL, mentorship)
+    )  # fmt: skip
     mail_messages.queue(
         mentorship.mentor.email,
         "mentee_declined_to_mentor",
