@@ -173,3 +173,26 @@ def test_a_reported_problem_puts_the_pair_at_risk(app, client, auth, pair):
     row = queue.split(f'id="pair-{pair.mentorship_id}"')[1].split("</li>")[0]
     assert "At risk" in row and "One of the two reported a problem." in row
     assert "He cancels every time" not in queue  # the report's text stays in its mail
+
+
+def test_the_pairs_nudge_never_says_why_the_pair_is_at_risk(app, client, auth, pair):
+    """A pair at risk (a reported problem) that also never met is nudged: the two mails say
+    only how long since they met, never that one of them reported a problem."""
+    started(app, pair.mentorship_id, days_ago=25)
+    with app.app_context():
+        message = messages.send(pair.mentorship_id, pair.mentor.id, "Let us talk on Friday")
+        messages.report_problem(
+            pair.mentorship_id, pair.mentee.id, [message.id], "He cancels every time"
+        )
+    auth.login(pair.coordinator.email)
+    row = client.get("/coordinator/health").get_data(as_text=True)
+    assert "One of the two reported a problem." in row  # the coordinator is told why
+    client.post(f"/coordinator/mentorships/{pair.mentorship_id}/nudge")
+    with app.app_context():
+        bodies = db.session.scalars(
+            select(OutboxMessage.body_text).where(OutboxMessage.kind == "mentorship-nudge")
+        ).all()
+    assert len(bodies) == 2
+    for body in bodies:
+        assert "No meeting held in the 25 days since the mentor accepted." in body
+        assert "problem" not in body.lower() and "check-in" not in body.lower()

@@ -103,6 +103,9 @@ class Health:
     meetings: HealthState  # the state from meetings alone (what nudges follow)
     reason: str  # in words, for the coordinator
     since: datetime  # since when the pair has been waiting (sorts the queue within a state)
+    # the words of the meetings alone: all that a mail to the pair may say (a poor fit answer
+    # or a problem report is for coordinators and its author only)
+    meetings_reason: str = ""
 
     @property
     def label(self) -> str:
@@ -171,8 +174,8 @@ def assess(now: datetime, facts: Facts) -> Health:
     if signs:
         first = min(at for at, _ in signs)
         words = " and ".join([signs[0][1]] + [text.lower() for _, text in signs[1:]])
-        return Health(HealthState.AT_RISK, meetings, f"{words}. {reason}", first)
-    return Health(meetings, meetings, reason, since)
+        return Health(HealthState.AT_RISK, meetings, f"{words}. {reason}", first, reason)
+    return Health(meetings, meetings, reason, since, reason)
 
 
 # --- reading the facts -------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def _queue_mails(mentorship: Mentorship, state: health.Health, by_coordinator: b
             "mentorship-nudge",
             person=person,
             other=mentorship.other(person.id),
-            reason=state.reason,
+            reason=state.meetings_reason,  # never why the pair is at risk
             by_coordinator=by_coordinator,
             link=link,
         )
