@@ -235,6 +235,8 @@ def programmes_section(scope: Scope, mentees: list[MenteeRow]) -> Section | None
                    if programme.id in m.programme_ids and m.match_result is not None]  # fmt: skip
         rows.append(Row(programme.name, rate(
             sum(m.match_result in MATCHED_RESULTS for m in members), len(members))))  # fmt: skip
+    # the roll-up's headline gives the total: one hidden programme must not follow from it
+    rows = suppress_complement(rows)
     return Section(
         key="programmes",
         title="Programmes compared",
@@ -304,6 +306,8 @@ def check_in_scores_section(scope: Scope, mentees: list[MenteeRow]) -> Section:
             if (c.answered_at.year, c.answered_at.month) == (month.year, month.month)
         ]
         by_month.append(Row(month.strftime("%b %Y"), _mean(scores)))
+    # the headlines give the totals: one hidden kind or month must not follow from them
+    rates, means, by_month = map(suppress_complement, (rates, means, by_month))
     all_scores = [c.score for c in answered]
     return Section(
         key="check-ins",
