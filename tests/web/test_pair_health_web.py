@@ -196,3 +196,14 @@ def test_the_pairs_nudge_never_says_why_the_pair_is_at_risk(app, client, auth, p
     for body in bodies:
         assert "No meeting held in the 25 days since the mentor accepted." in body
         assert "problem" not in body.lower() and "check-in" not in body.lower()
+
+
+def test_the_nudge_button_returns_only_to_a_page_of_this_site(app, client, auth, pair):
+    started(app, pair.mentorship_id, days_ago=25)
+    auth.login(pair.coordinator.email)
+    nudge = f"/coordinator/mentorships/{pair.mentorship_id}/nudge"
+    response = client.post(nudge, data={"back": "https://elsewhere.example/phish"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/coordinator/health")
+    again = client.post(nudge, data={"back": f"/coordinator/health#pair-{pair.mentorship_id}"})
+    assert again.headers["Location"].endswith(f"/coordinator/health#pair-{pair.mentorship_id}")

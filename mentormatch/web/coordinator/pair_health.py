@@ -19,6 +19,7 @@ from mentormatch.services.rounds import followup
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.confirm import Confirmation, confirmed, render_confirmation
 from mentormatch.web.forms import EmptyForm, apply_errors
+from mentormatch.web.urls import is_safe_next
 
 END_REASONS = [
     (reason.value, closeout.REASON_LABELS[reason])
@@ -88,7 +89,8 @@ def nudge_pair(mentorship_id: int):
             "to meet.",
             "success",
         )
-    return redirect(request.form.get("back") or url_for("coordinator.health_queue"))
+    back = request.form.get("back")
+    return redirect(back if is_safe_next(back) else url_for("coordinator.health_queue"))
 
 
 @bp.route("/mentorships/<int:mentorship_id>/notes", methods=["GET", "POST"])
@@ -177,13 +179,14 @@ def repair_options(programme_id: int, mentee_id: int):
     access.require(current_user, programme_id)
     if not access.can_see_person(current_user, mentee_id):
         abort(404)
+    if request.method == "POST":
+        _button()  # the form's CSRF token before the engine runs
     try:
         found = repair.options(current_user, programme_id, mentee_id)
     except ValidationError as error:
         flash(error.errors[0][1], "warning")
         return redirect(url_for("coordinator.health_queue", programme=programme_id))
     if request.method == "POST":
-        _button()
         mentor_id = request.form.get("mentor_id", type=int)
         chosen = next((o for o in found.options if o.mentor.id == mentor_id), None)
         if chosen is None:
