@@ -19,6 +19,7 @@ from mentormatch.extensions import db
 from mentormatch.models import (
     OPEN_MENTORSHIP_STATUSES,
     Agreement,
+    CheckIn,
     MatchingRound,
     MenteeRanking,
     MentorMark,
@@ -29,6 +30,7 @@ from mentormatch.models import (
     Outcome,
     OutcomeSurvey,
     PairRule,
+    PairRuleSource,
     PlanGoal,
     ProgrammeMember,
     Role,
@@ -283,6 +285,8 @@ def _pair_rules(user: User, partners: dict[int, set[str]]) -> list[dict[str, Any
     )
     shown = []
     for rule in rules:
+        if rule.source == PairRuleSource.AVOIDED and rule.mentor_id != user.id:
+            continue  # a mentor's avoid mark is never the mentee's to read
         other_id = rule.mentor_id if rule.mentee_id == user.id else rule.mentee_id
         held = audiences.from_relation(user, other_id, partners.get(other_id, ()))
         if not audiences.may_see(held, audiences.Item.PAIR_RULE):
@@ -431,6 +435,18 @@ def _forget(user: User, old_email: str, old_name: str) -> None:
     # the people who are still here)
     db.session.execute(delete(Outcome).where(Outcome.mentee_id == user.id))
     db.session.execute(delete(OutcomeSurvey).where(OutcomeSurvey.mentee_id == user.id))
+    # stated preferences name both people (and an avoid mark carries the mentor's reason)
+    for table in (MenteeRanking, MentorMark):
+        db.session.execute(
+            delete(table).where(or_(table.mentee_id == user.id, table.mentor_id == user.id))
+        )
+    # their check-in comments go; the scores stay in the programme's figures
+    db.session.execute(
+        update(CheckIn)
+        .where(CheckIn.user_id == user.id)
+        .values(comment=None)
+        .execution_options(synchronize_session=False)
+    )
     _forget_workspace_text(user)
     # Unmatched reasons name the mentors who were full; the counts and codes stay.
     if user.role == Role.MENTOR.value and old_name:

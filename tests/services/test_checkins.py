@@ -89,3 +89,13 @@ def test_the_close_out_survey_follows_an_ending(app, pair):
         assert (report.fit, report.closeout) == (0, 1)  # an ended pair gets no fit check
         assert set(asked("closeout")) == {pair.mentee.id, pair.mentor.id}
         assert checkins.send_due().closeout == 0
+
+
+def test_deleting_an_account_removes_its_check_in_comments_and_keeps_the_scores(app, pair):
+    with app.app_context():
+        checkins.send_due()
+        mine = asked("fit")[pair.mentee.id]
+        checkins.answer(mine, pair.mentorship_id, pair.mentee.id, "2", "Hard to reach")
+        privacy.delete_account(pair.mentee.id, None)
+        answer = db.session.get(CheckIn, mine)
+        assert (answer.score, answer.comment) == (2, None)

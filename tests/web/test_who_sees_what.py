@@ -357,6 +357,26 @@ def test_the_exports_hold_ones_own_list_and_marks_and_no_anonymous_name(world, c
     assert lind["rankings"] == []
 
 
+def test_an_avoid_mark_stays_out_of_the_mentees_export_after_a_proposal_between_them(
+    app, world, choices_world
+):
+    """Proposed to each other later (here: a proposal she declined), she may read the rules on
+    their pair, but never that he marked her "avoid"; he still reads his own."""
+    from mentormatch.models import Mentorship
+    from tests.helpers import general_programme_id
+
+    with app.app_context():
+        db.session.add(Mentorship(
+            programme_id=general_programme_id(), mentee_id=world.id("omar"),
+            mentor_id=world.id("lind"), status="declined",
+        ))  # fmt: skip
+        db.session.commit()
+    rules = export_of(world, "omar")["pair_rules"]
+    assert all(rule["source"] != "avoided" for rule in rules), rules
+    assert "avoid" not in json.dumps(export_of(world, "omar")).lower()
+    assert any(rule["source"] == "avoided" for rule in export_of(world, "lind")["pair_rules"])
+
+
 # --- outcomes --------------------------------------------------------------------------------
 
 
@@ -418,3 +438,19 @@ def test_deleting_her_account_deletes_her_outcomes(app, world):
     assert OUTCOME_TITLE not in response.get_data(as_text=True)
     with app.app_context():
         assert records.of_mentee(world.id("mina")) == []
+
+
+def test_deleting_an_account_deletes_its_rank_lists_and_the_marks_about_it(
+    app, world, choices_world
+):
+    """Omar ranked Dr Lind and Dr Patel, who marked him avoid (with a reason) and prefer: once
+    he deletes his account, neither his list nor the marks (nor the avoid's reason) remain."""
+    from sqlalchemy import func
+
+    from mentormatch.models import MenteeRanking, MentorMark
+
+    with app.app_context():
+        privacy.delete_account(world.id("omar"), None)
+        for table in (MenteeRanking, MentorMark):
+            assert db.session.scalar(select(func.count()).select_from(table)) == 0, table
+    assert AVOID_REASON not in json.dumps(export_of(world, "lind"))
