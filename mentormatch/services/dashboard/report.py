@@ -89,9 +89,9 @@ def engagement_section(scope: Scope, mentees: list[MenteeRow]) -> Section:
         pair_months += running
         meetings += count
         value = count / running if running else None
-        rows.append(
-            Row(month.strftime("%b %Y"), Figure(group=running, value=value, unit="per pair"))
-        )
+        # the current month has only begun: say so rather than let it read as a drop
+        label = month.strftime("%b %Y") + (" (so far)" if end > scope.today else "")
+        rows.append(Row(label, Figure(group=running, value=value, unit="per pair")))
     overall = Figure(
         group=len(spans), value=meetings / pair_months if pair_months else None,
         unit="meetings per pair per month",
