@@ -258,3 +258,163 @@ def test_the_choices_weight_is_a_round_setting_kept_with_the_round():
     assert parse_settings({"name": "R"}).preference_weight == 0.5
     with pytest.raises(ValidationError, match="between 0 and 10"):
         parse_settings({"name": "R", "preference_weight": "11"})
+
+
+# -- the reviewer's findings (issue 16) ----------------------------------------------------
+
+
+def test_rankers_who_ranked_anonymously_cannot_be_named_afterwards(app, people):
+    with app.app_context():
+        p = people
+        programme_id = general_programme_id()
+        round_id = draft_round()
+        # no rankings yet: the switch is free both ways
+        windows.update_programme_settings(programme_id, None, "5", True, True, "optimal")
+        windows.update_programme_settings(programme_id, None, "5", False, True, "optimal")
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        with pytest.raises(ValidationError, match="told that their names stay hidden"):
+            windows.update_programme_settings(programme_id, None, "5", True, True, "optimal")
+        db.session.rollback()
+        assert db.session.get(Programme, programme_id).preference_rankers_named is False
+        _, rankers = choices.rankers_of(p["dr_a"], round_id)
+        assert [r.name for r in rankers] == [None]
+        # once the round has run, a later round may name its rankers
+        transitions.start_round(round_id)
+        windows.update_programme_settings(programme_id, None, "5", True, True, "optimal")
+        assert db.session.get(Programme, programme_id).preference_rankers_named is True
+
+
+def test_an_avoid_mark_on_a_pair_the_coordinators_locked_is_refused_and_not_saved(app, people):
+    from mentormatch.models import MentorMark, PairRuleKind, PairRuleSource
+
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        db.session.add(
+            PairRule(programme_id=general_programme_id(), mentee_id=p["ana"],
+                     mentor_id=p["dr_a"], kind=PairRuleKind.LOCK,
+                     source=PairRuleSource.COORDINATOR, note="agreed at the kickoff")
+        )  # fmt: skip
+        db.session.commit()
+        _, rankers = choices.rankers_of(p["dr_a"], round_id)
+        with pytest.raises(ValidationError, match="coordinators have fixed this pair"):
+            choices.set_mark(p["dr_a"], rankers[0].ranking_id, "avoid", "a conflict")
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(MentorMark.id))) == 0
+        rule = db.session.scalar(select(PairRule))
+        assert (rule.kind, rule.source) == ("lock", "coordinator")
+        choices.set_mark(p["dr_a"], rankers[0].ranking_id, "prefer")  # prefer is fine
+
+
+def test_rankers_of_a_round_whose_lists_were_imported_without_a_window(app, people):
+    from mentormatch.models import MenteeRanking
+
+    with app.app_context():
+        p = people
+        round_id = draft_round(open_window=False)
+        db.session.add(MenteeRanking(round_id=round_id, mentee_id=p["ana"],
+                                     mentor_id=p["dr_a"], rank=1))  # fmt: skip
+        db.session.commit()
+        matching_round, rankers = choices.rankers_of(p["dr_a"], round_id)
+        assert matching_round.id == round_id and [r.label for r in rankers] == ["Mentee 1"]
+
+
+def test_a_mentor_sees_a_rankers_specialty_only_when_the_profile_is_theirs_to_see(app, people):
+    from mentormatch.models import Mentorship
+
+    with app.app_context():
+        p = people
+        programme_id = general_programme_id()
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        _, (anonymous,) = choices.rankers_of(p["dr_a"], round_id)
+        assert (anonymous.name, anonymous.specialty) == (None, None)
+        db.session.get(Programme, programme_id).preference_rankers_named = True
+        db.session.commit()
+        _, (named,) = choices.rankers_of(p["dr_a"], round_id)
+        assert (named.name, named.specialty) == ("Ana", None)  # a name, not her profile
+        db.session.add(Mentorship(programme_id=programme_id, mentee_id=p["ana"],
+                                  mentor_id=p["dr_a"], status="accepted"))  # fmt: skip
+        db.session.commit()
+        _, (partner,) = choices.rankers_of(p["dr_a"], round_id)
+        assert partner.specialty == "internal-medicine"  # her open partner sees her profile
+
+
+def test_saving_the_window_again_does_not_send_its_reminder_again(app, people):
+    with app.app_context():
+        round_id = draft_round()
+        window = windows.window_of(round_id)
+        opens, closes = window.opens_at, window.closes_at
+        near_close = NOW + timedelta(days=2, hours=1)
+        assert windows.send_window_mails(near_close).reminded == 3
+        windows.set_window(round_id, None, opens, closes)  # the form saved again, unchanged
+        assert windows.send_window_mails(near_close).reminded == 0
+        windows.set_window(round_id, None, opens, closes + timedelta(days=1))  # moved
+        assert windows.send_window_mails(NOW + timedelta(days=3, hours=1)).reminded == 3
+
+
+def test_the_closing_mail_goes_only_to_rankers_still_in_the_programme(app, people):
+    from mentormatch.models import ProgrammeMember, User
+
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        for name in ("ana", "ben", "cho"):
+            choices.save_ranking(p[name], round_id, [p["dr_a"]])
+        db.session.get(User, p["ben"]).active = False
+        db.session.scalar(
+            select(ProgrammeMember).where(ProgrammeMember.user_id == p["cho"])
+        ).status = "left"
+        db.session.commit()
+        assert windows.send_window_mails(NOW + timedelta(days=4)).closed == 1
+        subjects = db.session.scalars(select(OutboxMessage.to_address)).all()
+        assert subjects == ["ana@mentee.example.org"]
+
+
+def test_a_double_submit_of_a_list_or_a_mark_is_told_not_a_server_error(app, people):
+    from sqlalchemy import event, insert
+
+    from mentormatch.models import MenteeRanking, MentorMark
+
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_b"]])
+
+        def other_tab(row_table, values):
+            """The other tab's save lands between this one's delete and its insert."""
+
+            def insert_once(session, _context):
+                event.remove(db.session(), "after_flush_postexec", insert_once)
+                session.execute(insert(row_table).values(**values))
+
+            event.listen(db.session(), "after_flush_postexec", insert_once)
+
+        other_tab(MenteeRanking, dict(round_id=round_id, mentee_id=p["ana"],
+                                      mentor_id=p["dr_a"], rank=1))  # fmt: skip
+        with pytest.raises(ValidationError, match="another tab"):
+            choices.save_ranking(p["ana"], round_id, [p["dr_a"], p["dr_c"]])
+        assert [r.mentor_id for r in choices.ranking_of(p["ana"], round_id)] == [p["dr_b"]]
+        ranking_id = choices.ranking_of(p["ana"], round_id)[0].id
+        other_tab(MentorMark, dict(round_id=round_id, mentor_id=p["dr_b"], mentee_id=p["ana"],
+                                   kind="prefer"))  # fmt: skip
+        with pytest.raises(ValidationError, match="another tab"):
+            choices.set_mark(p["dr_b"], ranking_id, "avoid", "a conflict")
+        assert db.session.scalar(select(func.count(MentorMark.id))) == 0
+        assert db.session.scalar(select(func.count(PairRule.id))) == 0
+
+
+def test_the_input_fingerprint_tells_optimal_from_stable(app, people):
+    from mentormatch.services.rounds.inputs import load_inputs
+    from mentormatch.services.rounds.settings import RoundSettings
+
+    with app.app_context():
+        p = people
+        round_id = draft_round()
+        choices.save_ranking(p["ana"], round_id, [p["dr_a"]])
+        settings = RoundSettings.from_json(db.session.get(MatchingRound, round_id).settings)
+        optimal = load_inputs(settings, round_id).fingerprint
+        db.session.get(Programme, general_programme_id()).preference_mode = "stable"
+        db.session.commit()
+        assert load_inputs(settings, round_id).fingerprint != optimal

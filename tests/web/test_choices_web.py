@@ -134,3 +134,36 @@ def test_the_coordinator_sets_the_window_in_their_time_zone(app, client, auth, w
     with app.app_context():
         window = db.session.scalar(select(PreferenceWindow))
         assert windows.aware(window.closes_at) == datetime(2031, 3, 8, 17, 30, tzinfo=UTC)
+
+
+def test_who_chose_me_after_a_csv_import_into_a_round_without_a_window(app, client, auth, world):
+    from mentormatch.services.preferences import rank_csv
+
+    with app.app_context():
+        bare = transitions.create_round(parse_settings({"name": "Imported"}), None)
+        data = f"mentee_email,rank,mentor_email\n{world['ana'].email},1,{world['im'].email}\n"
+        report = rank_csv.import_rank_lists(bare.id, data.encode())
+        assert not report.problems, report.problems
+        assert windows.window_of(bare.id) is None
+    auth.login(world["im"].email)
+    page = get(client, "/choices/ranked-me")
+    assert "Imported" in page and "1 mentee ranked you." in page
+
+
+def test_the_coordinator_is_told_why_rankers_cannot_be_named_now(app, client, auth, world):
+    from mentormatch.models import MatchingRound, Programme
+
+    with app.app_context():
+        db.session.add(MenteeRanking(round_id=world["round"], mentee_id=world["ana"].id,
+                                     mentor_id=world["im"].id, rank=1))  # fmt: skip
+        db.session.commit()
+    auth.login_as("coordinator")
+    refused = client.post(
+        f"/coordinator/rounds/{world['round']}/preferences/settings",
+        data={"max_ranks": "10", "rankers_named": "1", "unranked_pairs": "1", "mode": "optimal"},
+    )
+    assert refused.status_code == 400
+    assert "told that their names stay hidden" in refused.get_data(as_text=True)
+    with app.app_context():
+        round_ = db.session.get(MatchingRound, world["round"])
+        assert db.session.get(Programme, round_.programme_id).preference_rankers_named is False

@@ -8,11 +8,14 @@ coordinators' (Item.MENTOR_MARK): an avoided mentee is simply never proposed to 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch.extensions import db
 from mentormatch.matching import ScoreWeights, encode_mentees, pair_components
@@ -33,13 +36,17 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.models.times import utcnow
-from mentormatch.services import explanations
+from mentormatch.services import audiences, explanations
 from mentormatch.services.errors import NotFound, ValidationError
 from mentormatch.services.preferences.windows import is_open, window_of
 from mentormatch.services.rounds.inputs import _mentor_features, _mentor_rows
 from mentormatch.services.rounds.settings import RoundSettings
 
 REASON_MAX = 500
+SAVED_ELSEWHERE = (
+    "This was saved at the same moment from another tab or window; the page now shows what "
+    "was saved. Check it and save again if it is not what you want."
+)
 
 
 def _round_for_mentee(round_id: int, mentee_id: int) -> MatchingRound:
@@ -199,18 +206,32 @@ def save_ranking(
         )  # fmt: skip
     if problems:
         raise ValidationError(problems)
-    db.session.execute(
-        delete(MenteeRanking).where(
-            MenteeRanking.round_id == round_id, MenteeRanking.mentee_id == mentee_id
+    with _saved_elsewhere("ranking"):
+        db.session.execute(
+            delete(MenteeRanking).where(
+                MenteeRanking.round_id == round_id, MenteeRanking.mentee_id == mentee_id
+            )
         )
-    )
-    db.session.flush()
-    for rank, mentor_id in enumerate(mentor_ids, start=1):
-        db.session.add(
-            MenteeRanking(round_id=round_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank)
-        )
-    db.session.commit()
+        db.session.flush()
+        for rank, mentor_id in enumerate(mentor_ids, start=1):
+            db.session.add(
+                MenteeRanking(
+                    round_id=round_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank
+                )
+            )
+        db.session.commit()
     return ranking_of(mentee_id, round_id)
+
+
+@contextmanager
+def _saved_elsewhere(field: str) -> Iterator[None]:
+    """A double submit (two tabs at once) breaks a unique constraint in the second save:
+    nothing of it is kept and the person is told that the other one stands."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationError.single(field, SAVED_ELSEWHERE) from None
 
 
 # -- the mentor's side --------------------------------------------------------------------
@@ -232,7 +253,7 @@ class Ranker:
 
 def rankers_of(mentor_id: int, round_id: int) -> tuple[MatchingRound, list[Ranker]]:
     matching_round = db.session.get(MatchingRound, round_id)
-    if matching_round is None or window_of(round_id) is None:
+    if matching_round is None:  # a round without a window may hold imported rank lists
         raise NotFound(f"No round {round_id}.")
     rows = db.session.execute(
         select(MenteeRanking, User, MenteeProfile.specialty)
@@ -250,15 +271,27 @@ def rankers_of(mentor_id: int, round_id: int) -> tuple[MatchingRound, list[Ranke
         )
     }
     named = matching_round.programme.preference_rankers_named
+    mentor = db.session.get(User, mentor_id)
+    # an anonymous ranker's specialty could name her; a named one's is profile data, seen
+    # only by an audience of Item.PROFILE (an open mentorship between the two)
+    statuses = (
+        audiences.mentorship_statuses(mentor_id, [mentee.id for _, mentee, _ in rows])
+        if named
+        else {}
+    )
     rankers = []
     for k, (ranking, mentee, specialty) in enumerate(rows, start=1):
         mark = marks.get(mentee.id)
+        shown = named and audiences.may_see(
+            audiences.from_relation(mentor, mentee.id, statuses.get(mentee.id, ())),
+            audiences.Item.PROFILE,
+        )
         rankers.append(
             Ranker(
                 ranking_id=ranking.id,
                 label=mentee.full_name if named else f"Mentee {k}",
                 name=mentee.full_name if named else None,
-                specialty=specialty,
+                specialty=specialty if shown else None,
                 mark=mark.kind if mark else None,
                 reason=mark.reason if mark else None,
             )
@@ -300,51 +333,65 @@ def set_mark(
             "reason", "Say why you would rather not mentor them (only coordinators read it)."
         )
     programme_id = matching_round.programme_id
-    db.session.execute(
-        delete(MentorMark).where(
-            MentorMark.round_id == ranking.round_id,
-            MentorMark.mentor_id == mentor_id,
-            MentorMark.mentee_id == ranking.mentee_id,
-        )
-    )
-    # an avoid mark is the pair's forbid rule; clearing or changing it removes that rule (but
-    # never a rule with another origin: a decline, a coordinator's forbid)
-    db.session.execute(
-        delete(PairRule).where(
+    existing = db.session.scalar(
+        select(PairRule).where(
             PairRule.programme_id == programme_id,
             PairRule.mentee_id == ranking.mentee_id,
             PairRule.mentor_id == mentor_id,
-            PairRule.source == PairRuleSource.AVOIDED.value,
         )
     )
+    if kind == MarkKind.AVOID and existing is not None and existing.kind == PairRuleKind.LOCK:
+        raise ValidationError.single(
+            "kind",
+            "The programme's coordinators have fixed this pair, so it will be proposed. If you "
+            "cannot mentor this mentee, write to them; your mark is not saved.",
+        )
     mark = None
-    if kind:
-        mark = MentorMark(
-            round_id=ranking.round_id, mentor_id=mentor_id, mentee_id=ranking.mentee_id,
-            kind=kind, reason=reason or None,
-        )  # fmt: skip
-        db.session.add(mark)
-    if kind == MarkKind.AVOID:
-        existing = db.session.scalar(
-            select(PairRule).where(
+    with _saved_elsewhere("kind"):
+        db.session.execute(
+            delete(MentorMark).where(
+                MentorMark.round_id == ranking.round_id,
+                MentorMark.mentor_id == mentor_id,
+                MentorMark.mentee_id == ranking.mentee_id,
+            )
+        )
+        # an avoid mark is the pair's forbid rule; clearing or changing it removes that rule (but
+        # never a rule with another origin: a decline, a coordinator's forbid)
+        db.session.execute(
+            delete(PairRule).where(
                 PairRule.programme_id == programme_id,
                 PairRule.mentee_id == ranking.mentee_id,
                 PairRule.mentor_id == mentor_id,
+                PairRule.source == PairRuleSource.AVOIDED.value,
             )
         )
-        if existing is None:
-            db.session.add(
-                PairRule(
-                    programme_id=programme_id,
-                    mentee_id=ranking.mentee_id,
-                    mentor_id=mentor_id,
-                    kind=PairRuleKind.FORBID,
-                    source=PairRuleSource.AVOIDED,
-                    note=reason,
-                    created_by_id=mentor_id,
-                )  # fmt: skip
-            )
-    db.session.commit()
+        if kind:
+            mark = MentorMark(
+                round_id=ranking.round_id, mentor_id=mentor_id, mentee_id=ranking.mentee_id,
+                kind=kind, reason=reason or None,
+            )  # fmt: skip
+            db.session.add(mark)
+        if kind == MarkKind.AVOID:
+            existing = db.session.scalar(
+                select(PairRule).where(
+                    PairRule.programme_id == programme_id,
+                    PairRule.mentee_id == ranking.mentee_id,
+                    PairRule.mentor_id == mentor_id,
+                )
+            )  # again: its own avoided rule was just removed
+            if existing is None:
+                db.session.add(
+                    PairRule(
+                        programme_id=programme_id,
+                        mentee_id=ranking.mentee_id,
+                        mentor_id=mentor_id,
+                        kind=PairRuleKind.FORBID,
+                        source=PairRuleSource.AVOIDED,
+                        note=reason,
+                        created_by_id=mentor_id,
+                    )  # fmt: skip
+                )
+        db.session.commit()
     return mark
 
 

@@ -66,8 +66,11 @@ def set_window(
         window = PreferenceWindow(round_id=round_id, opens_at=opens_at, closes_at=closes_at)
         db.session.add(window)
     else:
+        moved_close = aware(window.closes_at) != aware(closes_at)
         window.opens_at, window.closes_at = opens_at, closes_at
-        if aware(closes_at) > utcnow():
+        # a new close is announced again (its reminder and closing mail); the same form
+        # saved twice is not
+        if moved_close and aware(closes_at) > utcnow():
             window.closed_mailed_at = None
             window.reminded_at = None
     audit.record(actor, audit.PREFERENCE_WINDOW_SET, matching_round)
@@ -110,7 +113,12 @@ def _claim(window_id: int, column: str) -> bool:
     return done.rowcount == 1
 
 
-def _mentees(programme_id: int, round_id: int, without_ranks: bool = False) -> list[User]:
+def _mentees(
+    programme_id: int, round_id: int, without_ranks: bool = False, ranked: bool = False
+) -> list[User]:
+    """The programme's active mentees (active accounts, still members); only those who
+    ranked nobody in the round (``without_ranks``) or only those who ranked someone
+    (``ranked``)."""
     query = (
         select(User)
         .join(ProgrammeMember, ProgrammeMember.user_id == User.id)
@@ -122,10 +130,13 @@ def _mentees(programme_id: int, round_id: int, without_ranks: bool = False) -> l
         )
         .order_by(User.id)
     )
+    has_ranked = exists().where(
+        MenteeRanking.round_id == round_id, MenteeRanking.mentee_id == User.id
+    )
     if without_ranks:
-        query = query.where(
-            ~exists().where(MenteeRanking.round_id == round_id, MenteeRanking.mentee_id == User.id)
-        )
+        query = query.where(~has_ranked)
+    if ranked:
+        query = query.where(has_ranked)
     return list(db.session.scalars(query))
 
 
@@ -170,16 +181,7 @@ def send_window_mails(now: datetime | None = None) -> WindowMails:
             and window.closed_mailed_at is None
             and _claim(window.id, "closed_mailed_at")
         ):
-            rankers = db.session.scalars(
-                select(User)
-                .where(
-                    exists().where(
-                        MenteeRanking.round_id == matching_round.id,
-                        MenteeRanking.mentee_id == User.id,
-                    )
-                )
-                .order_by(User.id)
-            )
+            rankers = _mentees(matching_round.programme_id, matching_round.id, ranked=True)
             for mentee in rankers:
                 mail_messages.queue(mentee.email, "preferences_closed", MAIL_KIND,
                                     mentee=mentee, **context)  # fmt: skip
@@ -202,6 +204,22 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _anonymous_rankings(programme_id: int) -> bool:
+    """Does a round of the programme that has not run yet hold rankings (made while rankers
+    were anonymous)?"""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    MenteeRanking.round_id == MatchingRound.id,
+                    MatchingRound.programme_id == programme_id,
+                    MatchingRound.status == RoundStatus.DRAFT.value,
+                )
+            )
+        )
+    )
+
+
 def update_programme_settings(
     programme_id: int, actor, max_ranks: str, rankers_named: bool, unranked_pairs: bool,
     mode: str,
@@ -219,6 +237,16 @@ def update_programme_settings(
         problems.append(("max_ranks", f"A number from 1 to {MAX_RANKS_LIMIT}; got '{max_ranks}'."))
     if mode not in tuple(MatchingMode):
         problems.append(("mode", "Choose optimal or stable."))
+    if (
+        rankers_named
+        and not programme.preference_rankers_named
+        and _anonymous_rankings(programme_id)
+    ):
+        problems.append(
+            ("rankers_named", "Mentees have already ranked mentors in a round that has not run "
+                              "yet, told that their names stay hidden. Name rankers after that "
+                              "round has run.")
+        )  # fmt: skip
     if problems:
         raise ValidationError(problems)
     programme.preference_max_ranks = ranks

@@ -316,4 +316,5 @@ def fingerprint(inputs: RoundInputs, settings: RoundSettings) -> str:
     ):
         digest.update(np.ascontiguousarray(array).tobytes())
         digest.update(b"|")
+    digest.update(inputs.preference_mode.encode())  # optimal or stable: other pairs
     return digest.hexdigest()

@@ -161,7 +161,10 @@ def decline(mentorship_id: int):
 def mentor_index():
     rounds = []
     for matching_round, _count in choices.rounds_ranking_mentor(current_user.id):
-        _, rankers = choices.rankers_of(current_user.id, matching_round.id)
+        try:
+            _, rankers = choices.rankers_of(current_user.id, matching_round.id)
+        except NotFound:  # gone between the two queries
+            continue
         rounds.append((matching_round, rankers))
     return render_template("choices/mentor_index.html", rounds=rounds)
 
