@@ -147,3 +147,17 @@ def test_the_demo_gives_the_dashboard_a_year_of_mentoring_to_show(app, runner):
     assert runner.invoke(args=args).exit_code == 0
     with app.app_context():
         assert {model: _count(model) for model in counts} == counts
+
+
+def test_the_demo_mentee_can_choose_mentors_in_an_open_round_made_once(app, runner, auth):
+    args = ["seed-demo", "--mentees", "20", "--mentors", "6", "--seed", "8"]
+    assert runner.invoke(args=args).exit_code == 0
+    assert runner.invoke(args=args).exit_code == 0  # a rerun makes no second round
+    mentee = next(login for login in DEMO_LOGINS if login.role == "mentee")
+    auth.login(mentee.email, DEMO_PASSWORD)
+    index = auth._client.get("/choices/").get_data(as_text=True)
+    found = re.findall(r'href="/choices/rounds/(\d+)"', index)
+    assert len(set(found)) == 1, index
+    browse = auth._client.get(f"/choices/rounds/{found[0]}")
+    assert browse.status_code == 200
+    assert "Spring round: mentees choose their mentors" in browse.get_data(as_text=True)

@@ -33,6 +33,7 @@ from mentormatch.demo import generator, history
 from mentormatch.demo.generator import GeneratedPerson
 from mentormatch.extensions import db
 from mentormatch.models import (
+    MatchingRound,
     MembershipStatus,
     MenteeProfile,
     MentorProfile,
@@ -46,8 +47,11 @@ from mentormatch.models.user import new_session_token, utcnow
 from mentormatch.services.accounts import find_by_email
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.passwords import hash_password
+from mentormatch.services.preferences import windows
 from mentormatch.services.profile_fields import parse_mentee, parse_mentor
 from mentormatch.services.programmes import access, catalogue, membership
+from mentormatch.services.rounds import transitions
+from mentormatch.services.rounds.settings import parse_settings
 
 DEMO_PASSWORD = "mentormatch-demo"  # noqa: S105 - published demo login, development only
 DEFAULT_MENTEES = 200
@@ -420,6 +424,7 @@ def seed_demo(
     except Exception:
         db.session.rollback()
         raise
+    _open_choices_round(programmes[MAIN_PROGRAMME], now)
     example = (
         generator.mentee(seed, 1, year)
         if mentees
@@ -436,6 +441,28 @@ def seed_demo(
         logins=DEMO_LOGINS,
         example_email=example.email if example else None,
         programmes=_programme_lines(programmes),
+    )
+
+
+CHOICES_ROUND = "Spring round: mentees choose their mentors"
+CHOICES_OPEN_DAYS = 14
+
+
+def _open_choices_round(programme_id: int, now: dt.datetime) -> None:
+    """A draft round of the main programme whose preference window is open, so that the demo
+    mentee can browse and rank mentors and the demo mentor see who chose them (once: a
+    second seeding finds it). Through the services, each its own commit, after the people."""
+    exists = db.session.scalar(
+        select(MatchingRound.id).where(
+            MatchingRound.programme_id == programme_id, MatchingRound.name == CHOICES_ROUND
+        )
+    )
+    if exists is not None:
+        return
+    settings = parse_settings({"name": CHOICES_ROUND, "programme_id": programme_id})
+    created = transitions.create_round(settings, None)
+    windows.set_window(
+        created.id, None, now - dt.timedelta(hours=1), now + dt.timedelta(days=CHOICES_OPEN_DAYS)
     )
 
 
