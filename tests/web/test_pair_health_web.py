@@ -47,6 +47,10 @@ def test_a_pair_that_never_met_is_queued_with_its_reason_and_nudged_once(app, cl
     again = client.post(nudge, follow_redirects=True).get_data(as_text=True)
     assert "one nudge per meeting period" in again
     assert count(app, "mentorship-nudge") == 2
+    # the queue says when the next nudge can go, and offers no button until then
+    row = again.split(f'id="pair-{pair.mentorship_id}"')[1].split("</li>")[0]
+    assert "Nudged this period; the next nudge can go from" in row
+    assert "Nudge both" not in row
 
 
 def test_the_other_programmes_coordinator_sees_none_of_it(app, client, pair):

@@ -289,6 +289,8 @@ class QueueRow:
     mentorship: Mentorship
     health: Health
     nudged_at: datetime | None
+    # while this period's nudge is out: when the next one may go (the queue shows no button)
+    next_nudge_at: datetime | None = None
 
 
 def work_queue(
@@ -306,12 +308,17 @@ def work_queue(
     else:
         programme_ids = access.programme_ids_for(coordinator)
     mentorships = accepted_mentorships(programme_ids)
-    healths = assess_all(mentorships, now)
-    rows = [
-        QueueRow(m, healths[m.id], as_utc(m.nudged_at) if m.nudged_at else None)
-        for m in mentorships
-        if include_on_track or healths[m.id].state != HealthState.ON_TRACK
-    ]
+    facts = facts_for(mentorships, now)
+    rows = []
+    for m in mentorships:
+        state = assess(now, facts[m.id])
+        if not include_on_track and state.state == HealthState.ON_TRACK:
+            continue
+        nudged = as_utc(m.nudged_at) if m.nudged_at else None
+        next_nudge = nudged + facts[m.id].period if nudged else None
+        rows.append(
+            QueueRow(m, state, nudged, next_nudge if next_nudge and next_nudge > now else None)
+        )
     rows.sort(key=lambda r: (r.health.rank, r.health.since, r.mentorship.id))
     return rows
 
