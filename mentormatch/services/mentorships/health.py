@@ -181,6 +181,16 @@ def assess(now: datetime, facts: Facts) -> Health:
 # --- reading the facts -------------------------------------------------------------------------
 
 
+def _per_mentorship(key, aggregate, ids: list[int], *conditions) -> dict:
+    """Mentorship id (``key``) -> ``aggregate`` over its rows meeting ``conditions``, in one
+    grouped query for all of ``ids``."""
+    return dict(
+        db.session.execute(
+            select(key, aggregate).where(key.in_(ids), *conditions).group_by(key)
+        ).all()
+    )
+
+
 def facts_for(mentorships: list[Mentorship], now: datetime) -> dict[int, Facts]:
     """Mentorship id -> its facts, for accepted mentorships (a handful of queries)."""
     ids = [m.id for m in mentorships]
@@ -195,53 +205,23 @@ def facts_for(mentorships: list[Mentorship], now: datetime) -> dict[int, Facts]:
             )
         ).all()
     )
-    held = dict(
-        db.session.execute(
-            select(Meeting.mentorship_id, func.max(Meeting.starts_at))
-            .where(Meeting.mentorship_id.in_(ids), Meeting.status == MeetingStatus.HELD)
-            .group_by(Meeting.mentorship_id)
-        ).all()
-    )
-    ahead = dict(
-        db.session.execute(
-            select(Meeting.mentorship_id, func.min(Meeting.starts_at))
-            .where(
-                Meeting.mentorship_id.in_(ids),
-                Meeting.status.in_(LIVE_MEETING_STATUSES),
-                Meeting.starts_at > now,
-            )
-            .group_by(Meeting.mentorship_id)
-        ).all()
-    )
-    noted = dict(
-        db.session.execute(
-            select(PairNote.mentorship_id, func.max(PairNote.created_at))
-            .where(PairNote.mentorship_id.in_(ids))
-            .group_by(PairNote.mentorship_id)
-        ).all()
-    )
-    poor = dict(
-        db.session.execute(
-            select(CheckIn.mentorship_id, func.max(CheckIn.answered_at))
-            .where(
-                CheckIn.mentorship_id.in_(ids),
-                CheckIn.answered_at.is_not(None),
-                CheckIn.score <= POOR_FIT,
-            )
-            .group_by(CheckIn.mentorship_id)
-        ).all()
-    )
-    problems = dict(
-        db.session.execute(
-            select(AuditEntry.target_id, func.max(AuditEntry.at))
-            .where(
-                AuditEntry.action == audit.PROBLEM_REPORTED,
-                AuditEntry.target_type == "mentorship",
-                AuditEntry.target_id.in_(ids),
-            )
-            .group_by(AuditEntry.target_id)
-        ).all()
-    )
+    held = _per_mentorship(
+        Meeting.mentorship_id, func.max(Meeting.starts_at), ids,
+        Meeting.status == MeetingStatus.HELD,
+    )  # fmt: skip
+    ahead = _per_mentorship(
+        Meeting.mentorship_id, func.min(Meeting.starts_at), ids,
+        Meeting.status.in_(LIVE_MEETING_STATUSES), Meeting.starts_at > now,
+    )  # fmt: skip
+    noted = _per_mentorship(PairNote.mentorship_id, func.max(PairNote.created_at), ids)
+    poor = _per_mentorship(
+        CheckIn.mentorship_id, func.max(CheckIn.answered_at), ids,
+        CheckIn.answered_at.is_not(None), CheckIn.score <= POOR_FIT,
+    )  # fmt: skip
+    problems = _per_mentorship(
+        AuditEntry.target_id, func.max(AuditEntry.at), ids,
+        AuditEntry.action == audit.PROBLEM_REPORTED, AuditEntry.target_type == "mentorship",
+    )  # fmt: skip
 
     def unhandled(at, mentorship_id):
         if at is None:
