@@ -204,6 +204,7 @@ def warm_state(
     pi_m,
     state,
     zero_nonfull,
+    tighten,
 ):
     """Build the shortest-path core's state from auction prices; returns the unplaced mentees.
 
@@ -240,6 +241,8 @@ def warm_state(
         pi_m[j] = -v
         load[j] = 0
         deficit[j] = 0
+    if tighten > 0:
+        _tighten_prices(indptr, indices, weights, cap, own_seat, owner, holders, pi_m, tighten)
     for s in range(seats.shape[0]):
         seats[s] = -1
     owed = n
@@ -289,3 +292,64 @@ def warm_state(
     state[0] = 0
     state[1] = owed
     return excess[:n_excess]
+
+
+@njit(cache=True)
+def _tighten_prices(indptr, indices, weights, cap, own_seat, owner, holders, pi_m, iters):
+    """Move full mentors' prices so that the auction's placements are exactly tight.
+
+    The auction stops at eps-slackness: a placed mentee may be up to eps short of its best
+    arc at the mentors' prices, and `warm_state` would send it (and its emptied seat) to the
+    exact core, whose search for it crosses the whole plateau of tied scores (100,000 x
+    20,000 with half as many seats as mentees: ~5,000 such searches of ~15 ms). A full
+    mentor's price may be anything between the best arc of an unmatched mentee (who must not
+    want it: the floor) and the least its own mentees concede (each mentee's arc to it less
+    its best other option: the ceiling). Each pass sets every full mentor's price to its
+    ceiling (kept >= the floor); a few passes (Jacobi) reach prices at which most placements
+    are tight. Only the warm start changes: exactness still comes from the core.
+    """
+    n = own_seat.shape[0]
+    m = cap.shape[0]
+    floor = np.zeros(m, np.int64)
+    for i in range(n):
+        if own_seat[i] == UNMATCHED_SEAT:
+            for a in range(indptr[i], indptr[i + 1]):
+                j = indices[a]
+                if weights[a] > floor[j]:
+                    floor[j] = weights[a]
+    v = np.empty(m, np.int64)
+    for j in range(m):
+        v[j] = -pi_m[j]
+    ceil = np.empty(m, np.int64)
+    big = np.int64(1) << np.int64(62)
+    for _ in range(iters):
+        for j in range(m):
+            ceil[j] = big
+        for i in range(n):
+            j = owner[i]
+            if j < 0:
+                continue
+            w_own = np.int64(-1)
+            alt = np.int64(0)
+            for a in range(indptr[i], indptr[i + 1]):
+                jj = indices[a]
+                if jj == j:
+                    w_own = weights[a]
+                else:
+                    val = weights[a] - v[jj]
+                    if val > alt:
+                        alt = val
+            if w_own >= 0 and w_own - alt < ceil[j]:
+                ceil[j] = w_own - alt
+        changed = 0
+        for j in range(m):
+            if cap[j] == 0 or holders[j] < cap[j] or ceil[j] == big:
+                continue
+            nv = max(ceil[j], floor[j])
+            if nv != v[j]:
+                v[j] = nv
+                changed += 1
+        if changed == 0:
+            break
+    for j in range(m):
+        pi_m[j] = -v[j]

@@ -122,6 +122,59 @@ def _push(hkey, hnode, hsize, key, node):
 
 
 @njit(cache=True)
+def _columns(indptr, indices, weights, m):
+    """The candidate arcs by mentor: (col_ptr, mentee of each arc, its weight)."""
+    n = indptr.shape[0] - 1
+    col_ptr = np.zeros(m + 1, np.int64)
+    for a in range(indptr[n]):
+        col_ptr[indices[a] + 1] += 1
+    for j in range(m):
+        col_ptr[j + 1] += col_ptr[j]
+    fill = col_ptr[:m].copy()
+    col_rows = np.empty(indptr[n], np.int64)
+    col_w = np.empty(indptr[n], np.int64)
+    for i in range(n):
+        for a in range(indptr[i], indptr[i + 1]):
+            j = indices[a]
+            col_rows[fill[j]] = i
+            col_w[fill[j]] = weights[a]
+            fill[j] += 1
+    return col_ptr, col_rows, col_w
+
+
+@njit(cache=True)
+def _best_add(i, indptr, indices, weights, best_w, best_i):
+    """Mentee i is now unmatched: its arcs may be its mentors' heaviest from T's side."""
+    for a in range(indptr[i], indptr[i + 1]):
+        j = indices[a]
+        w = weights[a]
+        if w > best_w[j] or (w == best_w[j] and i < best_i[j]):
+            best_w[j] = w
+            best_i[j] = i
+
+
+@njit(cache=True)
+def _best_drop(i, indptr, indices, mentor_of, col_ptr, col_rows, col_w, best_w, best_i):
+    """Mentee i is matched again: its mentors' heaviest unmatched arc is found anew."""
+    for a in range(indptr[i], indptr[i + 1]):
+        j = indices[a]
+        if best_i[j] != i:
+            continue
+        bw = -INF
+        bi = -1
+        for b in range(col_ptr[j], col_ptr[j + 1]):
+            r = col_rows[b]
+            if mentor_of[r] != UNMATCHED:
+                continue
+            w = col_w[b]
+            if w > bw or (w == bw and r < bi):
+                bw = w
+                bi = r
+        best_w[j] = bw
+        best_i[j] = bi
+
+
+@njit(cache=True)
 def ssp_solve(
     indptr,
     indices,
@@ -163,6 +216,12 @@ def ssp_solve(
     t_from_mentor = False
     stamp = 0
     total_scanned = 0
+    col_ptr, col_rows, col_w = _columns(indptr, indices, weights, m)
+    best_w = np.full(m, -INF, np.int64)
+    best_i = np.full(m, -1, np.int64)
+    for i in range(n):
+        if mentor_of[i] == UNMATCHED:
+            _best_add(i, indptr, indices, weights, best_w, best_i)
     for s in order:
         stamp += 1
         pi_t = state[0]
@@ -249,24 +308,32 @@ def ssp_solve(
                 done_m[tnode] = stamp
                 scanned_m[n_sm] = tnode
                 n_sm += 1
+                # ... and through an unmatched mentee i to a mentor j: i's potential cancels
+                # (d + (pi_t - pi_e[i]) + (pi_e[i] - w_ij - pi_m[j])), so only each mentor's
+                # heaviest arc from an unmatched mentee matters (`best_w`), not every arc of
+                # every unmatched mentee (half the mentees when seats are scarce)
                 for j in range(m):
+                    if stamp_m[j] != stamp:
+                        stamp_m[j] = stamp
+                        dist_m[j] = INF
+                    elif done_m[j] == stamp:
+                        continue
+                    nd = INF
+                    via = -2
                     if load[j] + deficit[j] > 0:
-                        if stamp_m[j] != stamp:
-                            stamp_m[j] = stamp
-                            dist_m[j] = INF
-                        elif done_m[j] == stamp:
-                            continue
                         nd = d + pi_t - pi_m[j]
-                        if nd < dist_m[j]:
-                            dist_m[j] = nd
-                            pred_m[j] = -1
-                            hkey, hnode, hsize = _push(hkey, hnode, hsize, nd, j)
-                for i in range(n):
-                    if mentor_of[i] == UNMATCHED:
-                        dist_e[i] = d + pi_t - pi_e[i]
-                        pred_e[i] = -1
-                        mstack[msize] = i
-                        msize += 1
+                        via = -1
+                    if best_i[j] >= 0:
+                        nd2 = d + pi_t - best_w[j] - pi_m[j]
+                        if nd2 < nd:
+                            nd = nd2
+                            via = best_i[j]
+                    if nd < dist_m[j]:
+                        dist_m[j] = nd
+                        pred_m[j] = via
+                        if via >= 0:
+                            pred_e[via] = -1
+                        hkey, hnode, hsize = _push(hkey, hnode, hsize, nd, j)
                 continue
             j = node
             if deficit[j] > 0:
@@ -358,10 +425,17 @@ def ssp_solve(
             else:
                 w_of[i] = 0
             mentor_of[i] = to
+            if old == UNMATCHED:
+                # unmatched mentees' potentials are not moved one by one (see the crossing
+                # of T): one that leaves T takes T's potential, its arc from T being tight
+                pi_e[i] = state[0]
+                _best_drop(i, indptr, indices, mentor_of, col_ptr, col_rows, col_w, best_w, best_i)
+            elif to == UNMATCHED:
+                _best_add(i, indptr, indices, weights, best_w, best_i)
     # normalise: pi_T = 0, and empty mentors priced at exactly 0 (v_j = 0)
     shift = state[0]
     for i in range(n):
-        pi_e[i] -= shift
+        pi_e[i] = 0 if mentor_of[i] == UNMATCHED else pi_e[i] - shift
     for j in range(m):
         pi_m[j] -= shift
         if load[j] + deficit[j] == 0 and pi_m[j] > 0:

@@ -63,6 +63,7 @@ AUGMENT_K = 32  # arcs per unplaced mentee and augmentation
 AUGMENT_COL = 16  # and per free seat of a mentor
 COL_FACTOR = 2  # column-side candidates per seat (scores from features)
 COL_MAX = 64  # int32 cache of rounded scores up to 256 MB
+TIGHTEN = 30  # passes of `_auction._tighten_prices` in the warm start
 COL_PAIRS_MAX = 500_000_000  # column-side candidates only up to this many free pairs
 
 
@@ -571,7 +572,7 @@ class _State:
             excess = _auction.warm_state(
                 indptr, indices, weights, cap, self.seat_ptr, seat_price, own_seat,
                 self.mentor_of, self.w_of, self.load, self.deficit, self.seats,
-                self.seat_pos, self.pi_e, self.pi_m, self.state, zero_nonfull,
+                self.seat_pos, self.pi_e, self.pi_m, self.state, zero_nonfull, TIGHTEN,
             )  # fmt: skip
             if self.state[1] >= 0:
                 return excess
