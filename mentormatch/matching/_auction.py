@@ -43,6 +43,52 @@ def _min_two(seat_price, lo, hi):
 
 
 @njit(cache=True)
+def _sift_down(heap, lo, hi, pos, seat_price):
+    """Restore the min-heap of seats heap[lo:hi] (by price, then seat) below `pos`."""
+    size = hi - lo
+    s = heap[lo + pos]
+    p = seat_price[s]
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        c = heap[lo + child]
+        pc = seat_price[c]
+        if child + 1 < size:
+            r = heap[lo + child + 1]
+            pr = seat_price[r]
+            if pr < pc or (pr == pc and r < c):
+                child += 1
+                c = r
+                pc = pr
+        if pc < p or (pc == p and c < s):
+            heap[lo + pos] = c
+            pos = child
+        else:
+            break
+    heap[lo + pos] = s
+
+
+@njit(cache=True)
+def _heapify(heap, seat_ptr, seat_price, j):
+    lo, hi = seat_ptr[j], seat_ptr[j + 1]
+    for pos in range((hi - lo) // 2 - 1, -1, -1):
+        _sift_down(heap, lo, hi, pos, seat_price)
+
+
+@njit(cache=True)
+def _second_price(heap, lo, hi, seat_price):
+    """The second-lowest seat price of a mentor (its heap's cheaper child of the top)."""
+    size = hi - lo
+    if size < 2:
+        return np.int64(1) << np.int64(62)
+    p = seat_price[heap[lo + 1]]
+    if size > 2:
+        p = min(p, seat_price[heap[lo + 2]])
+    return p
+
+
+@njit(cache=True)
 def auction(
     indptr,
     indices,
@@ -77,11 +123,15 @@ def auction(
     n = own_seat.shape[0]
     m = seat_ptr.shape[0] - 1
     minp = np.zeros(m, np.int64)
+    # each mentor's seats as a min-heap by price: a bid finds the cheapest seat and the
+    # second price in O(1) and re-sorts in O(log seats), where a scan of every seat cost
+    # O(seats) (merged identical mentors hold hundreds)
+    heap = np.arange(seat_price.shape[0])
     for j in range(m):
         lo, hi = seat_ptr[j], seat_ptr[j + 1]
         if hi > lo:
-            s, _ = _min_two(seat_price, lo, hi)
-            minp[j] = seat_price[s]
+            _heapify(heap, seat_ptr, seat_price, j)
+            minp[j] = seat_price[heap[lo]]
     queue = np.empty(n + 1, np.int64)
     bids = 0
     eps = eps0
@@ -138,7 +188,8 @@ def auction(
                     own_seat[i] = UNMATCHED_SEAT
                     continue
                 lo, hi = seat_ptr[j1], seat_ptr[j1 + 1]
-                s, p2 = _min_two(seat_price, lo, hi)
+                s = heap[lo]
+                p2 = _second_price(heap, lo, hi, seat_price)
                 if hi - lo > 1:
                     alt = weights[a1] - p2
                     if alt > best2:
@@ -154,8 +205,8 @@ def auction(
                     cnt += 1
                 seat_holder[s] = i
                 own_seat[i] = s
-                s2, _ = _min_two(seat_price, lo, hi)
-                minp[j1] = seat_price[s2]
+                _sift_down(heap, lo, hi, 0, seat_price)
+                minp[j1] = seat_price[heap[lo]]
             if floor < 0:
                 break
             # outside-option auction (reserve price `floor`): a seat left empty at a price
@@ -171,8 +222,8 @@ def auction(
                         seat_price[s] = floor
                         changed = True
                 if changed:
-                    s2, _ = _min_two(seat_price, lo, hi)
-                    minp[j] = seat_price[s2]
+                    _heapify(heap, seat_ptr, seat_price, j)
+                    minp[j] = seat_price[heap[lo]]
                     reset = True
             if not reset:
                 break

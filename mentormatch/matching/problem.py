@@ -45,6 +45,7 @@ class DenseScores:
 
     def __init__(self, scores: np.ndarray) -> None:
         self.matrix = scores
+        self._bound: float | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -57,7 +58,11 @@ class DenseScores:
         return self.matrix[index]
 
     def bound(self) -> float:
-        return float(np.abs(self.matrix).max()) if self.matrix.size else 0.0
+        # asked by the integer scale, the rounded-score cache and the certificate: one pass
+        # over the matrix (20 M floats at 10,000 x 2,000) is enough
+        if self._bound is None:
+            self._bound = float(np.abs(self.matrix).max()) if self.matrix.size else 0.0
+        return self._bound
 
 
 def _first_true(mask: np.ndarray) -> tuple[int, ...]:

@@ -131,8 +131,10 @@ def solve(
     return _solve(problem, k, max_add)
 
 
-def _solve(problem, k=None, max_add=None, scale=None, merge=True) -> MatchingResult:
-    """`solve`; `scale` forces the integer scale (a merged problem keeps its parent's)."""
+def _solve(problem, k=None, max_add=None, scale=None, merge=True, q=None) -> MatchingResult:
+    """`solve`; `scale` forces the integer scale (a merged problem keeps its parent's), `q`
+    gives the rounded scores when the caller has them (a merged problem: its parent's
+    columns)."""
     n_free_idx = problem.free_mentees
     nf = len(n_free_idx)
     m = problem.n_mentors
@@ -157,7 +159,7 @@ def _solve(problem, k=None, max_add=None, scale=None, merge=True) -> MatchingRes
     t0 = time.perf_counter()
     zeros_u = np.zeros(nf, np.int64)
     zeros_v = np.zeros(m, np.int64)
-    if not (merge and nf and problem.scores is not None):
+    if q is None and not (merge and nf and problem.scores is not None):
         q = _q_cache(problem, scale)
     features = feature_source(problem.source)
     tables = _fused.FeatureTables(features) if features is not None else None
@@ -361,12 +363,12 @@ def _solve_merged(problem, q, rescap, scale, merged, k, max_add) -> MatchingResu
     sub_q = q[:, reps]
     allowed = sub_q != _kernels.Q_SKIP
     sub = MatchingProblem(
-        problem.scores[free][:, reps],
+        _ClassColumns(problem.scores, free, reps, problem.source.bound()),
         cap_c.astype(np.int64),
         allowed=None if allowed.all() else allowed,
         objective=problem.objective,
     )
-    res = _solve(sub, k, max_add, scale=scale, merge=False)
+    res = _solve(sub, k, max_add, scale=scale, merge=False, q=np.ascontiguousarray(sub_q))
     # split each class's mentees over its mentors, filling them in index order
     mentor_of = problem.locked_mentor_of.copy()
     members = np.argsort(cls, kind="stable")
@@ -374,12 +376,15 @@ def _solve_merged(problem, q, rescap, scale, merged, k, max_add) -> MatchingResu
     starts = np.searchsorted(cls[members], np.arange(len(reps) + 1))
     seat_mentor = np.repeat(members, rescap[members])
     seat_start = np.concatenate([[0], np.cumsum(rescap[members])])[starts]
-    used = np.zeros(len(reps), np.int64)
     sub_of = res.mentor_of
-    for i in np.flatnonzero(sub_of >= 0):
-        c = sub_of[i]
-        mentor_of[free[i]] = seat_mentor[seat_start[c] + used[c]]
-        used[c] += 1
+    placed = np.flatnonzero(sub_of >= 0)
+    c = sub_of[placed]
+    # the k-th mentee (in index order) of class c takes the class's k-th seat
+    order = np.argsort(c, kind="stable")
+    rank = np.empty(len(c), np.int64)
+    first = np.searchsorted(c[order], c[order])
+    rank[order] = np.arange(len(c)) - first
+    mentor_of[free[placed]] = seat_mentor[seat_start[c] + rank]
     v = np.zeros(problem.n_mentors, np.int64)
     v[cls >= 0] = res.duals.mentor[cls[cls >= 0]]
     return MatchingResult(
@@ -390,6 +395,31 @@ def _solve_merged(problem, q, rescap, scale, merged, k, max_add) -> MatchingResu
         duals=Duals(_full_u(problem, res), v, scale),
         stats=res.stats,
     )
+
+
+class _ClassColumns:
+    """The merged problem's scores, read from its parent's matrix when asked (a score source).
+
+    The solver of the merged problem works from the parent's rounded scores (`q`), so only a
+    few pairs are ever read as floats; copying the class columns of a 10,000 x 2,000 matrix
+    (and checking them again) cost more than the rest of its set-up.
+    """
+
+    def __init__(self, matrix: np.ndarray, free: np.ndarray, reps: np.ndarray, bound: float):
+        self.matrix, self.free, self.reps, self._bound = matrix, free, reps, bound
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.free), len(self.reps)
+
+    def rows(self, index: np.ndarray) -> np.ndarray:
+        return self.matrix[np.ix_(self.free[np.asarray(index)], self.reps)]
+
+    def pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return self.matrix[self.free[rows], self.reps[cols]]
+
+    def bound(self) -> float:
+        return self._bound
 
 
 def _full_u(problem, res) -> np.ndarray:
