@@ -259,7 +259,8 @@ def warm_state(
 ):
     """Build the shortest-path core's state from auction prices; returns the unplaced mentees.
 
-    v_j = the cheapest seat's price (0 for a mentor with a never-bid seat);
+    v_j = the cheapest seat's price (0 for a mentor with a never-bid seat), then for full
+    mentors moved between floor and ceiling by `_tighten_prices` (`tighten` passes);
     u_i = max(0, max over i's candidate arcs of w_ij - v_j), so every candidate arc is dual
     feasible. A mentee stays placed only if its arc is tight (u_i + v_j == w_ij), an unmatched
     one only if u_i == 0. Seats of positively priced mentors left empty become "owed" (deficit),
