@@ -220,12 +220,14 @@ def ssp_solve(
     t_from_mentor = False
     stamp = 0
     total_scanned = 0
-    col_ptr, col_rows, col_w = _columns(indptr, indices, weights, m)
+    # each mentor's heaviest arc from an unmatched mentee (see the crossing of T), built the
+    # first time a search crosses T (never, when seats are plentiful)
     best_w = np.full(m, -INF, np.int64)
     best_i = np.full(m, -1, np.int64)
-    for i in range(n):
-        if mentor_of[i] == UNMATCHED:
-            _best_add(i, indptr, indices, weights, best_w, best_i)
+    col_ptr = np.zeros(1, np.int64)
+    col_rows = np.zeros(0, np.int64)
+    col_w = np.zeros(0, np.int64)
+    crossed = False
     for s in order:
         stamp += 1
         pi_t = state[0]
@@ -312,6 +314,12 @@ def ssp_solve(
                 done_m[tnode] = stamp
                 scanned_m[n_sm] = tnode
                 n_sm += 1
+                if not crossed:
+                    crossed = True
+                    col_ptr, col_rows, col_w = _columns(indptr, indices, weights, m)
+                    for i in range(n):
+                        if mentor_of[i] == UNMATCHED:
+                            _best_add(i, indptr, indices, weights, best_w, best_i)
                 # ... and through an unmatched mentee i to a mentor j: i's potential cancels
                 # (d + (pi_t - pi_e[i]) + (pi_e[i] - w_ij - pi_m[j])), so only each mentor's
                 # heaviest arc from an unmatched mentee matters (`best_w`), not every arc of
@@ -433,8 +441,11 @@ def ssp_solve(
                 # unmatched mentees' potentials are not moved one by one (see the crossing
                 # of T): one that leaves T takes T's potential, its arc from T being tight
                 pi_e[i] = state[0]
-                _best_drop(i, indptr, indices, mentor_of, col_ptr, col_rows, col_w, best_w, best_i)
-            elif to == UNMATCHED:
+                if crossed:
+                    _best_drop(
+                        i, indptr, indices, mentor_of, col_ptr, col_rows, col_w, best_w, best_i
+                    )
+            elif to == UNMATCHED and crossed:
                 _best_add(i, indptr, indices, weights, best_w, best_i)
     # normalise: pi_T = 0, and empty mentors priced at exactly 0 (v_j = 0)
     shift = state[0]

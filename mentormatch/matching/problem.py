@@ -61,7 +61,9 @@ class DenseScores:
         # asked by the integer scale, the rounded-score cache and the certificate: one pass
         # over the matrix (20 M floats at 10,000 x 2,000) is enough
         if self._bound is None:
-            self._bound = float(np.abs(self.matrix).max()) if self.matrix.size else 0.0
+            # two reductions without the 160 MB temporary of np.abs (half the time)
+            m = self.matrix
+            self._bound = max(float(m.max()), -float(m.min())) if m.size else 0.0
         return self._bound
 
 
