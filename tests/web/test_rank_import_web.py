@@ -83,7 +83,7 @@ def test_a_good_file_is_checked_then_imported_after_the_confirmation(app, client
     assert checked.status_code == 200
     assert "Check passed: 3 ranks for 2 mentees; nothing was saved." in page
     assert "1 of these mentees has a rank list in this round now (1 rank in all)" in page
-    assert "Import and replace 2 rank lists" in page
+    assert "Import 2 rank lists, replacing 1" in page
     assert stored(app) == 2  # nothing saved yet
 
     imported = client.post(url(draft), data=confirm_form(page))
