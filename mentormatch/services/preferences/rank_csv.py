@@ -37,6 +37,13 @@ from mentormatch.services.errors import NotFound
 
 COLUMNS = ("mentee_email", "mentor_email", "rank")
 PROBLEMS_LISTED = 200
+_NOT_DRAFT = {
+    RoundStatus.RUNNING: "is running now",
+    RoundStatus.PROPOSED: "has run; its proposals are waiting to be published",
+    RoundStatus.PUBLISHED: "has run and its proposals are published",
+    RoundStatus.CLOSED: "has run and is closed",
+    RoundStatus.FAILED: "has run and failed",
+}
 _QUERY_CHUNK = 500  # ids or emails per IN (...): well under every database's bound-parameter limit
 
 
@@ -103,12 +110,13 @@ class RankImportReport:
 
 def import_refusal(matching_round: MatchingRound) -> str | None:
     """Why rank lists cannot be imported into this round now, or None when they can."""
-    if matching_round.status != RoundStatus.DRAFT:
-        return (
-            f"This round is {matching_round.status}: rank lists can be imported only into a "
-            "draft round, one that has not run."
-        )
-    return None
+    if matching_round.status == RoundStatus.DRAFT:
+        return None
+    now = _NOT_DRAFT.get(matching_round.status, "has run")
+    return (
+        f"This round {now}: rank lists can be imported only into a draft round, one that has "
+        "not run. The lists a round ran with stay as they were."
+    )
 
 
 def _chunks(values: Iterable, size: int = _QUERY_CHUNK):
