@@ -85,3 +85,22 @@ def test_the_window_mails_command_sends_each_mail_once(app, runner, draft):
     assert "0 opening" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 2
+
+
+def test_a_dry_run_says_what_an_import_would_replace_and_saves_nothing(
+    app, runner, draft, tmp_path
+):
+    path = tmp_path / "ranks.csv"
+    path.write_text(
+        "mentee_email,mentor_email,rank\nana@mentee.example.org,dr_a@mentor.example.org,1\n"
+    )
+    args = ["import-preferences", str(path), "--round", str(draft), "--dry-run"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "Check passed: 1 rank for 1 mentee; nothing was saved." in result.output
+    assert "None of these mentees has a rank list in this round yet." in result.output
+    assert rankings(app) == []
+    workbook = tmp_path / "ranks.xlsx"
+    workbook.write_bytes(b"PK\x03\x04 a workbook")
+    refused = runner.invoke(args=["import-preferences", str(workbook), "--round", str(draft)])
+    assert refused.exit_code == 1 and "file: This is an Excel workbook" in refused.output

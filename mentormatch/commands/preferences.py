@@ -30,9 +30,11 @@ def import_preferences_command(file: Path, round_id: int, dry_run: bool) -> None
         raise click.ClickException(str(exc)) from None
     for line in iter_problem_lines(report):
         click.echo(line, err=True)
-    click.echo(report.summary if not dry_run or not report.ok else
-               f"Check passed: {report.rows} ranks for {report.mentees} mentees; nothing saved.",
-               err=not report.ok)  # fmt: skip
+    if report.unlisted:
+        click.echo(f"... and {report.unlisted} more problems, not listed.", err=True)
+    click.echo(report.summary, err=not report.ok)
+    if report.ok and dry_run:
+        click.echo(report.replaced_text)
     if not report.ok:
         raise SystemExit(1)
 

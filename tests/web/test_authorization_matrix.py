@@ -12,6 +12,7 @@ a change): so a refusal is never the accident of a broken request.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -351,6 +352,13 @@ def _choices(world: World) -> dict:
     return {"round_id": world.extra["choices_round"]}
 
 
+def _rank_lists_confirmed(world: World) -> dict:
+    """The confirming POST of a checked rank-list file: mentee1 now ranks mentor1 first."""
+    data = f"mentee_email,mentor_email,rank\n{world.people['mentee1'].email},"
+    data += f"{world.people['mentor1'].email},1\n"
+    return {"checked_file": base64.b64encode(data.encode()).decode(), **CONFIRMED}
+
+
 def _window_form(world: World) -> dict:
     return {"opens_at": "2030-01-01T09:00", "closes_at": "2030-01-08T09:00"}
 
@@ -470,6 +478,8 @@ CASES = [
          prepare=_choices_round, form=_window_form),
     Case("coordinator.set_preference_settings", "POST", _choices, COORDINATORS,
          prepare=_choices_round, form=lambda w: {"max_ranks": "5", "mode": "stable"}),
+    Case("coordinator.import_preferences", "POST", _choices, COORDINATORS,
+         prepare=_choices_round, form=_rank_lists_confirmed),
     # pair health: the work queue's actions on programme A's pairs are its coordinators';
     # a check-in is its own author's only (not the other side of the pair, not coordinators)
     Case("coordinator.nudge_pair", "POST", _mentorship, COORDINATORS),

@@ -1,10 +1,12 @@
 """Rank lists as CSV: import (for programmes that collect preferences elsewhere) and export.
 
 The file has the columns mentee_email, mentor_email, rank. An import replaces the rank lists
-of every mentee in the file for that round, all rows or none: any problem (an unknown person,
-a mentee or mentor outside the round's programme, a rank outside 1..N, a mentee's ranks not
-1..k without gaps, the same mentor or rank twice for a mentee) saves nothing and is reported
-with its row, as the profile importer does (services.csv_profiles).
+of every mentee in the file for that round, all rows or none: any problem (an unreadable file,
+an unknown person, a mentee or mentor outside the round's programme, a rank outside 1..N, a
+mentee's ranks not 1..k without gaps, the same mentor or rank twice for a mentee) saves nothing
+and is reported with its row and column, as the profile importer does (services.csv_profiles).
+The command line (``mentormatch import-preferences``) and the coordinator's preferences page
+both call ``import_rank_lists``; a dry run reports what an import would save and replace.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -28,43 +31,102 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.services import audit
-from mentormatch.services.csv_profiles.importer import Problem
-from mentormatch.services.csv_profiles.reader import read_table
+from mentormatch.services.csv_profiles.importer import Problem, size_text
+from mentormatch.services.csv_profiles.reader import UTF8, UnreadableFile, read_table
 from mentormatch.services.errors import NotFound
 
 COLUMNS = ("mentee_email", "mentor_email", "rank")
 PROBLEMS_LISTED = 200
+_NOT_DRAFT = {
+    RoundStatus.RUNNING: "is running now",
+    RoundStatus.PROPOSED: "has run; its proposals are waiting to be published",
+    RoundStatus.PUBLISHED: "has run and its proposals are published",
+    RoundStatus.CLOSED: "has run and is closed",
+    RoundStatus.FAILED: "has run and failed",
+}
+_QUERY_CHUNK = 500  # ids or emails per IN (...): well under every database's bound-parameter limit
 
 
 @dataclass(frozen=True)
 class RankImportReport:
-    rows: int = 0
-    mentees: int = 0
-    problems: tuple[Problem, ...] = ()
-    problem_count: int = 0
-    saved: bool = False
+    dry_run: bool = False
+    rows: int = 0  # rows read below the header (on success: the ranks saved, or to be)
+    mentees: int = 0  # rank lists saved, or to be
+    replaced_mentees: int = 0  # of those mentees, how many had a list in the round before
+    replaced_ranks: int = 0  # the ranks those earlier lists held
+    problems: tuple[Problem, ...] = ()  # the listed ones: all, or the first max_problems
+    problem_count: int = 0  # every problem found
+    problem_rows: int = 0  # rows with at least one problem
+    unlisted_rows: int = 0  # rows with a problem beyond those listed
+    encoding: str = UTF8
 
     @property
     def ok(self) -> bool:
         return not self.problem_count
 
     @property
-    def summary(self) -> str:
-        if not self.ok:
-            return (
-                f"Nothing was saved: {plural(self.problem_count, 'problem')}. "
-                "Fix the file and import it again."
-            )
+    def saved(self) -> bool:
+        return self.ok and not self.dry_run
+
+    @property
+    def unlisted(self) -> int:
+        """How many problems the report counts but does not list."""
+        return self.problem_count - len(self.problems)
+
+    @property
+    def replaced_text(self) -> str:
+        """What importing replaces, in words."""
+        if not self.replaced_mentees:
+            return "None of these mentees has a rank list in this round yet."
+        if self.replaced_mentees == 1:
+            start, it = "1 of these mentees has a rank list", "it"
+        else:
+            start, it = f"{self.replaced_mentees:,} of these mentees have rank lists", "them"
         return (
-            f"Imported {plural(self.rows, 'rank')} for {plural(self.mentees, 'mentee')}; "
-            "their earlier lists in this round were replaced."
+            f"{start} in this round now ({plural(self.replaced_ranks, 'rank')} in all); "
+            f"importing deletes {it} and saves the file's instead."
         )
 
+    @property
+    def summary(self) -> str:
+        if not self.ok:
+            where = f" in {plural(self.problem_rows, 'row')}" if self.problem_rows else ""
+            return (
+                f"Nothing was saved: {plural(self.problem_count, 'problem')}{where}. "
+                "Fix the file and try again."
+            )
+        counts = f"{plural(self.rows, 'rank')} for {plural(self.mentees, 'mentee')}"
+        if self.dry_run:
+            read_as = f" (read as {self.encoding} text)" if self.encoding != UTF8 else ""
+            return f"Check passed: {counts}{read_as}; nothing was saved."
+        replaced = (
+            f"; the earlier lists of {plural(self.replaced_mentees, 'mentee')} "
+            f"({plural(self.replaced_ranks, 'rank')}) were replaced"
+            if self.replaced_mentees
+            else ""
+        )
+        return f"Imported {counts}{replaced}."
 
-def _members(programme_id: int, role: Role, emails: set[str]) -> dict[str, tuple[int, bool]]:
-    """email -> (user id, is an active member of the programme) for these emails."""
-    if not emails:
-        return {}
+
+def import_refusal(matching_round: MatchingRound) -> str | None:
+    """Why rank lists cannot be imported into this round now, or None when they can."""
+    if matching_round.status == RoundStatus.DRAFT:
+        return None
+    now = _NOT_DRAFT.get(matching_round.status, "has run")
+    return (
+        f"This round {now}: rank lists can be imported only into a draft round, one that has "
+        "not run. The lists a round ran with stay as they were."
+    )
+
+
+def _chunks(values: Iterable, size: int = _QUERY_CHUNK):
+    ordered = sorted(values)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def _people(programme_id: int, emails: set[str]) -> dict[str, tuple[int, str, bool]]:
+    """email -> (user id, role, is an active member of the programme) for these emails."""
     member = (
         select(ProgrammeMember.id)
         .where(
@@ -74,148 +136,262 @@ def _members(programme_id: int, role: Role, emails: set[str]) -> dict[str, tuple
         )
         .exists()
     )
-    rows = db.session.execute(
-        select(func.lower(User.email), User.id, member).where(
-            func.lower(User.email).in_(emails), User.role == role.value
-        )
-    ).all()
-    return {email: (user_id, bool(ok)) for email, user_id, ok in rows}
+    found: dict[str, tuple[int, str, bool]] = {}
+    for chunk in _chunks(emails):
+        rows = db.session.execute(
+            select(func.lower(User.email), User.id, User.role, member).where(
+                func.lower(User.email).in_(chunk)
+            )
+        ).all()
+        found.update((email, (user_id, role, bool(ok))) for email, user_id, role, ok in rows)
+    return found
 
 
-def import_rank_lists(round_id: int, data: bytes, actor=None, dry_run=False) -> RankImportReport:
+def _person_problem(
+    email: str, found: dict[str, tuple[int, str, bool]], who: Role, programme_name: str
+) -> str | None:
+    """What is wrong with the person named in a mentee or mentor column, or None."""
+    if not email:
+        return f"the email of a {who} (this cell is empty)"
+    if email not in found:
+        return f"the email of a {who} with an account (no account has this email)"
+    _, role, active = found[email]
+    if role != who:
+        return f"the email of a {who}; this one belongs to a {role}'s account"
+    if not active:
+        return f"a {who} who is an active member of {programme_name}"
+    return None
+
+
+def _existing_lists(round_id: int, mentee_ids: Iterable[int]) -> tuple[int, int]:
+    """(mentees with a rank list in the round, ranks in those lists) among ``mentee_ids``."""
+    mentees = ranks = 0
+    for chunk in _chunks(mentee_ids):
+        having, count = db.session.execute(
+            select(func.count(func.distinct(MenteeRanking.mentee_id)), func.count()).where(
+                MenteeRanking.round_id == round_id, MenteeRanking.mentee_id.in_(chunk)
+            )
+        ).one()
+        mentees, ranks = mentees + having, ranks + count
+    return mentees, ranks
+
+
+def import_rank_lists(
+    round_id: int,
+    data: bytes,
+    actor=None,
+    dry_run: bool = False,
+    *,
+    max_bytes: int | None = None,
+    max_problems: int | None = PROBLEMS_LISTED,
+) -> RankImportReport:
+    """Check the whole file, then replace the rank lists of its mentees in one transaction, or
+    save nothing. ``actor`` (a User, its id, or None for the command line) is audited. The
+    report lists at most ``max_problems`` problems (None: all) and counts every one."""
     matching_round = db.session.get(MatchingRound, round_id)
     if matching_round is None:
         raise NotFound(f"No round {round_id}.")
     problems: list[Problem] = []
-    if matching_round.status != RoundStatus.DRAFT:
+
+    def refused(rows: int = 0, encoding: str = UTF8) -> RankImportReport:
+        db.session.rollback()  # only reads happened; end them
+        return _failed(problems, dry_run, rows, encoding, max_problems)
+
+    refusal = import_refusal(matching_round)
+    if refusal:
+        problems.append(Problem(None, "", "", refusal))
+    if max_bytes is not None and len(data) > max_bytes:
         problems.append(
-            Problem(None, "", "", "the round has already run; import into a draft round")
+            Problem(
+                None,
+                "",
+                size_text(len(data)),
+                f"Files can be at most {size_text(max_bytes)}. Split the file into smaller "
+                "ones (keep the header row in each, and each mentee's rows in one file) and "
+                "import them one after another.",
+            )
         )
-    table = read_table(data, COLUMNS)
+        return refused()
+    try:
+        table = read_table(data, COLUMNS)
+    except UnreadableFile as exc:
+        problems.append(Problem(None, "", "", str(exc)))
+        return refused()
     missing = [c for c in COLUMNS if c not in table.header]
     if missing:
         problems.append(
             Problem(
-                None, ", ".join(missing), "", f"the header needs the columns {', '.join(COLUMNS)}"
+                table.header_row,
+                ", ".join(missing),
+                "",
+                f"the header row needs the columns {', '.join(COLUMNS)} "
+                f"(missing: {', '.join(missing)})",
             )
         )
-        return RankImportReport(problems=tuple(problems), problem_count=len(problems))
+        return refused(len(table.rows), table.encoding)
+    if not table.rows:
+        problems.append(
+            Problem(
+                table.header_row + 1,
+                "",
+                "",
+                "one row per ranked mentor below the header row (the file has none)",
+            )
+        )
+        return refused(0, table.encoding)
+
     at = {name: table.header.index(name) for name in COLUMNS}
-    max_ranks = matching_round.programme.preference_max_ranks
-    entries = []
+    programme = matching_round.programme
+    max_ranks = programme.preference_max_ranks
+    rows = []
     for row_number, cells in table.rows:
 
         def cell(name, cells=cells):
             k = at[name]
             return cells[k].strip() if k < len(cells) else ""
 
-        mentee, mentor, rank_text = (
-            cell("mentee_email").lower(),
-            cell("mentor_email").lower(),
-            cell("rank"),
-        )
-        try:
-            rank = int(rank_text)
-        except ValueError:
-            problems.append(Problem(row_number, "rank", rank_text, "a whole number from 1"))
-            continue
-        if not 1 <= rank <= max_ranks:
-            problems.append(
-                Problem(
-                    row_number,
-                    "rank",
-                    rank_text,
-                    f"a rank from 1 to {max_ranks} (the programme's limit)",
-                )
-            )
-            continue
-        entries.append((row_number, mentee, mentor, rank))
-    programme_id = matching_round.programme_id
-    mentees = _members(programme_id, Role.MENTEE, {e[1] for e in entries})
-    mentors = _members(programme_id, Role.MENTOR, {e[2] for e in entries})
-    lists: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for row_number, mentee, mentor, rank in entries:
-        ok = True
-        for column, email, found, who in (
-            ("mentee_email", mentee, mentees, "mentee"),
-            ("mentor_email", mentor, mentors, "mentor"),
+        rows.append((row_number, cell("mentee_email").lower(), cell("mentor_email").lower(),
+                     cell("rank")))  # fmt: skip
+    people = _people(programme.id, {r[1] for r in rows} | {r[2] for r in rows})
+
+    # each row on its own: the people it names and its rank
+    by_mentee: dict[int, list[tuple[int, int | None, int | None]]] = defaultdict(list)
+    for row_number, mentee, mentor, rank_text in rows:
+        mentee_problem = _person_problem(mentee, people, Role.MENTEE, programme.name)
+        mentor_problem = _person_problem(mentor, people, Role.MENTOR, programme.name)
+        for column, email, problem in (
+            ("mentee_email", mentee, mentee_problem),
+            ("mentor_email", mentor, mentor_problem),
         ):
-            if email not in found:
-                problems.append(
-                    Problem(row_number, column, email, f"the email of a {who} with an account")
-                )
-                ok = False
-            elif not found[email][1]:
-                problems.append(
-                    Problem(
-                        row_number,
-                        column,
-                        email,
-                        f"a {who} who is an active member of {matching_round.programme.name}",
-                    )
-                )
-                ok = False
-        if ok:
-            lists[mentees[mentee][0]].append((row_number, mentors[mentor][0], rank))
-    for _mentee_id, items in lists.items():
-        seen_mentors, seen_ranks = set(), set()
-        for row_number, mentor_id, rank in items:
-            if mentor_id in seen_mentors:
-                problems.append(
-                    Problem(
-                        row_number,
-                        "mentor_email",
-                        "",
-                        "each mentor once per mentee (this mentor is ranked twice)",
-                    )
-                )
-            if rank in seen_ranks:
+            if problem:
+                problems.append(Problem(row_number, column, email, problem))
+        try:
+            rank: int | None = int(rank_text)
+        except ValueError:
+            rank = None
+            problems.append(
+                Problem(row_number, "rank", rank_text, f"a whole number from 1 to {max_ranks}")
+            )
+        else:
+            if not 1 <= rank <= max_ranks:
                 problems.append(
                     Problem(
                         row_number,
                         "rank",
-                        str(rank),
-                        "each rank once per mentee (this rank is used twice)",
+                        rank_text,
+                        f"a rank from 1 to {max_ranks} (the programme's limit)",
                     )
                 )
-            seen_mentors.add(mentor_id)
-            seen_ranks.add(rank)
-        if seen_ranks and sorted(seen_ranks) != list(range(1, len(seen_ranks) + 1)):
+        if mentee_problem is None:
+            mentor_id = people[mentor][0] if mentor_problem is None else None
+            by_mentee[people[mentee][0]].append((row_number, mentor_id, rank))
+
+    # each mentee's rows together: every mentor and rank once, ranks 1..k without a gap
+    emails = {user_id: email for email, (user_id, _, _) in people.items()}
+    for mentee_id, items in by_mentee.items():
+        mentor_rows: dict[int, int] = {}
+        rank_rows: dict[int, int] = {}
+        for row_number, mentor_id, rank in items:
+            if mentor_id is not None:
+                if mentor_id in mentor_rows:
+                    problems.append(
+                        Problem(
+                            row_number,
+                            "mentor_email",
+                            emails[mentor_id],
+                            f"each mentor once per mentee (this mentor is already ranked on "
+                            f"row {mentor_rows[mentor_id]})",
+                        )
+                    )
+                else:
+                    mentor_rows[mentor_id] = row_number
+            if rank is not None:
+                if rank in rank_rows:
+                    problems.append(
+                        Problem(
+                            row_number,
+                            "rank",
+                            str(rank),
+                            f"each rank once per mentee (rank {rank} is already on row "
+                            f"{rank_rows[rank]})",
+                        )
+                    )
+                else:
+                    rank_rows[rank] = row_number
+        ranks = sorted(rank_rows)
+        if all(rank is not None for _, _, rank in items) and ranks != list(
+            range(1, len(ranks) + 1)
+        ):
             problems.append(
                 Problem(
                     items[0][0],
                     "rank",
-                    "",
-                    f"ranks 1 to {len(seen_ranks)} without a gap for this mentee",
+                    ", ".join(map(str, ranks)),
+                    f"ranks 1 to {len(ranks)} without a gap for {emails[mentee_id]} "
+                    "(1 is the first choice)",
                 )
             )
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.column))
-        listed = tuple(problems[:PROBLEMS_LISTED])
-        return RankImportReport(len(table.rows), 0, listed, len(problems))
-    if not dry_run:
+        return refused(len(rows), table.encoding)
+
+    replaced_mentees, replaced_ranks = _existing_lists(round_id, by_mentee)
+    report = RankImportReport(
+        dry_run=dry_run,
+        rows=len(rows),
+        mentees=len(by_mentee),
+        replaced_mentees=replaced_mentees,
+        replaced_ranks=replaced_ranks,
+        encoding=table.encoding,
+    )
+    if dry_run:
+        db.session.rollback()  # only reads happened; end them
+        return report
+    for chunk in _chunks(by_mentee):
         db.session.execute(
             delete(MenteeRanking).where(
-                MenteeRanking.round_id == round_id, MenteeRanking.mentee_id.in_(list(lists))
+                MenteeRanking.round_id == round_id, MenteeRanking.mentee_id.in_(chunk)
             )
         )
-        db.session.flush()
-        for mentee_id, items in lists.items():
-            for _, mentor_id, rank in items:
-                db.session.add(
-                    MenteeRanking(
-                        round_id=round_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank
-                    )
-                )
-        audit.record(
-            actor,
-            audit.PREFERENCES_IMPORTED,
-            matching_round,
-            rows=len(entries),
-            mentees=len(lists),
-        )
-        db.session.commit()
-    return RankImportReport(rows=len(entries), mentees=len(lists), saved=not dry_run)
+    db.session.flush()
+    db.session.add_all(
+        MenteeRanking(round_id=round_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank)
+        for mentee_id, items in by_mentee.items()
+        for _, mentor_id, rank in items
+    )
+    audit.record(
+        actor,
+        audit.PREFERENCES_IMPORTED,
+        matching_round,
+        rows=len(rows),
+        mentees=len(by_mentee),
+        replaced=replaced_mentees,
+    )
+    db.session.commit()
+    return report
+
+
+def _failed(
+    problems: list[Problem],
+    dry_run: bool,
+    rows: int,
+    encoding: str,
+    max_problems: int | None,
+) -> RankImportReport:
+    """The report of a refused file: whole-file problems first, then by row and column."""
+    ordered = sorted(problems, key=lambda p: (p.row or 0, COLUMN_ORDER.get(p.column, 9)))
+    listed = ordered if max_problems is None else ordered[:max_problems]
+    return RankImportReport(
+        dry_run=dry_run,
+        rows=rows,
+        problems=tuple(listed),
+        problem_count=len(ordered),
+        problem_rows=len({p.row for p in ordered if p.row is not None}),
+        unlisted_rows=len({p.row for p in ordered[len(listed) :] if p.row is not None}),
+        encoding=encoding,
+    )
+
+
+COLUMN_ORDER = {name: position for position, name in enumerate(COLUMNS)}
 
 
 def export_rank_lists(round_id: int) -> str:

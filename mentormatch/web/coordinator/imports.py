@@ -27,6 +27,10 @@ from mentormatch.web.errors import too_large
 
 FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the other fields
 UPLOAD_ENDPOINT = "coordinator.import_csv"
+# A round's rank lists: the file is uploaded, then carried back as base64 text in the
+# confirming form (a third larger); after a refusal the coordinator is sent back to the page.
+RANKS_ENDPOINT = "coordinator.import_preferences"
+BACK_TO = {UPLOAD_ENDPOINT: UPLOAD_ENDPOINT, RANKS_ENDPOINT: "coordinator.round_preferences"}
 
 
 def _max_upload_bytes() -> int:
@@ -51,11 +55,15 @@ def _limit_request_size() -> None:
     # Refuse a huge body before it is read, not after it has filled a temporary file.
     if request.endpoint == UPLOAD_ENDPOINT:
         request.max_content_length = _max_upload_bytes() + FORM_OVERHEAD_BYTES
+    elif request.endpoint == RANKS_ENDPOINT:
+        carried = (_max_upload_bytes() + 2) // 3 * 4  # the checked file as base64
+        request.max_content_length = carried + FORM_OVERHEAD_BYTES
+        request.max_form_memory_size = carried + FORM_OVERHEAD_BYTES
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge):
-    if request.endpoint != UPLOAD_ENDPOINT:
+    if request.endpoint not in BACK_TO:
         return too_large(error)  # the site's page, as anywhere else
     # The page cannot be rendered from this request (its forms would read the body), so go
     # back to the empty page with the message.
@@ -64,7 +72,7 @@ def _too_large(error: RequestEntityTooLarge):
         "smaller files (keep the header row in each) and import them one after another.",
         "error",
     )
-    return redirect(url_for(UPLOAD_ENDPOINT))
+    return redirect(url_for(BACK_TO[request.endpoint], **(request.view_args or {})))
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,22 +1,36 @@
 """A round's stated preferences for coordinators: the window, the programme's settings for
-preferences, and the rank lists as CSV."""
+preferences, and the rank lists as CSV: download, and upload (checked first, then imported
+after a confirmation that says whose lists it replaces; the rules are in
+services.preferences.rank_csv)."""
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from mentormatch.extensions import db
 from mentormatch.models import MenteeRanking, MentorMark, RoundStatus
-from mentormatch.services import time_zones
+from mentormatch.services import csv_profiles, time_zones
 from mentormatch.services.errors import ValidationError
 from mentormatch.services.preferences import rank_csv, windows
 from mentormatch.services.programmes import access
 from mentormatch.services.rounds import lookup
 from mentormatch.web.coordinator.blueprint import bp
+from mentormatch.web.coordinator.confirm import CONFIRM_FIELD, confirmed
+from mentormatch.web.coordinator.round_forms import RankListsForm
 from mentormatch.web.forms import EmptyForm
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -42,7 +56,12 @@ def _parse_local(text: str, field: str, problems: list) -> datetime | None:
     return naive.replace(tzinfo=time_zones.zone(time_zones.zone_name_of(current_user)))
 
 
-def _page(matching_round, errors=(), status=200):
+def rank_upload_max_bytes() -> int:
+    """The rank-list file's limit: the profile import's (``CSV_UPLOAD_MAX_BYTES``)."""
+    return int(current_app.config["CSV_UPLOAD_MAX_BYTES"])
+
+
+def _page(matching_round, errors=(), status=200, upload=None, report=None, checked=None):
     window = windows.window_of(matching_round.id)
     counts = db.session.execute(
         select(
@@ -70,6 +89,13 @@ def _page(matching_round, errors=(), status=200):
         marks=marks,
         errors=dict(errors),
         draft=matching_round.status == RoundStatus.DRAFT,
+        upload=upload or RankListsForm(formdata=None),
+        import_refusal=rank_csv.import_refusal(matching_round),
+        report=report,
+        checked=checked,
+        confirm_field=CONFIRM_FIELD,
+        max_size=csv_profiles.size_text(rank_upload_max_bytes()),
+        encodings=csv_profiles.ENCODINGS,
     ), status
 
 
@@ -125,3 +151,32 @@ def export_preferences(round_id: int):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="rank-lists-round-{round_id}.csv"'},
     )
+
+
+@bp.route("/rounds/<int:round_id>/preferences/import", methods=["POST"])
+def import_preferences(round_id: int):
+    """Without ``confirm``: check the uploaded file and show what importing would save and
+    replace; with it: import the checked file that the confirmation carried back."""
+    matching_round = _round(round_id)
+    form = RankListsForm()
+    if not form.validate_on_submit():
+        return _page(matching_round, upload=form, status=400)
+    limit = rank_upload_max_bytes()
+    data = form.contents(limit)
+    if data is None:
+        abort(400)
+    report = rank_csv.import_rank_lists(
+        matching_round.id,
+        data,
+        actor=current_user,
+        dry_run=not confirmed(),
+        max_bytes=limit,
+        max_problems=int(current_app.config["CSV_PROBLEMS_LISTED_MAX"]),
+    )
+    if report.saved:
+        flash(report.summary, "success")
+        return redirect(url_for("coordinator.round_preferences", round_id=round_id))
+    checked = None
+    if report.ok:
+        checked = {"data": base64.b64encode(data).decode("ascii"), "name": form.name()}
+    return _page(matching_round, upload=form, report=report, checked=checked)

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -165,3 +169,31 @@ class RemoveRuleForm(FlaskForm):
     mentor_id = IntegerField(validators=[InputRequired(), AN_ID])
     round_id = IntegerField(validators=[Optional(), AN_ID])
     programme_id = IntegerField(validators=[Optional(), AN_ID])
+
+
+class RankListsForm(FlaskForm):
+    """A round's rank lists from a CSV file: the first POST carries the file and is checked
+    only; the confirming POST carries the checked file back (``checked_file``, base64) with
+    ``confirm=yes``, and imports it. The service checks the file again either way."""
+
+    csv_file = FileField("CSV file of rank lists")
+    checked_file = HiddenField()
+    filename = HiddenField()
+
+    def validate_csv_file(self, field) -> None:
+        if not self.checked_file.data and not field.data:
+            raise ValidationError("Choose the CSV file to check.")
+
+    def contents(self, limit: int) -> bytes | None:
+        """The file's bytes (at most ``limit + 1``: one byte over is enough to refuse), or
+        None when the carried file is not base64 (a tampered form)."""
+        if self.checked_file.data:
+            try:
+                return base64.b64decode(self.checked_file.data, validate=True)
+            except (binascii.Error, ValueError):
+                return None
+        return self.csv_file.data.stream.read(limit + 1)
+
+    def name(self) -> str:
+        chosen = self.csv_file.data.filename if self.csv_file.data else self.filename.data
+        return (chosen or "the file")[-120:]
