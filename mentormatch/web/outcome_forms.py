@@ -39,6 +39,34 @@ class OutcomeForm(FlaskForm):
         return {name: field.data or "" for name, field in self._fields.items()}
 
 
+class CoordinatorEditForm(OutcomeForm):
+    """The outcome form as a coordinator edits one: with the box that verifies it again."""
+
+    verified = BooleanField("Verified: I have seen proof of this outcome as it reads now")
+
+
+def edited_message(edited: records.Edited, by_coordinator: bool) -> tuple[str, str]:
+    """The flash after an edit, in words, and its category."""
+    if not edited.changed and edited.verification == records.Verification.UNCHANGED:
+        return "Nothing changed: the outcome is as it was.", "info"
+    what = records.KIND_LABELS[edited.outcome.kind]
+    if not edited.changed:
+        return f"{what} verified.", "success"
+    text = f"Saved {what}: changed the {edited.changed_words}."
+    if edited.verification == records.Verification.CLEARED:
+        later = (
+            ": verify it again once you have seen proof of it as it reads now."
+            if by_coordinator
+            else " until a coordinator of your programme checks it again."
+        )
+        return f"{text} It is no longer verified{later}", "warning"
+    if edited.verification == records.Verification.RENEWED:
+        return f"{text} You verified it again.", "success"
+    if edited.verification == records.Verification.ADDED:
+        return f"{text} You verified it.", "success"
+    return text, "success"
+
+
 class SharingForm(FlaskForm):
     shared = BooleanField("Share my outcomes with my mentor")
 
