@@ -52,7 +52,7 @@ def edited_message(edited: records.Edited, by_coordinator: bool) -> tuple[str, s
     what = records.KIND_LABELS[edited.outcome.kind]
     if not edited.changed:
         return f"{what} verified.", "success"
-    text = f"Saved {what}: changed the {edited.changed_words}."
+    text = f"Saved: {what}. Changed: {edited.changed_words}."
     if edited.verification == records.Verification.CLEARED:
         later = (
             ": verify it again once you have seen proof of it as it reads now."

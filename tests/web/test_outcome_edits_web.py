@@ -92,7 +92,7 @@ def test_the_mentee_edits_from_her_list_with_the_form_pre_filled(app):
     assert saved.status_code == 302
     assert saved.headers["Location"].endswith(f"/mentee/outcomes#outcome-{outcome_id}")
     after = mentee.get(saved.headers["Location"]).get_data(as_text=True)
-    assert f"Saved Match result: changed the specialty. {NO_LONGER}" in after
+    assert f"Saved: Match result. Changed: specialty. {NO_LONGER}" in after
     assert "Pediatrics" in after and "not verified yet" in after
     row = stored(app, outcome_id)
     assert row["specialty"] == "pediatrics" and row["verified_at"] is None
@@ -152,7 +152,7 @@ def test_a_coordinator_edits_and_keeps_it_verified_only_by_ticking_the_box(app):
         follow_redirects=True,
     )
     body = saved.get_data(as_text=True)
-    assert "Saved Match result: changed the Match result. It is no longer verified: verify it" in (
+    assert "Saved: Match result. Changed: Match result. It is no longer verified: verify it" in (
         body
     )
     assert "Matched through SOAP (2026)" in body and stored(app, outcome_id)["verified_at"] is None
@@ -162,7 +162,7 @@ def test_a_coordinator_edits_and_keeps_it_verified_only_by_ticking_the_box(app):
         data={**RESULT, "match_result": "matched", "verified": "y"},
         follow_redirects=True,
     )
-    assert "Saved Match result: changed the Match result. You verified it." in saved.get_data(
+    assert "Saved: Match result. Changed: Match result. You verified it." in saved.get_data(
         as_text=True
     )
     row = stored(app, outcome_id)
