@@ -268,3 +268,14 @@ def test_nobody_else_edits_her_outcomes(people):
     assert row(outcome_id) == before and edits() == []
     with pytest.raises(NotFound):
         records.edit(outcome_id + 1000, ana, RESULT_2026, TODAY)
+
+
+def test_an_outcome_removed_after_it_was_read_is_not_found_and_nothing_is_logged(people):
+    ana = people["ana"]
+    outcome_id = recorded(ana, RESULT_2026)
+    seen = db.session.get(Outcome, outcome_id)  # read by this request
+    with db.engine.begin() as elsewhere:  # removed by another request, committed
+        elsewhere.execute(Outcome.__table__.delete().where(Outcome.__table__.c.id == outcome_id))
+    with pytest.raises(NotFound):
+        records.edit(seen.id, ana, {**RESULT_2026, "specialty": "pediatrics"}, TODAY)
+    assert edits() == [] and db.session.scalar(select(Outcome.id)) is None

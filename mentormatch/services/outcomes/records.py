@@ -377,7 +377,7 @@ def edit(
         stamp = {"verified_at": None, "verified_by_id": None}
         verification = Verification.CLEARED if was_verified else Verification.UNCHANGED
     try:
-        db.session.execute(
+        done = db.session.execute(
             update(Outcome)
             .where(Outcome.id == outcome.id)
             .values(**{name: getattr(values, name) for name in FIELDS}, **stamp)
@@ -390,6 +390,9 @@ def edit(
             f"A Match result for {values.match_year} is already recorded; edit that one "
             "instead, or remove it first.",
         ) from exc
+    if done.rowcount != 1:  # removed since it was read (another tab, the coordinator)
+        db.session.rollback()
+        raise NotFound("There is no such outcome.")
     details = {"verification": verification.value} if verification != "unchanged" else {}
     audit.record(actor, audit.OUTCOME_EDITED, ("user", outcome.mentee_id), outcome_id=outcome.id,
                  kind=values.kind, changed=", ".join(changed), **details)  # fmt: skip
