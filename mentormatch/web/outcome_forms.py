@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 
 from mentormatch import codes
 from mentormatch.models import Outcome
 from mentormatch.models.outcomes import OUTCOME_EXAMS
+from mentormatch.services.errors import ValidationError
 from mentormatch.services.outcomes import records
 from mentormatch.web.coordinator.confirm import Confirmation
+from mentormatch.web.forms import apply_errors
 
 
 def _select(label: str, choices, blank: str = "Choose…") -> SelectField:
@@ -39,7 +41,26 @@ class OutcomeForm(FlaskForm):
         return {name: field.data or "" for name, field in self._fields.items()}
 
 
-class CoordinatorEditForm(OutcomeForm):
+class EditForm(OutcomeForm):
+    """The outcome form to edit one: pre-filled, with the version of the outcome it shows."""
+
+    seen = HiddenField()
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> EditForm:
+        return cls(data={**records.form_values(outcome), "seen": records.version(outcome)})
+
+    def apply(self, error: ValidationError, outcome: Outcome) -> None:
+        """The service's problems on their fields; when the outcome changed since the page
+        was made, the form now carries its current version, so saving again is the person's
+        choice, made knowing it."""
+        apply_errors(self, error)
+        if any(field == "seen" for field, _ in error.errors):
+            self.seen.data = records.version(outcome)
+            self.seen.raw_data = [self.seen.data]
+
+
+class CoordinatorEditForm(EditForm):
     """The outcome form as a coordinator edits one: with the box that verifies it again."""
 
     verified = BooleanField("Verified: I have seen proof of this outcome as it reads now")

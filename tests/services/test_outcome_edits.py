@@ -231,9 +231,10 @@ def test_a_coordinator_keeps_it_verified_only_by_ticking_verified_again(people):
     ]  # fmt: skip
 
 
-def test_a_verification_made_after_the_outcome_was_read_is_cleared_by_the_change(app, people):
-    """A coordinator verifies while the mentee's edit is on its way: what they checked is not
-    what it says after the edit, so it is not left verified."""
+def test_a_verification_made_after_the_outcome_was_read_is_told_not_overwritten(app, people):
+    """A coordinator verifies while the mentee's edit is on its way: the edit is refused with
+    the outcome as it now reads (verified), and the verification stays until she saves
+    again, knowing it."""
     ana, coordinator = people["ana"], people["coordinator"]
     outcome_id = recorded(ana, RESULT_2026)
     seen = db.session.get(Outcome, outcome_id)  # read by this request, unverified
@@ -244,10 +245,42 @@ def test_a_verification_made_after_the_outcome_was_read_is_cleared_by_the_change
             .where(Outcome.__table__.c.id == outcome_id)
             .values(verified_at=text("CURRENT_TIMESTAMP"), verified_by_id=coordinator.id)
         )
-    edited = records.edit(outcome_id, ana, {**RESULT_2026, "specialty": "pediatrics"}, TODAY)
-    assert edited.outcome is seen and edited.verification == records.Verification.UNCHANGED
+    changed = {**RESULT_2026, "specialty": "pediatrics"}
+    with pytest.raises(ValidationError) as refused:
+        records.edit(outcome_id, ana, changed, TODAY)
+    [(field, message)] = refused.value.errors
+    assert field == "seen" and "changed since you opened this page" in message
+    assert "Internal medicine, verified." in message
     after = row(outcome_id)
-    assert after["specialty"] == "pediatrics" and after["verified_at"] is None
+    assert after["specialty"] == "internal-medicine" and after["verified_by_id"] == coordinator.id
+    assert edits() == []
+    edited = records.edit(outcome_id, ana, changed, TODAY)  # again, now knowing it
+    assert edited.verification == records.Verification.CLEARED
+
+
+def test_a_form_older_than_the_last_change_is_told_not_saved(people):
+    """The coordinator opened the edit form; meanwhile Ana corrected the specialty. The
+    coordinator's save (with the old specialty, ticked verified) would undo her correction and
+    verify what she had fixed: refused, until they save again from the outcome as it is."""
+    ana, coordinator = people["ana"], people["coordinator"]
+    outcome_id = recorded(ana, RESULT_2026)
+    opened = records.version(db.session.get(Outcome, outcome_id))
+    assert records.form_values(db.session.get(Outcome, outcome_id))["specialty"] == (
+        "internal-medicine")  # fmt: skip
+    records.edit(outcome_id, ana, {**RESULT_2026, "specialty": "pediatrics"}, TODAY, seen=opened)
+    before = row(outcome_id)
+    stale = {**RESULT_2026, "achieved_on": "2026-03-21"}  # the old specialty with it
+    with pytest.raises(ValidationError) as refused:
+        records.edit(outcome_id, coordinator, stale, TODAY, verified=True, seen=opened)
+    [(field, message)] = refused.value.errors
+    assert field == "seen" and "It now reads: Match result of 20 Mar 2026" in message
+    assert "Pediatrics" in message
+    assert row(outcome_id) == before and [e.actor_id for e in edits()] == [ana.id]
+    current = records.version(db.session.get(Outcome, outcome_id))
+    assert current != opened
+    edited = records.edit(outcome_id, coordinator, {**RESULT_2026, "specialty": "pediatrics"},
+                          TODAY, verified=True, seen=current)  # fmt: skip
+    assert edited.verification == records.Verification.ADDED
 
 
 def test_nobody_else_edits_her_outcomes(people):

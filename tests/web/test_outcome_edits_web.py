@@ -193,6 +193,51 @@ def test_a_coordinator_edits_and_keeps_it_verified_only_by_ticking_the_box(app):
     ]
 
 
+SEEN = re.compile(r'name="seen" type="hidden" value="([0-9a-f]+)"')
+
+
+def test_a_page_opened_before_someone_elses_change_is_told_and_saves_only_when_sent_again(app):
+    pair = accepted_pair(app)
+    coordinator_id, email = make_user(app, "coordinator")
+    outcome_id = record(app, pair.mentee.id, RESULT)
+    url = f"/coordinator/outcomes/{outcome_id}/edit"
+    coordinator = sign_in(app, email)
+    [opened] = SEEN.findall(coordinator.get(url).get_data(as_text=True))
+    # meanwhile she corrects the specialty
+    mentee = sign_in(app, pair.mentee.email)
+    [hers] = SEEN.findall(mentee.get(f"/mentee/outcomes/{outcome_id}/edit").get_data(as_text=True))
+    assert hers == opened
+    assert (
+        mentee.post(
+            f"/mentee/outcomes/{outcome_id}/edit",
+            data={**RESULT, "specialty": "pediatrics", "seen": hers},
+        ).status_code
+        == 302
+    )
+    # the coordinator's page still shows internal medicine: saving it would undo her change
+    stale = {**RESULT, "achieved_on": "2026-03-19", "verified": "y", "seen": opened}
+    refused = coordinator.post(url, data=stale)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "This outcome was changed since you opened this page" in body
+    assert (
+        "It now reads: Match result of 20 Mar 2026: Matched in the Main Residency Match "
+        "(2026) · Pediatrics. Check the form and save again." in body
+    )
+    assert 'value="2026-03-19"' in body  # what the coordinator typed is kept
+    [current] = SEEN.findall(body)
+    assert current != opened
+    row = stored(app, outcome_id)
+    assert row["specialty"] == "pediatrics" and row["verified_at"] is None
+    # sent again from this page (they have seen her change): saved as they chose
+    again = coordinator.post(url, data={**stale, "specialty": "pediatrics", "seen": current})
+    assert again.status_code == 302
+    row = stored(app, outcome_id)
+    assert (
+        row["achieved_on"].isoformat() == "2026-03-19" and row["verified_by_id"] == coordinator_id
+    )
+
+
 def test_only_she_and_her_programmes_coordinators_may_edit(app):
     pair = accepted_pair(app)
     outcome_id = record(app, pair.mentee.id, RESULT)

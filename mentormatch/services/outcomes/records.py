@@ -11,6 +11,7 @@ mentor while she shares them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -329,6 +330,25 @@ class Edited:
         return ", ".join(FIELD_WORDS[name] for name in self.changed)
 
 
+def version(outcome: Outcome) -> str:
+    """A short digest of the outcome as it reads now (its fields and its verification): the
+    edit form carries the one its page showed, so a save from a page older than the last
+    change is told instead of undoing that change."""
+    state = [getattr(outcome, name) for name in (*FIELDS, "verified_at", "verified_by_id")]
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def _changed_meanwhile(outcome: Outcome) -> ValidationError:
+    what = f"{KIND_LABELS[outcome.kind]} of {outcome.achieved_on.strftime('%d %b %Y')}"
+    details = summary(outcome)
+    now = f"{what}{': ' + details if details else ''}" + (", verified" if outcome.verified else "")
+    return ValidationError.single(
+        "seen",
+        f"This outcome was changed since you opened this page (someone else saved it, or you "
+        f"did in another tab). It now reads: {now}. Check the form and save again.",
+    )
+
+
 def edit(
     outcome_id: int,
     actor: User,
@@ -336,12 +356,18 @@ def edit(
     today: date,
     *,
     verified: bool = False,
+    seen: str | None = None,
 ) -> Edited:
     """Change an outcome: by the mentee herself, or by a coordinator of one of her programmes
     (anyone else: NotFound, before anything is checked). ``raw`` is the whole form, checked by
     ``parse`` as a new outcome is; the kind may change too, and fields the new kind does not
     use are emptied. One Match result per mentee and year holds: a result edited into a year
     that has one is refused on ``match_year``. Nothing is saved on any error.
+
+    ``seen``: the ``version`` the edit form was made from. When the outcome changed since
+    (the other person saved it, a coordinator verified it, another tab), the save is refused
+    on ``seen`` with the outcome as it now reads, rather than overwriting that change; the
+    UPDATE is also conditional on the outcome being as this call read it, for the same reason.
 
     Verification: an outcome whose fields change is no longer verified, whoever changes it,
     since what a coordinator checked is not what it says now. A coordinator may verify it
@@ -361,6 +387,8 @@ def edit(
         _coordinator_of(actor, outcome.mentee_id)
     elif verified:
         raise ValidationError.single("verified", "Only a coordinator can verify an outcome.")
+    if seen is not None and seen != version(outcome):
+        raise _changed_meanwhile(outcome)
     values = parse(raw, today)
     changed = tuple(name for name in FIELDS if getattr(outcome, name) != getattr(values, name))
     was_verified = outcome.verified
@@ -372,14 +400,17 @@ def edit(
         stamp = {"verified_at": utcnow(), "verified_by_id": actor.id}
         verification = Verification.RENEWED if was_verified else Verification.ADDED
     else:
-        # written even when it reads unverified here: a verification committed since this
-        # outcome was read was of what it said before
         stamp = {"verified_at": None, "verified_by_id": None}
         verification = Verification.CLEARED if was_verified else Verification.UNCHANGED
+    # as read: the fields, and whether (and by whom) it was verified
+    as_read = [getattr(Outcome, name).is_not_distinct_from(getattr(outcome, name))
+               for name in (*FIELDS, "verified_by_id")]  # fmt: skip
+    as_read.append(Outcome.verified_at.is_not(None) if was_verified else
+                   Outcome.verified_at.is_(None))  # fmt: skip
     try:
         done = db.session.execute(
             update(Outcome)
-            .where(Outcome.id == outcome.id)
+            .where(Outcome.id == outcome.id, *as_read)
             .values(**{name: getattr(values, name) for name in FIELDS}, **stamp)
             .execution_options(synchronize_session=False)
         )
@@ -390,9 +421,11 @@ def edit(
             f"A Match result for {values.match_year} is already recorded; edit that one "
             "instead, or remove it first.",
         ) from exc
-    if done.rowcount != 1:  # removed since it was read (another tab, the coordinator)
+    if done.rowcount != 1:  # changed or removed since it was read (another request)
         db.session.rollback()
-        raise NotFound("There is no such outcome.")
+        if db.session.scalar(select(Outcome.id).where(Outcome.id == outcome_id)) is None:
+            raise NotFound("There is no such outcome.")
+        raise _changed_meanwhile(_outcome(outcome_id))
     details = {"verification": verification.value} if verification != "unchanged" else {}
     audit.record(actor, audit.OUTCOME_EDITED, ("user", outcome.mentee_id), outcome_id=outcome.id,
                  kind=values.kind, changed=", ".join(changed), **details)  # fmt: skip

@@ -94,14 +94,14 @@ def verify_outcome(outcome_id: int):
 @bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
 def edit_outcome(outcome_id: int):
     outcome = _outcome_of_mine(outcome_id)
-    form = CoordinatorEditForm(data=records.form_values(outcome))
+    form = CoordinatorEditForm.of(outcome)
     status = 200
     if form.validate_on_submit():
         try:
             edited = records.edit(outcome.id, current_user, form.values(), utcnow().date(),
-                                  verified=form.verified.data)  # fmt: skip
+                                  verified=form.verified.data, seen=form.seen.data)  # fmt: skip
         except ValidationError as error:
-            apply_errors(form, error)
+            form.apply(error, outcome)
             status = 400
         else:
             flash(*edited_message(edited, by_coordinator=True))

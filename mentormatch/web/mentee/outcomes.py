@@ -13,7 +13,13 @@ from mentormatch.services.outcomes import records
 from mentormatch.web.coordinator.confirm import confirmed, render_confirmation
 from mentormatch.web.forms import EmptyForm, apply_errors
 from mentormatch.web.mentee.views import bp
-from mentormatch.web.outcome_forms import OutcomeForm, SharingForm, edited_message, removal
+from mentormatch.web.outcome_forms import (
+    EditForm,
+    OutcomeForm,
+    SharingForm,
+    edited_message,
+    removal,
+)
 
 
 @bp.route("/outcomes", methods=["GET", "POST"])
@@ -65,13 +71,16 @@ def edit_outcome(outcome_id: int):
         outcome = records.of_mentee_one(current_user.id, outcome_id)
     except NotFound:
         abort(404)
-    form = OutcomeForm(data=records.form_values(outcome))
+    form = EditForm.of(outcome)
     status = 200
     if form.validate_on_submit():
         try:
-            edited = records.edit(outcome.id, current_user, form.values(), utcnow().date())
+            edited = records.edit(outcome.id, current_user, form.values(), utcnow().date(),
+                                  seen=form.seen.data)  # fmt: skip
+        except NotFound:  # removed meanwhile (another tab, a coordinator)
+            abort(404)
         except ValidationError as error:
-            apply_errors(form, error)
+            form.apply(error, outcome)
             status = 400
         else:
             flash(*edited_message(edited, by_coordinator=False))
