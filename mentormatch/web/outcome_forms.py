@@ -65,6 +65,14 @@ class CoordinatorEditForm(EditForm):
 
     verified = BooleanField("Verified: I have seen proof of this outcome as it reads now")
 
+    def apply(self, error: ValidationError, outcome: Outcome) -> None:
+        """As EditForm's; after a change made meanwhile, the box is left empty again: what
+        they had proof of may not be what it now reads."""
+        super().apply(error, outcome)
+        if any(field == "seen" for field, _ in error.errors):
+            self.verified.data = False
+            self.verified.raw_data = []
+
 
 def edited_message(edited: records.Edited, by_coordinator: bool) -> tuple[str, str]:
     """The flash after an edit, in words, and its category."""

@@ -195,6 +195,22 @@ def test_a_match_result_recorded_verified_and_on_the_dashboard(pages, live_serve
     expect(mentee_desktop.get_by_label("Match result")).to_have_value("soap")
     assert fits_the_screen(mentee_desktop)
     shot(mentee_desktop, shots, "outcome-edit-1280")
+    # she saves a change while the coordinator's phone still shows the page from before:
+    # their save is told what the outcome now reads instead of undoing her change
+    mentee_desktop.get_by_label("Match result").select_option(
+        label="Matched in the Main Residency Match")  # fmt: skip
+    mentee_desktop.get_by_role("button", name="Save changes").click()
+    expect(mentee_desktop.locator(".flash")).to_contain_text("It is no longer verified")
+    phone.get_by_label("Verified: I have seen proof").check()
+    phone.get_by_role("button", name="Save changes").click()
+    summary = phone.locator(".error-summary")
+    expect(summary).to_contain_text("This outcome was changed since you opened this page")
+    expect(summary).to_contain_text("It now reads: Match result of 20 Mar 2026: Matched in the "
+                                    "Main Residency Match (2026)")  # fmt: skip
+    expect(phone.locator("#verified-notice")).to_have_count(0)  # not verified any more
+    expect(phone.get_by_label("Verified: I have seen proof")).not_to_be_checked()  # again
+    assert fits_the_screen(phone)
+    shot(phone, shots, "outcome-edit-changed-meanwhile-390")
     # printed from the desktop, for a funder: no menus or buttons, every figure kept
     coordinator.emulate_media(media="print")
     expect(coordinator.locator(".site-header")).to_be_hidden()
@@ -202,7 +218,10 @@ def test_a_match_result_recorded_verified_and_on_the_dashboard(pages, live_serve
     expect(coordinator.locator(".headline").filter(has_text="Match rate")).to_contain_text(
         "80% of 5")  # fmt: skip
     shot(coordinator, shots, "dashboard-print-1280")
-    # the one refused form answered 400 on purpose; nothing else went wrong in the pages
-    refused = f"400 (BAD REQUEST) ({live_server.url}/mentee/outcomes)"
+    # the two refused forms answered 400 on purpose; nothing else went wrong in the pages
+    refused = (
+        f"400 (BAD REQUEST) ({live_server.url}/mentee/outcomes)",
+        f"400 (BAD REQUEST) ({live_server.url}/coordinator/outcomes/{outcome.id}/edit)",
+    )
     pages.console_errors = [e for e in pages.console_errors if not e.endswith(refused)]
     pages.assert_no_console_errors()

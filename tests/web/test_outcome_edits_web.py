@@ -29,6 +29,7 @@ RESULT = {
     "match_year": "2026",
     "specialty": "internal-medicine",
 }
+UNTICKED = '<input id="verified" name="verified" type="checkbox" value="y">'
 NO_LONGER = "It is no longer verified until a coordinator of your programme checks it again."
 
 
@@ -144,7 +145,7 @@ def test_a_coordinator_edits_and_keeps_it_verified_only_by_ticking_the_box(app):
     assert "Edit an outcome of Ana Sharma" in page and 'value="2026-03-20"' in page
     assert "it will no longer be verified, unless you tick" in page
     assert "Verified: I have seen proof of this outcome as it reads now" in page
-    assert 'name="verified" type="checkbox" value="y">' in page  # not ticked beforehand
+    assert UNTICKED in page  # not ticked beforehand
     # changed, box left empty: no longer verified, and the flash says what to do
     saved = coordinator.post(
         f"/coordinator/outcomes/{outcome_id}/edit",
@@ -225,6 +226,7 @@ def test_a_page_opened_before_someone_elses_change_is_told_and_saves_only_when_s
         "(2026) · Pediatrics. Check the form and save again." in body
     )
     assert 'value="2026-03-19"' in body  # what the coordinator typed is kept
+    assert UNTICKED in body  # but the box is empty again
     [current] = SEEN.findall(body)
     assert current != opened
     row = stored(app, outcome_id)
