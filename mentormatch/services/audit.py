@@ -59,6 +59,7 @@ REPAIR_PROPOSED = "mentorship.re-pair-proposed"
 OUTCOME_RECORDED = "outcome.recorded"
 OUTCOME_VERIFIED = "outcome.verified"
 OUTCOME_REMOVED = "outcome.removed"
+OUTCOME_EDITED = "outcome.edited"
 
 ACTIONS = {
     ROUND_STARTED: "Ran a round",
@@ -98,6 +99,7 @@ ACTIONS = {
     OUTCOME_RECORDED: "Recorded a mentee's outcome",
     OUTCOME_VERIFIED: "Verified a mentee's outcome",
     OUTCOME_REMOVED: "Removed a mentee's outcome",
+    OUTCOME_EDITED: "Edited an outcome",
 }
 
 # The label of entries made without a person: the command line, scheduled jobs.

@@ -1,7 +1,9 @@
 """Outcomes in headless chromium: a mentee on her phone records her Match result and shares it;
-a coordinator at a desktop finds it from her profile, verifies it, and the programme's
-dashboard (counting verified results only) then shows it in its match rate, as a chart and in
-its table, on a phone and a desktop without sideways scrolling; the CSV holds the same figure.
+a coordinator at a desktop finds it from her profile and verifies it; the mentee corrects its
+date (the edit form warns that a change ends the verification, and it does); the coordinator
+edits it too, ticking "verified" again; the programme's dashboard (counting verified results
+only) then shows it in its match rate, as a chart and in its table, on a phone and a desktop
+without sideways scrolling; the CSV holds the same figure.
 
 Four other mentees of the programme have verified results already, so the journey's mentee is
 the fifth: before her result is verified the figure reads "fewer than 5".
@@ -74,7 +76,7 @@ def test_a_match_result_recorded_verified_and_on_the_dashboard(pages, live_serve
     mentee.get_by_role("link", name="Outcomes").click()
     expect(mentee.get_by_role("heading", name="Your outcomes")).to_be_visible()
     mentee.get_by_label("What you achieved").select_option(label="Match result")
-    mentee.get_by_label("Date").fill("2026-03-20")
+    mentee.get_by_label("Date").fill("2026-03-02")  # a slip: Match Day was the 20th
     mentee.get_by_label("Match result").select_option(label="Matched in the Main Residency Match")
     mentee.get_by_label("Match year").fill("2026")
     mentee.get_by_role("button", name="Record").click()
@@ -108,6 +110,48 @@ def test_a_match_result_recorded_verified_and_on_the_dashboard(pages, live_serve
     assert fits_the_screen(coordinator)
     shot(coordinator, shots, "mentee-outcomes-coordinator-1280")
 
+    # she corrects the date on her phone: the form says first that the change ends the
+    # verification, and the flash says it did
+    mentee.reload()
+    expect(mentee.locator(".outcome").first).to_contain_text("verified by a coordinator")
+    mentee.get_by_role("link", name="Edit Match result of 02 Mar 2026").click()
+    expect(mentee.get_by_role("heading", name="Edit an outcome")).to_be_visible()
+    expect(mentee.locator("#verified-notice")).to_contain_text(
+        "it will no longer be verified until a coordinator")  # fmt: skip
+    expect(mentee.get_by_label("Date")).to_have_value("2026-03-02")
+    expect(mentee.get_by_label("Specialty")).to_have_value("pediatrics")
+    mentee.get_by_label("Date").fill("2026-03-20")
+    assert fits_the_screen(mentee)
+    shot(mentee, shots, "outcome-edit-390")
+    mentee.get_by_role("button", name="Save changes").click()
+    expect(mentee.locator(".flash")).to_contain_text(
+        "Saved: Match result. Changed: date. It is no longer verified until a coordinator"
+    )
+    entry = mentee.locator(".outcome").first
+    expect(entry).to_contain_text("20 Mar 2026")
+    expect(entry).to_contain_text("not verified yet")
+    assert fits_the_screen(mentee)
+    shot(mentee, shots, "outcome-edited-390")
+
+    # the coordinator edits it too: ticking "verified" again keeps it verified
+    coordinator.reload()
+    expect(coordinator.locator(".outcome").first).to_contain_text("not verified yet")
+    coordinator.get_by_role("link", name="Edit Match result of 20 Mar 2026").click()
+    expect(coordinator.get_by_role("heading", name="Edit an outcome of Leila Haddad")
+           ).to_be_visible()  # fmt: skip
+    # the Match letter says she matched through SOAP: corrected and verified in one save
+    coordinator.get_by_label("Match result").select_option(label="Matched through SOAP")
+    coordinator.get_by_label("Verified: I have seen proof").check()
+    assert fits_the_screen(coordinator)
+    shot(coordinator, shots, "outcome-edit-coordinator-1280")
+    coordinator.get_by_role("button", name="Save changes").click()
+    expect(coordinator.locator(".flash")).to_contain_text(
+        "Saved: Match result. Changed: Match result. You verified it.")  # fmt: skip
+    entry = coordinator.locator(".outcome").first
+    expect(entry).to_contain_text("Matched through SOAP (2026)")
+    expect(entry).to_contain_text("verified by a coordinator")
+    shot(coordinator, shots, "outcome-edited-coordinator-1280")
+
     # the dashboard now counts five verified results: 4 of 5 matched
     coordinator.get_by_role("link", name="Programmes").first.click()  # the coordinator's home
     coordinator.get_by_role("link", name="Dashboard: engagement and outcomes").click()
@@ -138,6 +182,35 @@ def test_a_match_result_recorded_verified_and_on_the_dashboard(pages, live_serve
     for key in ("engagement", "outcomes"):  # each section alone, to read at its real size
         phone.locator(f"section:has(#section-{key})").screenshot(
             path=str(shots / f"dashboard-390-{key}.png"))  # fmt: skip
+    # the coordinator's edit form on a phone, and the mentee's on a desktop
+    with app.app_context():
+        [outcome] = records.of_mentee(mentee_person.id)
+    phone.goto(f"/coordinator/outcomes/{outcome.id}/edit")
+    expect(phone.locator("#verified-notice")).to_contain_text("unless you tick")
+    assert fits_the_screen(phone)
+    shot(phone, shots, "outcome-edit-coordinator-390")
+    mentee_desktop = pages.open("mentee desktop")
+    sign_in(mentee_desktop, mentee_person.email)
+    mentee_desktop.goto(f"/mentee/outcomes/{outcome.id}/edit")
+    expect(mentee_desktop.get_by_label("Match result")).to_have_value("soap")
+    assert fits_the_screen(mentee_desktop)
+    shot(mentee_desktop, shots, "outcome-edit-1280")
+    # she saves a change while the coordinator's phone still shows the page from before:
+    # their save is told what the outcome now reads instead of undoing her change
+    mentee_desktop.get_by_label("Match result").select_option(
+        label="Matched in the Main Residency Match")  # fmt: skip
+    mentee_desktop.get_by_role("button", name="Save changes").click()
+    expect(mentee_desktop.locator(".flash")).to_contain_text("It is no longer verified")
+    phone.get_by_label("Verified: I have seen proof").check()
+    phone.get_by_role("button", name="Save changes").click()
+    summary = phone.locator(".error-summary")
+    expect(summary).to_contain_text("This outcome was changed since you opened this page")
+    expect(summary).to_contain_text("It now reads: Match result of 20 Mar 2026: Matched in the "
+                                    "Main Residency Match (2026)")  # fmt: skip
+    expect(phone.locator("#verified-notice")).to_have_count(0)  # not verified any more
+    expect(phone.get_by_label("Verified: I have seen proof")).not_to_be_checked()  # again
+    assert fits_the_screen(phone)
+    shot(phone, shots, "outcome-edit-changed-meanwhile-390")
     # printed from the desktop, for a funder: no menus or buttons, every figure kept
     coordinator.emulate_media(media="print")
     expect(coordinator.locator(".site-header")).to_be_hidden()
@@ -145,7 +218,10 @@ def test_a_match_result_recorded_verified_and_on_the_dashboard(pages, live_serve
     expect(coordinator.locator(".headline").filter(has_text="Match rate")).to_contain_text(
         "80% of 5")  # fmt: skip
     shot(coordinator, shots, "dashboard-print-1280")
-    # the one refused form answered 400 on purpose; nothing else went wrong in the pages
-    refused = f"400 (BAD REQUEST) ({live_server.url}/mentee/outcomes)"
+    # the two refused forms answered 400 on purpose; nothing else went wrong in the pages
+    refused = (
+        f"400 (BAD REQUEST) ({live_server.url}/mentee/outcomes)",
+        f"400 (BAD REQUEST) ({live_server.url}/coordinator/outcomes/{outcome.id}/edit)",
+    )
     pages.console_errors = [e for e in pages.console_errors if not e.endswith(refused)]
     pages.assert_no_console_errors()

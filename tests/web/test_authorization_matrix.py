@@ -311,6 +311,12 @@ def _outcome(world: World) -> dict:
     return {"outcome_id": world.extra["outcome"]}
 
 
+def _outcome_changed(world: World) -> dict:
+    """mentee1's Match result of _outcome_recorded, edited: through SOAP."""
+    return {"kind": "match-result", "achieved_on": "2026-03-20", "match_result": "soap",
+            "match_year": "2026", "specialty": "internal-medicine"}  # fmt: skip
+
+
 AGREEMENT = {"cadence": "monthly", "channel": "video", "confidentiality": "y"}
 
 PAIR = frozenset({"mentee1", "mentor1"})  # the people of the accepted mentorship
@@ -499,9 +505,16 @@ CASES = [
          prepare=_fit_check_asked),
     Case("mentorships.check_in", "POST", _check_in, frozenset({"mentee1"}),
          prepare=_fit_check_asked, form=lambda w: {"score": "4", "comment": "Good start"}),
-    # outcomes: the mentee's own; coordinators of her programmes record and verify them
+    # outcomes: the mentee's own; coordinators of her programmes record, edit and verify them
     Case("mentee.remove_outcome", "POST", _outcome, frozenset({"mentee1"}),
          prepare=_outcome_recorded, form=lambda w: CONFIRMED),
+    Case("mentee.edit_outcome", "GET", _outcome, frozenset({"mentee1"}),
+         prepare=_outcome_recorded),
+    Case("mentee.edit_outcome", "POST", _outcome, frozenset({"mentee1"}),
+         prepare=_outcome_recorded, form=_outcome_changed),
+    Case("coordinator.edit_outcome", "GET", _outcome, COORDINATORS, prepare=_outcome_recorded),
+    Case("coordinator.edit_outcome", "POST", _outcome, COORDINATORS,
+         prepare=_outcome_recorded, form=_outcome_changed),
     Case("coordinator.mentee_outcomes", "GET", lambda w: {"user_id": w.id("mentee1")},
          COORDINATORS, prepare=_outcome_recorded),
     Case("coordinator.mentee_outcomes", "POST", lambda w: {"user_id": w.id("mentee1")},
@@ -565,6 +578,8 @@ SNAPSHOT_QUERIES = (
     "SELECT id, answered_at, score, comment FROM check_ins ORDER BY id",
     "SELECT id, body FROM pair_notes ORDER BY id",
     "SELECT id, mentee_id, kind, verified_at, verified_by_id FROM outcomes ORDER BY id",
+    "SELECT id, achieved_on, exam, specialty, number, match_result, match_year, doi, pmid, "
+    "description FROM outcomes ORDER BY id",
     "SELECT user_id, outcomes_shared FROM mentee_profiles ORDER BY user_id",
 )
 

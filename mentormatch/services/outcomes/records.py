@@ -3,17 +3,20 @@ mentor.
 
 The mentee records her own; a coordinator of one of her programmes may record one for her and
 verifies them (a verified outcome is one a coordinator checked, e.g. against the Match letter).
-Changing a verified outcome is not possible: remove it and record it again, which leaves it
-unverified. Who may read them is services.audiences (Item.OUTCOMES): the mentee, the
-coordinators of her programmes, and her mentor while she shares them.
+Either of them may edit one (``edit``): a changed outcome is no longer verified, unless the
+coordinator who changes it verifies it again as they save it. Who may read them is
+services.audiences (Item.OUTCOMES): the mentee, the coordinators of her programmes, and her
+mentor while she shares them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -85,6 +88,24 @@ USES: dict[str, tuple[str, ...]] = {
     OutcomeKind.INTERVIEWS: ("specialty", "number"),
     OutcomeKind.MATCH_RESULT: ("match_result", "match_year", "specialty"),
     OutcomeKind.VISA_OBTAINED: ("description",),
+}
+
+
+# an outcome's own fields, in the form's order: what ``parse`` gives and ``edit`` may change
+FIELDS = ("kind", "achieved_on", "exam", "match_result", "match_year", "specialty", "number",
+          "description", "doi", "pmid")  # fmt: skip
+# each field in words, for saying what an edit changed ("date, Match year")
+FIELD_WORDS = {
+    "kind": "what was achieved",
+    "achieved_on": "date",
+    "exam": "exam",
+    "match_result": "Match result",
+    "match_year": "Match year",
+    "specialty": "specialty",
+    "number": "number",
+    "description": "title or description",
+    "doi": "DOI",
+    "pmid": "PMID",
 }
 
 
@@ -284,6 +305,141 @@ def remove(outcome_id: int, actor: User) -> None:
                      outcome_id=outcome.id, kind=outcome.kind)  # fmt: skip
     db.session.delete(outcome)
     db.session.commit()
+
+
+class Verification(StrEnum):
+    """What an edit did to the outcome's verification."""
+
+    UNCHANGED = "unchanged"
+    CLEARED = "cleared"  # it was verified; changed, it is not any more
+    RENEWED = "renewed"  # it was verified; changed, the coordinator verified it again
+    ADDED = "added"  # it was not verified; the coordinator verified it as they saved it
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What ``edit`` did: the fields it changed (none when the form came back unchanged) and
+    what became of the verification."""
+
+    outcome: Outcome
+    changed: tuple[str, ...]
+    verification: Verification
+
+    @property
+    def changed_words(self) -> str:
+        return ", ".join(FIELD_WORDS[name] for name in self.changed)
+
+
+def version(outcome: Outcome) -> str:
+    """A short digest of the outcome as it reads now (its fields and its verification): the
+    edit form carries the one its page showed, so a save from a page older than the last
+    change is told instead of undoing that change."""
+    state = [getattr(outcome, name) for name in (*FIELDS, "verified_at", "verified_by_id")]
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def _changed_meanwhile(outcome: Outcome) -> ValidationError:
+    what = f"{KIND_LABELS[outcome.kind]} of {outcome.achieved_on.strftime('%d %b %Y')}"
+    details = summary(outcome)
+    now = f"{what}{': ' + details if details else ''}" + (", verified" if outcome.verified else "")
+    return ValidationError.single(
+        "seen",
+        f"This outcome was changed since you opened this page (someone else saved it, or you "
+        f"did in another tab). It now reads: {now}. Check the form and save again.",
+    )
+
+
+def edit(
+    outcome_id: int,
+    actor: User,
+    raw: Mapping[str, object],
+    today: date,
+    *,
+    verified: bool = False,
+    seen: str | None = None,
+) -> Edited:
+    """Change an outcome: by the mentee herself, or by a coordinator of one of her programmes
+    (anyone else: NotFound, before anything is checked). ``raw`` is the whole form, checked by
+    ``parse`` as a new outcome is; the kind may change too, and fields the new kind does not
+    use are emptied. One Match result per mentee and year holds: a result edited into a year
+    that has one is refused on ``match_year``. Nothing is saved on any error.
+
+    ``seen``: the ``version`` the edit form was made from. When the outcome changed since
+    (the other person saved it, a coordinator verified it, another tab), the save is refused
+    on ``seen`` with the outcome as it now reads, rather than overwriting that change; the
+    UPDATE is also conditional on the outcome being as this call read it, for the same reason.
+
+    Verification: an outcome whose fields change is no longer verified, whoever changes it,
+    since what a coordinator checked is not what it says now. A coordinator may verify it
+    again in the same save by ticking "verified" on the form (``verified=True``: they have
+    seen proof of it as it now reads); it is then verified by them, now. Ticked on an
+    unverified outcome, changed or not, it verifies it. The mentee cannot verify (refused on
+    ``verified``). A form sent back unchanged (and not ticked) changes nothing, not even the
+    verification, and writes no audit entry.
+
+    Every change writes one audit entry on the mentee: ``outcome.edited`` naming the fields
+    changed and what became of the verification (``verify``'s own entry when the coordinator
+    only ticked "verified"), never the fields' values: the audit log is read by the
+    organisation's coordinators and kept after the outcome and her account are deleted, wider
+    than the outcome's audience (services.audiences, Item.OUTCOMES)."""
+    outcome = _outcome(outcome_id)
+    if actor.id != outcome.mentee_id:
+        _coordinator_of(actor, outcome.mentee_id)
+    elif verified:
+        raise ValidationError.single("verified", "Only a coordinator can verify an outcome.")
+    if seen is not None and seen != version(outcome):
+        raise _changed_meanwhile(outcome)
+    values = parse(raw, today)
+    changed = tuple(name for name in FIELDS if getattr(outcome, name) != getattr(values, name))
+    was_verified = outcome.verified
+    if not changed:
+        if verified and not was_verified:  # only ticked "verified": the Verify button
+            return Edited(verify(outcome.id, actor), (), Verification.ADDED)
+        return Edited(outcome, (), Verification.UNCHANGED)
+    if verified:
+        stamp = {"verified_at": utcnow(), "verified_by_id": actor.id}
+        verification = Verification.RENEWED if was_verified else Verification.ADDED
+    else:
+        stamp = {"verified_at": None, "verified_by_id": None}
+        verification = Verification.CLEARED if was_verified else Verification.UNCHANGED
+    # as read: the fields, and whether (and by whom) it was verified
+    as_read = [getattr(Outcome, name).is_not_distinct_from(getattr(outcome, name))
+               for name in (*FIELDS, "verified_by_id")]  # fmt: skip
+    as_read.append(Outcome.verified_at.is_not(None) if was_verified else
+                   Outcome.verified_at.is_(None))  # fmt: skip
+    try:
+        done = db.session.execute(
+            update(Outcome)
+            .where(Outcome.id == outcome.id, *as_read)
+            .values(**{name: getattr(values, name) for name in FIELDS}, **stamp)
+            .execution_options(synchronize_session=False)
+        )
+    except IntegrityError as exc:  # the partial unique index: a result for that year exists
+        db.session.rollback()
+        raise ValidationError.single(
+            "match_year",
+            f"A Match result for {values.match_year} is already recorded; edit that one "
+            "instead, or remove it first.",
+        ) from exc
+    if done.rowcount != 1:  # changed or removed since it was read (another request)
+        db.session.rollback()
+        if db.session.scalar(select(Outcome.id).where(Outcome.id == outcome_id)) is None:
+            raise NotFound("There is no such outcome.")
+        raise _changed_meanwhile(_outcome(outcome_id))
+    details = {"verification": verification.value} if verification != "unchanged" else {}
+    audit.record(actor, audit.OUTCOME_EDITED, ("user", outcome.mentee_id), outcome_id=outcome.id,
+                 kind=values.kind, changed=", ".join(changed), **details)  # fmt: skip
+    db.session.commit()
+    db.session.refresh(outcome)
+    return Edited(outcome, changed, verification)
+
+
+def form_values(outcome: Outcome) -> dict[str, str]:
+    """The outcome as the form's text, to edit it (``parse`` reads it back unchanged)."""
+    return {
+        name: "" if getattr(outcome, name) is None else str(getattr(outcome, name))
+        for name in FIELDS
+    }
 
 
 def of_mentee(mentee_id: int) -> list[Outcome]:

@@ -1,4 +1,4 @@
-"""Coordinators' pages of outcomes: one mentee's (record one for her, verify, remove) and the
+"""Coordinators' pages of outcomes: one mentee's (record one for her, edit, verify, remove) and the
 dashboard of a programme or of all their programmes, with its CSV and its printable report."""
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from mentormatch.web.coordinator import charts
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.confirm import confirmed, render_confirmation
 from mentormatch.web.forms import EmptyForm, apply_errors
-from mentormatch.web.outcome_forms import OutcomeForm, removal
+from mentormatch.web.outcome_forms import (
+    CoordinatorEditForm,
+    OutcomeForm,
+    edited_message,
+    removal,
+)
 
 
 def _mentee(user_id: int) -> User:
@@ -84,6 +89,27 @@ def verify_outcome(outcome_id: int):
     if request.form.get("back") == "list":
         return redirect(url_for("coordinator.outcomes_to_verify"))
     return redirect(url_for("coordinator.mentee_outcomes", user_id=outcome.mentee_id))
+
+
+@bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
+def edit_outcome(outcome_id: int):
+    outcome = _outcome_of_mine(outcome_id)
+    form = CoordinatorEditForm.of(outcome)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            edited = records.edit(outcome.id, current_user, form.values(), utcnow().date(),
+                                  verified=form.verified.data, seen=form.seen.data)  # fmt: skip
+        except ValidationError as error:
+            form.apply(error, outcome)
+            status = 400
+        else:
+            flash(*edited_message(edited, by_coordinator=True))
+            return redirect(url_for("coordinator.mentee_outcomes", user_id=outcome.mentee_id,
+                                    _anchor=f"outcome-{outcome.id}"))  # fmt: skip
+    elif form.is_submitted():
+        status = 400
+    return render_template("coordinator/outcome_edit.html", form=form, outcome=outcome), status
 
 
 @bp.route("/outcomes/<int:outcome_id>/remove", methods=["POST"])

@@ -1,5 +1,5 @@
-"""The mentee's outcomes page: her milestones (record, remove) and her switch that shares them
-with her mentor."""
+"""The mentee's outcomes page: her milestones (record, edit, remove) and her switch that shares
+them with her mentor."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from mentormatch.services.outcomes import records
 from mentormatch.web.coordinator.confirm import confirmed, render_confirmation
 from mentormatch.web.forms import EmptyForm, apply_errors
 from mentormatch.web.mentee.views import bp
-from mentormatch.web.outcome_forms import OutcomeForm, SharingForm, removal
+from mentormatch.web.outcome_forms import (
+    EditForm,
+    OutcomeForm,
+    SharingForm,
+    edited_message,
+    removal,
+)
 
 
 @bp.route("/outcomes", methods=["GET", "POST"])
@@ -57,6 +63,31 @@ def outcome_sharing():
         "success",
     )
     return redirect(url_for("mentee.outcomes"))
+
+
+@bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
+def edit_outcome(outcome_id: int):
+    try:
+        outcome = records.of_mentee_one(current_user.id, outcome_id)
+    except NotFound:
+        abort(404)
+    form = EditForm.of(outcome)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            edited = records.edit(outcome.id, current_user, form.values(), utcnow().date(),
+                                  seen=form.seen.data)  # fmt: skip
+        except NotFound:  # removed meanwhile (another tab, a coordinator)
+            abort(404)
+        except ValidationError as error:
+            form.apply(error, outcome)
+            status = 400
+        else:
+            flash(*edited_message(edited, by_coordinator=False))
+            return redirect(url_for("mentee.outcomes", _anchor=f"outcome-{outcome.id}"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("mentee/outcome_edit.html", form=form, outcome=outcome), status
 
 
 @bp.route("/outcomes/<int:outcome_id>/remove", methods=["POST"])
