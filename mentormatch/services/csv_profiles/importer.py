@@ -62,19 +62,13 @@ class Problem:
     expected: str
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    kind: str
+class CheckedFile:
+    """What a report of a checked CSV file says beyond its fields (profile imports, rank lists):
+    the report has `dry_run`, `problems` (the listed ones) and `problem_count` (all)."""
+
     dry_run: bool
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: tuple[Problem, ...] = ()  # the listed ones: all, or the first max_problems
-    problem_count: int = 0  # every problem found
-    problem_rows: int = 0  # rows with at least one problem
-    unlisted_rows: int = 0  # rows with a problem beyond those listed
-    encoding: str = UTF8
+    problems: tuple
+    problem_count: int
 
     @property
     def ok(self) -> bool:
@@ -88,6 +82,21 @@ class ImportReport:
     def unlisted(self) -> int:
         """How many problems the report counts but does not list."""
         return self.problem_count - len(self.problems)
+
+
+@dataclass(frozen=True)
+class ImportReport(CheckedFile):
+    kind: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: tuple[Problem, ...] = ()  # the listed ones: all, or the first max_problems
+    problem_count: int = 0  # every problem found
+    problem_rows: int = 0  # rows with at least one problem
+    unlisted_rows: int = 0  # rows with a problem beyond those listed
+    encoding: str = UTF8
 
     @property
     def summary(self) -> str:

@@ -31,7 +31,7 @@ from mentormatch.models import (
     User,
 )
 from mentormatch.services import audit
-from mentormatch.services.csv_profiles.importer import Problem, size_text
+from mentormatch.services.csv_profiles.importer import CheckedFile, Problem, size_text
 from mentormatch.services.csv_profiles.reader import UTF8, UnreadableFile, read_table
 from mentormatch.services.errors import NotFound
 
@@ -48,7 +48,7 @@ _QUERY_CHUNK = 500  # ids or emails per IN (...): well under every database's bo
 
 
 @dataclass(frozen=True)
-class RankImportReport:
+class RankImportReport(CheckedFile):
     dry_run: bool = False
     rows: int = 0  # rows read below the header (on success: the ranks saved, or to be)
     mentees: int = 0  # rank lists saved, or to be
@@ -59,19 +59,6 @@ class RankImportReport:
     problem_rows: int = 0  # rows with at least one problem
     unlisted_rows: int = 0  # rows with a problem beyond those listed
     encoding: str = UTF8
-
-    @property
-    def ok(self) -> bool:
-        return not self.problem_count
-
-    @property
-    def saved(self) -> bool:
-        return self.ok and not self.dry_run
-
-    @property
-    def unlisted(self) -> int:
-        """How many problems the report counts but does not list."""
-        return self.problem_count - len(self.problems)
 
     @property
     def replaced_text(self) -> str:
