@@ -176,6 +176,8 @@ def auction(
                 j1 = -1
                 a1 = -1
                 for a in range(indptr[i], indptr[i + 1]):
+                    if seat_ptr[indices[a] + 1] == seat_ptr[indices[a]]:
+                        continue  # a mentor with no seat (solve never gives it arcs)
                     val = weights[a] - minp[indices[a]]
                     if val > best1:
                         best2 = best1

@@ -41,7 +41,10 @@ class ScoreSource(Protocol):
 
 
 class DenseScores:
-    """A score matrix already in memory, seen through the `ScoreSource` interface."""
+    """A score matrix already in memory, seen through the `ScoreSource` interface.
+
+    The matrix must not change afterwards (its bound is computed once); `MatchingProblem`
+    copies and freezes the arrays it is given."""
 
     def __init__(self, scores: np.ndarray) -> None:
         self.matrix = scores

@@ -29,7 +29,12 @@ Tie-break (documented for coordinators): among matchings with the same objective
 one returned is the one the deterministic procedure above finds (auction bids in mentee index
 order, first-best mentor on ties, cheapest seat to the lower seat index; candidate lists in
 mentor-index order, chosen among tied scores in each mentee's own rotation of the mentors;
-merged identical mentors filled in index order; shortest-path ties to the lower node index).
+merged identical mentors filled in index order; the auction's prices tightened to each full
+mentor's ceiling (`_auction._tighten_prices`) before the exact core keeps the placements
+that are tight; shortest-path ties to the lower node index, and when a path crosses
+"unmatched", the lowest-index unmatched mentee among those with a mentor's heaviest arc).
+Version 1.1.0 (the tightening and that crossing) can choose a different one of several equally
+good matchings than 1.0.0 on tied scores; a round records the version it ran with.
 The same input always gives the same result; permuting rows or columns gives the same
 objective values but may choose a different one of several equally good matchings.
 """
@@ -46,7 +51,7 @@ from .integer_scores import IntegerScale, integer_scale
 from .preferences import bonus_of, feature_source
 from .problem import MatchingProblem
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 REWARM_EPS_DIVISOR = 64  # a warm restart's first eps: the weight spread / 64
 AUCTION_BUDGET = 200
 RESERVE_EPS_DIVISOR = 256  # first eps of the auction from a reserve price (seats < mentees)
