@@ -353,3 +353,18 @@ def test_round_settings_never_fail_and_a_refused_form_creates_no_round(app, sign
         assert count(app, MatchingRound) == expected
 
     submit()
+
+
+@pytest.mark.parametrize("months", ["²", "¹²", "٣"])
+def test_digits_that_are_not_plain_numbers_are_refused_or_read_not_a_crash(app, auth, months):
+    # str.isdigit() says yes to "²" but int() cannot read it (found by the fuzzing above):
+    # numbers are checked with isdecimal(), which says yes exactly to what int() reads
+    auth.login_as("mentee")
+    response = auth._client.post(
+        "/mentee/profile",
+        data={"home_country": "IN", "usce_type_1": codes.USCE_TYPES[0], "usce_months_1": months},
+    )
+    assert_no_server_error(response)
+    assert response.status_code in OK_OR_REFUSED
+    if months != "٣":  # an Arabic-Indic three is a decimal digit: int() reads it as 3
+        assert b"Months must be a whole number" in response.data

@@ -75,7 +75,7 @@ def _match_condition(person_column, state: str) -> ColumnElement:
 
 def _check(filters: DirectoryFilter, role: Role) -> None:
     problems = []
-    if filters.programme and not filters.programme.isdigit():
+    if filters.programme and not filters.programme.isdecimal():
         problems.append(("programme", f"Unknown programme '{filters.programme}'."))
     if filters.specialty and filters.specialty not in codes.SPECIALTY_CODES:
         problems.append(("specialty", f"Unknown specialty '{filters.specialty}'."))

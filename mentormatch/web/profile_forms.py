@@ -138,7 +138,7 @@ class MenteeProfileForm(FlaskForm):
             text = (months.data or "").strip()
             if kind.data and not text:
                 months.errors.append(f"Give the months of this experience ({low} to {high}).")
-            elif text and not (text.isdigit() and low <= int(text) <= high):
+            elif text and not (text.isdecimal() and low <= int(text) <= high):
                 months.errors.append(f"Months must be a whole number from {low} to {high}.")
             elif text and not kind.data:
                 kind.errors.append("Choose the kind of experience, or clear its months.")

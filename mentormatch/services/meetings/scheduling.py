@@ -146,7 +146,7 @@ def _parse_time(raw: dict[str, Any], now: datetime | None, errors: list) -> Meet
     elif clock is None:
         errors.append(("time", f"'{clock_text[:20]}' is not a time; write it as HH:MM."))
     duration_text = _text(raw, "duration_minutes")
-    duration = int(duration_text) if duration_text.isdigit() and len(duration_text) < 6 else None
+    duration = int(duration_text) if duration_text.isdecimal() and len(duration_text) < 6 else None
     if duration is None or not low <= duration <= high:
         got = f" (got '{duration_text[:10]}')" if duration_text else ""
         errors.append(("duration_minutes", f"A meeting lasts {low} to {high} minutes{got}."))

@@ -135,7 +135,7 @@ def _eligibility(raw, problems: list) -> Eligibility:
             specialties.append(code)
     years = []
     for text in _list(raw, "eligible_match_years"):
-        if not text.isdigit() or int(text) not in MATCH_YEARS:
+        if not text.isdecimal() or int(text) not in MATCH_YEARS:
             problems.append(("eligible_match_years", f"'{text}' is not a year (2000-2100)."))
         elif int(text) not in years:
             years.append(int(text))

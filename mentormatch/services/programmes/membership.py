@@ -215,7 +215,7 @@ def signup_answers(programme: Programme, role: str, raw: Mapping[str, Any]) -> d
         low, high = codes.MATCH_YEAR_RANGE
         if not text:
             problems.append(("target_match_year", f"Choose a year: {programme.name} asks for it."))
-        elif not text.isdigit() or not low <= int(text) <= high:
+        elif not text.isdecimal() or not low <= int(text) <= high:
             problems.append(("target_match_year", f"Give a year from {low} to {high}."))
         else:
             answers["target_match_year"] = int(text)

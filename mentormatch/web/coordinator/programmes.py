@@ -276,7 +276,7 @@ def set_seats(programme_id: int, user_id: int):
     if not form.validate_on_submit():
         abort(400)
     text = (form.seats.data or "").strip()
-    if text and not text.isdigit():
+    if text and not text.isdecimal():
         flash(f"Seats are a whole number, or empty for up to the overall capacity; got "
               f"'{text}'.", "error")  # fmt: skip
         return _to_members(programme_id)

@@ -104,7 +104,7 @@ def review_place(values: MultiDict) -> dict[str, str | int]:
         place["state"] = state.value
     against = values.get("against")
     if against is not None:  # empty: the coordinator chose no comparison
-        place["against"] = against if against.isdigit() else ""
+        place["against"] = against if against.isdecimal() else ""
     if values.get("compare") == "stable":
         place["compare"] = "stable"
     return place
@@ -414,7 +414,7 @@ def extend_deadlines(round_id: int):
     form = _follow_up_form()
     limit = current_app.config["PROPOSAL_EXTEND_MAX_DAYS"]
     days = (form.days.data or "").strip()
-    if not days.isdigit():
+    if not days.isdecimal():
         flash(f"Give the days to add as a whole number, 1 to {limit}.", "error")
         return back_to_review(round_id, form.mentee_id.data)
     try:

@@ -77,4 +77,4 @@ class LogForm(FlaskForm):
 
 def seen_sequence(form: FlaskForm) -> int | None:
     text = (form.sequence.data or "").strip()
-    return int(text) if text.isdigit() and len(text) < 9 else None
+    return int(text) if text.isdecimal() and len(text) < 9 else None
