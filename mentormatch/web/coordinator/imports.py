@@ -28,13 +28,22 @@ from mentormatch.web.errors import too_large
 FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the other fields
 UPLOAD_ENDPOINT = "coordinator.import_csv"
 # A round's rank lists: the file is uploaded, then carried back as base64 text in the
-# confirming form (a third larger); after a refusal the coordinator is sent back to the page.
+# confirming form; after a refusal the coordinator is sent back to the page.
 RANKS_ENDPOINT = "coordinator.import_preferences"
 BACK_TO = {UPLOAD_ENDPOINT: UPLOAD_ENDPOINT, RANKS_ENDPOINT: "coordinator.round_preferences"}
 
 
 def _max_upload_bytes() -> int:
     return int(current_app.config["CSV_UPLOAD_MAX_BYTES"])
+
+
+def rank_upload_max_bytes() -> int:
+    """The rank-list file's limit: the profile import's, but no more than its confirming POST
+    can carry back. That POST is read under the site's request limit (MAX_CONTENT_LENGTH: the
+    CSRF check reads every form before any view or hook of the blueprint), as base64 (4/3 of
+    the file) and url-encoded ('+', '/' and '=' become 3 bytes: a fifth is kept spare)."""
+    room = int(current_app.config["MAX_CONTENT_LENGTH"]) - FORM_OVERHEAD_BYTES
+    return max(1, min(_max_upload_bytes(), room * 3 // 4 * 4 // 5))
 
 
 def _render(form: ImportForm, report=None, status: int = 200):
@@ -55,10 +64,6 @@ def _limit_request_size() -> None:
     # Refuse a huge body before it is read, not after it has filled a temporary file.
     if request.endpoint == UPLOAD_ENDPOINT:
         request.max_content_length = _max_upload_bytes() + FORM_OVERHEAD_BYTES
-    elif request.endpoint == RANKS_ENDPOINT:
-        carried = (_max_upload_bytes() + 2) // 3 * 4  # the checked file as base64
-        request.max_content_length = carried + FORM_OVERHEAD_BYTES
-        request.max_form_memory_size = carried + FORM_OVERHEAD_BYTES
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -67,8 +72,9 @@ def _too_large(error: RequestEntityTooLarge):
         return too_large(error)  # the site's page, as anywhere else
     # The page cannot be rendered from this request (its forms would read the body), so go
     # back to the empty page with the message.
+    limit = rank_upload_max_bytes() if request.endpoint == RANKS_ENDPOINT else _max_upload_bytes()
     flash(
-        f"The file is larger than {csv_profiles.size_text(_max_upload_bytes())}. Split it into "
+        f"The file is larger than {csv_profiles.size_text(limit)}. Split it into "
         "smaller files (keep the header row in each) and import them one after another.",
         "error",
     )

@@ -30,6 +30,7 @@ from mentormatch.services.programmes import access
 from mentormatch.services.rounds import lookup
 from mentormatch.web.coordinator.blueprint import bp
 from mentormatch.web.coordinator.confirm import CONFIRM_FIELD, confirmed
+from mentormatch.web.coordinator.imports import rank_upload_max_bytes
 from mentormatch.web.coordinator.round_forms import RankListsForm
 from mentormatch.web.forms import EmptyForm
 
@@ -54,11 +55,6 @@ def _parse_local(text: str, field: str, problems: list) -> datetime | None:
         problems.append((field, "Give a date and time, for example 2027-03-01 09:00."))
         return None
     return naive.replace(tzinfo=time_zones.zone(time_zones.zone_name_of(current_user)))
-
-
-def rank_upload_max_bytes() -> int:
-    """The rank-list file's limit: the profile import's (``CSV_UPLOAD_MAX_BYTES``)."""
-    return int(current_app.config["CSV_UPLOAD_MAX_BYTES"])
 
 
 def _page(matching_round, errors=(), status=200, upload=None, report=None, checked=None):
