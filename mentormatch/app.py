@@ -154,6 +154,7 @@ def register_template_context(app: Flask) -> None:
             # a mentee's outcomes, in words (templates/_outcomes.html)
             "kind_labels": outcome_records.KIND_LABELS,
             "outcome_summary": outcome_records.summary,
+            "outcome_version": outcome_records.version,
         }
 
     app.add_template_filter(codes.label, "label_of")

@@ -312,3 +312,19 @@ def test_an_outcome_removed_after_it_was_read_is_not_found_and_nothing_is_logged
     with pytest.raises(NotFound):
         records.edit(seen.id, ana, {**RESULT_2026, "specialty": "pediatrics"}, TODAY)
     assert edits() == [] and db.session.scalar(select(Outcome.id)) is None
+
+
+def test_a_verify_from_a_page_shown_before_her_edit_is_refused(app, people):
+    # found in review: the Verify button of a page shown before she corrected the outcome
+    # verified what the coordinator never saw
+    ana, boss = people["ana"], people["coordinator"]
+    outcome_id = recorded(ana, RESULT_2026)
+    shown = records.version(db.session.get(Outcome, outcome_id))  # the coordinator's page
+    records.edit(outcome_id, ana, {**RESULT_2026, "specialty": "pediatrics"}, TODAY)
+    with pytest.raises(ValidationError) as refused:
+        records.verify(outcome_id, boss, seen=shown)
+    assert "was changed since you opened this page" in refused.value.errors[0][1]
+    assert "Pediatrics" in refused.value.errors[0][1]
+    assert row(outcome_id)["verified_at"] is None
+    now = records.version(db.session.get(Outcome, outcome_id))
+    assert records.verify(outcome_id, boss, seen=now).verified

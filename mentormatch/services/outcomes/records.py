@@ -276,17 +276,28 @@ def _outcome(outcome_id: int) -> Outcome:
     return outcome
 
 
-def verify(outcome_id: int, actor: User) -> Outcome:
+def verify(outcome_id: int, actor: User, seen: str | None = None) -> Outcome:
     """A coordinator of one of the mentee's programmes checked the outcome. Verifying twice
-    keeps the first verification."""
+    keeps the first verification.
+
+    ``seen``: the ``version`` of the outcome on the page whose Verify button was pressed. An
+    outcome edited since (she corrected it) is not verified unseen: refused on ``seen`` with
+    what it now says; the UPDATE is conditional on the fields as read, for the same reason."""
     outcome = _outcome(outcome_id)
     _coordinator_of(actor, outcome.mentee_id)
+    if seen is not None and seen != version(outcome):
+        raise _changed_meanwhile(outcome)
+    as_read = [getattr(Outcome, name).is_not_distinct_from(getattr(outcome, name))
+               for name in FIELDS]  # fmt: skip
     done = db.session.execute(
         update(Outcome)
-        .where(Outcome.id == outcome_id, Outcome.verified_at.is_(None))
+        .where(Outcome.id == outcome_id, Outcome.verified_at.is_(None), *as_read)
         .values(verified_at=utcnow(), verified_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
+    if done.rowcount != 1 and not outcome.verified:  # edited between the read and the write
+        db.session.rollback()
+        raise _changed_meanwhile(_outcome(outcome_id))
     if done.rowcount == 1:
         audit.record(actor, audit.OUTCOME_VERIFIED, ("user", outcome.mentee_id),
                      outcome_id=outcome.id, kind=outcome.kind)  # fmt: skip
@@ -394,7 +405,7 @@ def edit(
     was_verified = outcome.verified
     if not changed:
         if verified and not was_verified:  # only ticked "verified": the Verify button
-            return Edited(verify(outcome.id, actor), (), Verification.ADDED)
+            return Edited(verify(outcome.id, actor, seen=seen), (), Verification.ADDED)
         return Edited(outcome, (), Verification.UNCHANGED)
     if verified:
         stamp = {"verified_at": utcnow(), "verified_by_id": actor.id}

@@ -84,8 +84,11 @@ def verify_outcome(outcome_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     outcome = _outcome_of_mine(outcome_id)
-    records.verify(outcome_id, current_user)
-    flash("Outcome verified.", "success")
+    try:
+        records.verify(outcome_id, current_user, seen=request.form.get("seen") or None)
+        flash("Outcome verified.", "success")
+    except ValidationError as error:  # she changed it since this page was shown
+        flash(error.errors[0][1], "error")
     if request.form.get("back") == "list":
         return redirect(url_for("coordinator.outcomes_to_verify"))
     return redirect(url_for("coordinator.mentee_outcomes", user_id=outcome.mentee_id))
