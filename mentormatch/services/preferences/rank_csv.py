@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch.codes import plural
 from mentormatch.extensions import db
@@ -45,6 +46,12 @@ _NOT_DRAFT = {
     RoundStatus.FAILED: "has run and failed",
 }
 _QUERY_CHUNK = 500  # ids or emails per IN (...): well under every database's bound-parameter limit
+
+
+CHANGED_MEANWHILE = (
+    "rank lists that nobody changes while they are imported: another import or a mentee "
+    "saving hers came in between, and nothing of this file was saved; check it again"
+)
 
 
 @dataclass(frozen=True)
@@ -137,17 +144,19 @@ def _people(programme_id: int, emails: set[str]) -> dict[str, tuple[int, str, bo
 def _person_problem(
     email: str, found: dict[str, tuple[int, str, bool]], who: Role, programme_name: str
 ) -> str | None:
-    """What is wrong with the person named in a mentee or mentor column, or None."""
+    """What is wrong with the person named in a mentee or mentor column, or None.
+
+    One message whether the email has no account, belongs to someone of another role or to
+    someone outside the programme: a programme's coordinator learns nothing of the people
+    who are not its members (found in review: the messages told who exists and in what
+    role)."""
     if not email:
         return f"the email of a {who} (this cell is empty)"
-    if email not in found:
-        return f"the email of a {who} with an account (no account has this email)"
-    _, role, active = found[email]
-    if role != who:
-        return f"the email of a {who}; this one belongs to a {role}'s account"
-    if not active:
-        return f"a {who} who is an active member of {programme_name}"
-    return None
+    if email in found:
+        _, role, active = found[email]
+        if role == who and active:
+            return None
+    return f"the email of a {who} who is an active member of {programme_name}"
 
 
 def _existing_lists(round_id: int, mentee_ids: Iterable[int]) -> tuple[int, int]:
@@ -333,27 +342,34 @@ def import_rank_lists(
     if dry_run:
         db.session.rollback()  # only reads happened; end them
         return report
-    for chunk in _chunks(by_mentee):
-        db.session.execute(
-            delete(MenteeRanking).where(
-                MenteeRanking.round_id == round_id, MenteeRanking.mentee_id.in_(chunk)
+    try:
+        for chunk in _chunks(by_mentee):
+            db.session.execute(
+                delete(MenteeRanking).where(
+                    MenteeRanking.round_id == round_id, MenteeRanking.mentee_id.in_(chunk)
+                )
             )
+        db.session.flush()
+        db.session.add_all(
+            MenteeRanking(round_id=round_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank)
+            for mentee_id, items in by_mentee.items()
+            for _, mentor_id, rank in items
         )
-    db.session.flush()
-    db.session.add_all(
-        MenteeRanking(round_id=round_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank)
-        for mentee_id, items in by_mentee.items()
-        for _, mentor_id, rank in items
-    )
-    audit.record(
-        actor,
-        audit.PREFERENCES_IMPORTED,
-        matching_round,
-        rows=len(rows),
-        mentees=len(by_mentee),
-        replaced=replaced_mentees,
-    )
-    db.session.commit()
+        audit.record(
+            actor,
+            audit.PREFERENCES_IMPORTED,
+            matching_round,
+            rows=len(rows),
+            mentees=len(by_mentee),
+            replaced=replaced_mentees,
+        )
+        db.session.commit()
+    except IntegrityError:
+        # another import of these lists, or a mentee saving hers, committed in between (a
+        # double click on PostgreSQL): nothing of this one is saved, and the person is told
+        db.session.rollback()
+        return _failed([Problem(None, "", "", CHANGED_MEANWHILE)], False, len(rows),
+                       table.encoding, max_problems)  # fmt: skip
     return report
 
 
