@@ -104,3 +104,10 @@ def test_a_dry_run_says_what_an_import_would_replace_and_saves_nothing(
     workbook.write_bytes(b"PK\x03\x04 a workbook")
     refused = runner.invoke(args=["import-preferences", str(workbook), "--round", str(draft)])
     assert refused.exit_code == 1 and "file: This is an Excel workbook" in refused.output
+
+
+def test_a_round_id_beyond_the_database_is_refused_in_words(app):
+    # found in review: --round 999...9 ended in an OverflowError with a traceback
+    result = app.test_cli_runner().invoke(args=["export-preferences", "--round", "9" * 30])
+    assert result.exit_code == 2
+    assert "Invalid value for '--round'" in result.output

@@ -13,7 +13,9 @@ from mentormatch.services.csv_profiles import iter_problem_lines
 from mentormatch.services.errors import NotFound
 from mentormatch.services.preferences import rank_csv, windows
 
-ROUND_OPTION = click.option("--round", "round_id", type=int, required=True, help="The round's id.")
+ROUND_OPTION = click.option(
+    "--round", "round_id", type=click.IntRange(1, 2**31 - 1), required=True, help="The round's id."
+)
 
 
 @click.command("import-preferences")
