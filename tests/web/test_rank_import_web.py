@@ -249,3 +249,28 @@ def test_a_file_just_under_the_limit_can_be_confirmed_with_csrf_on(app_config):
             select(func.count(MenteeRanking.id)).where(MenteeRanking.round_id == round_id)
         )
     assert saved == len(data.splitlines()) - 1
+
+
+def test_lists_saved_after_the_check_are_not_replaced_unseen(app, client, auth, draft):
+    # found in review: the confirmation said "Ana has no list" while she saved one meanwhile,
+    # and importing replaced it; now the confirmation carries a digest of the lists it showed
+    from mentormatch.models import User
+
+    auth.login_as("coordinator")
+    page = check(client, draft, GOOD).get_data(as_text=True)
+    assert "1 of these mentees has a rank list" in page  # Ben's
+    with app.app_context():
+        ana, dr_a = (
+            db.session.scalar(select(User.id).where(User.email == email))
+            for email in ("ana@mentee.example.org", "dr_a@mentor.example.org")
+        )
+        db.session.add(MenteeRanking(round_id=draft, mentee_id=ana, mentor_id=dr_a, rank=1))
+        db.session.commit()
+    again = client.post(url(draft), data=confirm_form(page))
+    shown = again.get_data(as_text=True)
+    assert again.status_code == 200 and "changed since you checked the file" in shown
+    assert "2 of these mentees have rank lists" in html.unescape(shown)
+    assert stored(app) == 3  # nothing imported: Ben's, Cy's and Ana's own
+    final = client.post(url(draft), data=confirm_form(shown))
+    assert final.status_code == 302
+    assert stored(app) == 4  # the file's 3 ranks for Ana and Ben, and Cy's

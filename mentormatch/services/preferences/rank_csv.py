@@ -12,6 +12,7 @@ both call ``import_rank_lists``; a dry run reports what an import would save and
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,6 +67,8 @@ class RankImportReport(CheckedFile):
     problem_rows: int = 0  # rows with at least one problem
     unlisted_rows: int = 0  # rows with a problem beyond those listed
     encoding: str = UTF8
+    lists_version: str = ""  # a digest of the file's mentees' current lists (the check's)
+    changed_since_check: bool = False  # a confirmation refused: those lists changed since
 
     @property
     def replaced_text(self) -> str:
@@ -159,17 +162,22 @@ def _person_problem(
     return f"the email of a {who} who is an active member of {programme_name}"
 
 
-def _existing_lists(round_id: int, mentee_ids: Iterable[int]) -> tuple[int, int]:
-    """(mentees with a rank list in the round, ranks in those lists) among ``mentee_ids``."""
-    mentees = ranks = 0
+def _existing_lists(round_id: int, mentee_ids: Iterable[int]) -> tuple[int, int, str]:
+    """(mentees with a rank list in the round, ranks in those lists, a digest of those lists)
+    among ``mentee_ids``. The confirmation carries the digest it was shown, so that lists
+    saved after the check are not replaced unseen."""
+    rows: list[tuple[int, int, int]] = []
     for chunk in _chunks(mentee_ids):
-        having, count = db.session.execute(
-            select(func.count(func.distinct(MenteeRanking.mentee_id)), func.count()).where(
-                MenteeRanking.round_id == round_id, MenteeRanking.mentee_id.in_(chunk)
+        rows.extend(
+            (mentee, mentor, rank)
+            for mentee, mentor, rank in db.session.execute(
+                select(MenteeRanking.mentee_id, MenteeRanking.mentor_id, MenteeRanking.rank).where(
+                    MenteeRanking.round_id == round_id, MenteeRanking.mentee_id.in_(chunk)
+                )
             )
-        ).one()
-        mentees, ranks = mentees + having, ranks + count
-    return mentees, ranks
+        )
+    digest = hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:16]
+    return len({mentee for mentee, _, _ in rows}), len(rows), digest
 
 
 def import_rank_lists(
@@ -180,10 +188,14 @@ def import_rank_lists(
     *,
     max_bytes: int | None = None,
     max_problems: int | None = PROBLEMS_LISTED,
+    seen_lists: str | None = None,
 ) -> RankImportReport:
     """Check the whole file, then replace the rank lists of its mentees in one transaction, or
     save nothing. ``actor`` (a User, its id, or None for the command line) is audited. The
-    report lists at most ``max_problems`` problems (None: all) and counts every one."""
+    report lists at most ``max_problems`` problems (None: all) and counts every one.
+    ``seen_lists``: the ``lists_version`` of the check the person confirmed; when the file's
+    mentees' lists changed since (a mentee saved hers), nothing is saved and the report is
+    that of a new check, marked ``changed_since_check``."""
     matching_round = db.session.get(MatchingRound, round_id)
     if matching_round is None:
         raise NotFound(f"No round {round_id}.")
@@ -330,16 +342,19 @@ def import_rank_lists(
     if problems:
         return refused(len(rows), table.encoding)
 
-    replaced_mentees, replaced_ranks = _existing_lists(round_id, by_mentee)
+    replaced_mentees, replaced_ranks, lists_version = _existing_lists(round_id, by_mentee)
+    changed = not dry_run and seen_lists is not None and seen_lists != lists_version
     report = RankImportReport(
-        dry_run=dry_run,
+        dry_run=dry_run or changed,
         rows=len(rows),
         mentees=len(by_mentee),
         replaced_mentees=replaced_mentees,
         replaced_ranks=replaced_ranks,
         encoding=table.encoding,
+        lists_version=lists_version,
+        changed_since_check=changed,
     )
-    if dry_run:
+    if dry_run or changed:
         db.session.rollback()  # only reads happened; end them
         return report
     try:

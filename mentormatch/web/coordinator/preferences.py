@@ -168,6 +168,7 @@ def import_preferences(round_id: int):
         dry_run=not confirmed(),
         max_bytes=limit,
         max_problems=int(current_app.config["CSV_PROBLEMS_LISTED_MAX"]),
+        seen_lists=(request.form.get("seen_lists") or None) if confirmed() else None,
     )
     if report.saved:
         flash(report.summary, "success")
