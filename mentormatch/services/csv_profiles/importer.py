@@ -64,11 +64,25 @@ class Problem:
 
 class CheckedFile:
     """What a report of a checked CSV file says beyond its fields (profile imports, rank lists):
-    the report has `dry_run`, `problems` (the listed ones) and `problem_count` (all)."""
+    the report has `dry_run`, `problems` (the listed ones), `problem_count` (all),
+    `problem_rows` and `encoding`."""
 
     dry_run: bool
     problems: tuple
     problem_count: int
+    problem_rows: int
+    encoding: str
+
+    def refused_text(self, again: str) -> str:
+        """The summary of a refused file; `again`: what to do once it is fixed."""
+        where = f" in {plural(self.problem_rows, 'row')}" if self.problem_rows else ""
+        problems = plural(self.problem_count, "problem")
+        return f"Nothing was saved: {problems}{where}. Fix the file and {again}."
+
+    @property
+    def read_as(self) -> str:
+        """How the file was read, when not as UTF-8 (said after a passed check)."""
+        return f" (read as {self.encoding} text)" if self.encoding != UTF8 else ""
 
     @property
     def ok(self) -> bool:
@@ -101,16 +115,11 @@ class ImportReport(CheckedFile):
     @property
     def summary(self) -> str:
         if not self.ok:
-            where = f" in {plural(self.problem_rows, 'row')}" if self.problem_rows else ""
-            return (
-                f"Nothing was saved: {plural(self.problem_count, 'problem')}{where}. "
-                "Fix the file and import it again."
-            )
+            return self.refused_text("import it again")
         counts = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         if self.dry_run:
-            read_as = f" (read as {self.encoding} text)" if self.encoding != UTF8 else ""
             return (
-                f"Check passed for {plural(self.rows, self.kind + ' row')}{read_as}; nothing "
+                f"Check passed for {plural(self.rows, self.kind + ' row')}{self.read_as}; nothing "
                 f"was saved. Importing would give {counts}."
             )
         invited = ""

@@ -87,15 +87,10 @@ class RankImportReport(CheckedFile):
     @property
     def summary(self) -> str:
         if not self.ok:
-            where = f" in {plural(self.problem_rows, 'row')}" if self.problem_rows else ""
-            return (
-                f"Nothing was saved: {plural(self.problem_count, 'problem')}{where}. "
-                "Fix the file and try again."
-            )
+            return self.refused_text("try again")
         counts = f"{plural(self.rows, 'rank')} for {plural(self.mentees, 'mentee')}"
         if self.dry_run:
-            read_as = f" (read as {self.encoding} text)" if self.encoding != UTF8 else ""
-            return f"Check passed: {counts}{read_as}; nothing was saved."
+            return f"Check passed: {counts}{self.read_as}; nothing was saved."
         replaced = (
             f"; the earlier lists of {plural(self.replaced_mentees, 'mentee')} "
             f"({plural(self.replaced_ranks, 'rank')}) were replaced"
