@@ -122,6 +122,10 @@ def auction(
     """
     n = own_seat.shape[0]
     m = seat_ptr.shape[0] - 1
+    for a in range(indptr[n]):
+        if seat_ptr[indices[a] + 1] == seat_ptr[indices[a]]:
+            # a bid would take a seat of the next mentor (solve never gives such arcs)
+            raise ValueError("an arc to a mentor with no seat")
     minp = np.zeros(m, np.int64)
     # each mentor's seats as a min-heap by price: a bid finds the cheapest seat and the
     # second price in O(1) and re-sorts in O(log seats), where a scan of every seat cost
@@ -176,8 +180,6 @@ def auction(
                 j1 = -1
                 a1 = -1
                 for a in range(indptr[i], indptr[i + 1]):
-                    if seat_ptr[indices[a] + 1] == seat_ptr[indices[a]]:
-                        continue  # a mentor with no seat (solve never gives it arcs)
                     val = weights[a] - minp[indices[a]]
                     if val > best1:
                         best2 = best1

@@ -373,7 +373,7 @@ def _solve_merged(problem, q, rescap, scale, merged, k, max_add) -> MatchingResu
         allowed=None if allowed.all() else allowed,
         objective=problem.objective,
     )
-    res = _solve(sub, k, max_add, scale=scale, merge=False, q=np.ascontiguousarray(sub_q))
+    res = _solve(sub, k, max_add, scale=scale, merge=False, q=sub_q)  # a new C array
     # split each class's mentees over its mentors, filling them in index order
     mentor_of = problem.locked_mentor_of.copy()
     members = np.argsort(cls, kind="stable")
